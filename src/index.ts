@@ -1,0 +1,9 @@
+/**
+ * `arky`: the Agent, the event model, tools and sessions. Runtimes and stores live in
+ * their own subpaths (`arky/anthropic`, `arky/claude-code`, `arky/sqlite`, …) so this
+ * entry stays light and free of subprocess, database and server code.
+ */
+export * from "./protocol/index.js";
+export * from "./provider/index.js";
+export * from "./session/index.js";
+export * from "./tools/index.js";

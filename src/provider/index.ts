@@ -1,0 +1,3 @@
+export * from "./model-provider.js";
+export * from "./retry.js";
+export * from "./runtime.js";

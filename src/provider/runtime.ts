@@ -1,0 +1,43 @@
+import type { AgentEventBody, Message, UserMessage } from "../protocol/index.js";
+import type { ToolRegistry } from "../tools/index.js";
+
+/** What a runtime needs to run one turn. */
+export interface TurnRequest {
+  sessionId: string;
+  turnId: string;
+  /** The user's input for this turn. */
+  input: UserMessage;
+  /**
+   * The conversation before this turn, rebuilt from the session's events. Runtimes that
+   * keep their own conversation (CLI runtimes) may ignore it.
+   */
+  history: readonly Message[];
+  tools: ToolRegistry;
+  /** Aborted when the caller cancels the turn. Pass it to everything the turn starts. */
+  signal: AbortSignal;
+}
+
+/**
+ * Runs whole turns: model calls, tools, permissions, hooks. The native loop and the CLI
+ * runtimes implement this; the Agent is the same over all of them.
+ *
+ * Contract for `runTurn`: it yields event bodies (the Agent stamps `sessionId`, `seq`,
+ * `timestamp`, `turnId`) and must not throw once iterated. It yields exactly one
+ * `turn-end`, as its last event; failures are an `error` event before it. The Agent
+ * emits `session-start` and `turn-start` itself. Leaving the iteration early must stop
+ * the turn's work.
+ *
+ * Optional methods are capabilities: absent means unsupported, and the Agent then throws
+ * a `capability-unsupported` error naming the runtime.
+ */
+export interface AgentRuntime {
+  /** Short name, e.g. `native`, `claude-code`, `codex`. */
+  readonly kind: string;
+  /** The model in use, when known. */
+  readonly model?: string;
+  runTurn(request: TurnRequest): AsyncIterable<AgentEventBody>;
+  /** Switches the model for later turns. */
+  setModel?(model: string): Promise<void>;
+  /** Releases processes and connections. Idempotent. */
+  close?(): Promise<void>;
+}

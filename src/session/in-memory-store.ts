@@ -1,0 +1,99 @@
+import { type AgentEvent, ArkyError, isDeltaEvent, newSessionId } from "../protocol/index.js";
+import {
+  applyMetadataPatch,
+  assertAppendable,
+  foldEvents,
+  newMetadata,
+  sessionNotFound,
+} from "./metadata.js";
+import type {
+  ListOptions,
+  ReadOptions,
+  SessionMetadata,
+  SessionMetadataInput,
+  SessionStore,
+} from "./store.js";
+
+interface Entry {
+  meta: SessionMetadata;
+  events: AgentEvent[];
+}
+
+/**
+ * A {@link SessionStore} in process memory. The default when no store is given; lost
+ * when the process exits. Events are stored by reference: treat them as immutable.
+ */
+export class InMemorySessionStore implements SessionStore {
+  readonly #sessions = new Map<string, Entry>();
+
+  async create(sessionId: string, metadata?: SessionMetadataInput): Promise<SessionMetadata> {
+    if (this.#sessions.has(sessionId)) {
+      throw new ArkyError({ code: "session-conflict", message: `Session ${sessionId} already exists.` });
+    }
+    const meta = newMetadata(sessionId, metadata);
+    this.#sessions.set(sessionId, { meta, events: [] });
+    return { ...meta };
+  }
+
+  async append(sessionId: string, events: readonly AgentEvent[]): Promise<void> {
+    const entry = this.#entry(sessionId);
+    assertAppendable(sessionId, entry.meta.lastSeq, events);
+    for (const e of events) entry.events.push(e);
+    entry.meta = foldEvents(entry.meta, events);
+  }
+
+  async *read(sessionId: string, options: ReadOptions = {}): AsyncIterable<AgentEvent> {
+    const { events } = this.#entry(sessionId);
+    const after = options.afterSeq ?? 0;
+    // seq n sits at index n - 1 in a gap-free log.
+    for (let i = Math.max(0, after); i < events.length; i++) {
+      const event = events[i]!;
+      if (options.excludeDeltas && isDeltaEvent(event)) continue;
+      yield event;
+    }
+  }
+
+  async get(sessionId: string): Promise<SessionMetadata | undefined> {
+    const entry = this.#sessions.get(sessionId);
+    return entry ? { ...entry.meta } : undefined;
+  }
+
+  async list(options: ListOptions = {}): Promise<SessionMetadata[]> {
+    let metas = [...this.#sessions.values()].map((e) => ({ ...e.meta }));
+    if (options.tag !== undefined) metas = metas.filter((m) => m.tags.includes(options.tag!));
+    metas.sort((a, b) => b.updatedAt - a.updatedAt);
+    return options.limit !== undefined ? metas.slice(0, options.limit) : metas;
+  }
+
+  async update(sessionId: string, patch: SessionMetadataInput): Promise<SessionMetadata> {
+    const entry = this.#entry(sessionId);
+    entry.meta = applyMetadataPatch(entry.meta, patch);
+    return { ...entry.meta };
+  }
+
+  async fork(
+    sessionId: string,
+    options: { atSeq?: number; newSessionId?: string } = {},
+  ): Promise<SessionMetadata> {
+    const source = this.#entry(sessionId);
+    const atSeq = Math.min(options.atSeq ?? source.meta.lastSeq, source.meta.lastSeq);
+    const id = options.newSessionId ?? newSessionId();
+    const { title, runtime, model, cwd, tags, runtimeState } = source.meta;
+    const meta = await this.create(id, { title, runtime, model, cwd, tags, runtimeState });
+    const copied = source.events.slice(0, atSeq).map((e) => ({ ...e, sessionId: id }));
+    await this.append(id, copied);
+    const entry = this.#entry(id);
+    entry.meta = { ...entry.meta, parentSessionId: sessionId, forkedAtSeq: atSeq };
+    return { ...entry.meta, createdAt: meta.createdAt };
+  }
+
+  async delete(sessionId: string): Promise<boolean> {
+    return this.#sessions.delete(sessionId);
+  }
+
+  #entry(sessionId: string): Entry {
+    const entry = this.#sessions.get(sessionId);
+    if (!entry) throw sessionNotFound(sessionId);
+    return entry;
+  }
+}

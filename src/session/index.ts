@@ -1,0 +1,4 @@
+export * from "./in-memory-store.js";
+export * from "./metadata.js";
+export * from "./rebuild-messages.js";
+export * from "./store.js";

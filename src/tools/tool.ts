@@ -1,0 +1,91 @@
+import { z } from "zod";
+import { ArkyError } from "../protocol/index.js";
+import type { JsonSchema, Tool, ToolExecuteContext, ToolOutput } from "./types.js";
+
+const NAME = /^[a-zA-Z0-9_-]+(\/[a-zA-Z0-9_.-]+)*$/;
+
+/** Options of {@link tool}. */
+export interface ToolOptions<Schema extends z.ZodType> {
+  /** Canonical name (letters, digits, `_`, `-`; `/` separates namespaces). At most 128 characters. */
+  name: string;
+  /** What the tool does and when to use it; the model reads this. */
+  description: string;
+  /** A zod schema of the input. Its JSON Schema is what the model sees. */
+  input: Schema;
+  /** Runs the tool. Receives the validated, parsed input. */
+  execute: (input: z.output<Schema>, context: ToolExecuteContext) => Promise<ToolOutput> | ToolOutput;
+  /** The tool changes nothing (default false). Read-only tools run in `plan` mode. */
+  readOnly?: boolean;
+  /** The tool may run concurrently with others of the same batch (default: `readOnly`). */
+  concurrencySafe?: boolean;
+  /** Per-call timeout in milliseconds (default: the registry's). */
+  timeoutMs?: number;
+}
+
+/** Throws a configuration error unless `name` is a valid canonical tool name. */
+export function assertToolName(name: string): void {
+  if (name.length === 0 || name.length > 128 || !NAME.test(name)) {
+    throw new ArkyError({
+      code: "configuration",
+      message: `Invalid tool name ${JSON.stringify(name)}.`,
+      correction: "Use letters, digits, '_' and '-', with '/' between namespaces (e.g. 'mcp/files/read').",
+    });
+  }
+}
+
+/**
+ * Defines a typed tool from a zod schema. The model's input is validated against the
+ * schema before `execute` runs; an invalid input goes back to the model as an error
+ * result that names the problem, so the model can retry.
+ *
+ * @example
+ * const add = tool({
+ *   name: "add",
+ *   description: "Add two numbers",
+ *   input: z.object({ a: z.number(), b: z.number() }),
+ *   readOnly: true,
+ *   execute: ({ a, b }) => String(a + b),
+ * });
+ */
+export function tool<Schema extends z.ZodType>(options: ToolOptions<Schema>): Tool {
+  assertToolName(options.name);
+  const inputSchema = toJsonSchema(options.input, options.name);
+  const readOnly = options.readOnly ?? false;
+  return {
+    name: options.name,
+    description: options.description,
+    inputSchema,
+    readOnly,
+    concurrencySafe: options.concurrencySafe ?? readOnly,
+    timeoutMs: options.timeoutMs,
+    parse(input) {
+      const parsed = options.input.safeParse(input);
+      if (parsed.success) return { ok: true, value: parsed.data };
+      return { ok: false, message: z.prettifyError(parsed.error) };
+    },
+    execute: (input, context) => options.execute(input as z.output<Schema>, context),
+  };
+}
+
+/** The JSON Schema (draft 2020-12) of a zod schema, as a tool input schema. */
+export function toJsonSchema(schema: z.ZodType, toolName = "tool"): JsonSchema {
+  let json: Record<string, unknown>;
+  try {
+    json = z.toJSONSchema(schema, { io: "input", unrepresentable: "throw" }) as Record<string, unknown>;
+  } catch (cause) {
+    throw new ArkyError({
+      code: "configuration",
+      message: `The input schema of tool "${toolName}" cannot be expressed as JSON Schema.`,
+      correction: "Avoid transforms, functions, symbols, dates and other types JSON cannot carry.",
+      cause,
+    });
+  }
+  const { $schema: _ignored, ...rest } = json;
+  if (rest.type !== "object") {
+    throw new ArkyError({
+      code: "configuration",
+      message: `The input schema of tool "${toolName}" must be an object schema (z.object(...)).`,
+    });
+  }
+  return rest as JsonSchema;
+}
