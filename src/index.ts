@@ -3,6 +3,8 @@
  * their own subpaths (`arky/anthropic`, `arky/claude-code`, `arky/sqlite`, …) so this
  * entry stays light and free of subprocess, database and server code.
  */
+
+export * from "./permissions/index.js";
 export * from "./protocol/index.js";
 export * from "./provider/index.js";
 export * from "./session/index.js";

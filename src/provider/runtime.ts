@@ -1,3 +1,4 @@
+import type { ToolCallGuard } from "../permissions/index.js";
 import type { AgentEventBody, Message, UserMessage } from "../protocol/index.js";
 import type { ToolRegistry } from "../tools/index.js";
 
@@ -13,6 +14,12 @@ export interface TurnRequest {
    */
   history: readonly Message[];
   tools: ToolRegistry;
+  /**
+   * Decides on every tool call (permissions, then hooks) — including a CLI runtime's own
+   * built-in tools — and may replace results. Runtimes must consult it and emit the events
+   * it returns.
+   */
+  guard: ToolCallGuard;
   /** Aborted when the caller cancels the turn. Pass it to everything the turn starts. */
   signal: AbortSignal;
 }
