@@ -43,8 +43,23 @@ export interface AgentRuntime {
   /** The model in use, when known. */
   readonly model?: string;
   runTurn(request: TurnRequest): AsyncIterable<AgentEventBody>;
-  /** Switches the model for later turns. */
-  setModel?(model: string): Promise<void>;
+  /** Switches the model for later turns of a session. */
+  setModel?(sessionId: string, model: string): Promise<void>;
+  /** Changes the permission mode of a session mid-way (CLI runtimes forward it to the CLI). */
+  setPermissionMode?(sessionId: string, mode: string): Promise<void>;
+  /**
+   * Resume data of a session (a CLI's own session or thread id, a transcript copy), plain
+   * JSON. The Agent stores it in the session metadata (`runtimeState`) after each turn.
+   */
+  getState?(sessionId: string): Record<string, unknown> | undefined;
+  /**
+   * Called before the first turn of a resumed or forked session with what `getState`
+   * returned earlier (possibly in another process), so the runtime can use its native
+   * resume. `fork` is true when the session is a fork of the one the state came from.
+   */
+  restoreState?(sessionId: string, state: Record<string, unknown>, options: { fork: boolean }): Promise<void>;
+  /** Ends a session's resources (its CLI process, its thread) but not the runtime. */
+  closeSession?(sessionId: string): Promise<void>;
   /** Releases processes and connections. Idempotent. */
   close?(): Promise<void>;
 }
