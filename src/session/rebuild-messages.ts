@@ -1,35 +1,68 @@
-import type { AgentEvent, AgentEventBody, Message, ToolResultBlock } from "../protocol/index.js";
+import type { AgentEvent, AgentEventBody, Message, ToolResultBlock, ToolUseBlock } from "../protocol/index.js";
 
 /**
- * Rebuilds the conversation from a session's events: each turn's input, each completed
- * assistant message, and the tool results that followed it as one user message. Used
- * both live (the Agent's history) and on resume, so the two cannot disagree. Deltas of a
- * message that never completed are ignored.
+ * Builds the conversation from a session's events, one event at a time: each turn's
+ * input, each completed assistant message, and the tool results that followed it as one
+ * user message. The Agent uses it live and on resume, so the two cannot disagree.
+ *
+ * Deltas of a message that never completed are ignored. A tool call left without a
+ * result (a crash or cancellation between the message and its tool results) gets an
+ * error result saying it was interrupted, because model APIs reject a tool call without
+ * a result.
  */
-export function rebuildMessages(events: Iterable<AgentEvent | AgentEventBody>): Message[] {
-  const messages: Message[] = [];
-  let pendingResults: ToolResultBlock[] = [];
-  const flush = () => {
-    if (pendingResults.length) messages.push({ role: "user", content: pendingResults });
-    pendingResults = [];
-  };
-  for (const event of events) {
+export class ConversationBuilder {
+  readonly messages: Message[] = [];
+  #pendingCalls: ToolUseBlock[] = [];
+  #pendingResults: ToolResultBlock[] = [];
+
+  add(event: AgentEvent | AgentEventBody): void {
     switch (event.type) {
       case "turn-start":
-        flush();
-        messages.push(event.input);
+        this.#flush();
+        this.messages.push(event.input);
         break;
       case "message-end":
-        flush();
-        messages.push(event.message);
+        this.#flush();
+        this.messages.push(event.message);
+        this.#pendingCalls = event.message.content.filter((b): b is ToolUseBlock => b.type === "tool-use");
         break;
       case "tool-execution-end":
-        pendingResults.push(event.result);
+        this.#pendingResults.push(event.result);
         break;
       default:
         break;
     }
   }
-  flush();
-  return messages;
+
+  /** The conversation so far, with pending tool results closed. */
+  build(): Message[] {
+    this.#flush();
+    return this.messages;
+  }
+
+  #flush(): void {
+    if (this.#pendingCalls.length === 0 && this.#pendingResults.length === 0) return;
+    const byId = new Map(this.#pendingResults.map((r) => [r.toolUseId, r]));
+    const content: ToolResultBlock[] = this.#pendingCalls.map(
+      (call) =>
+        byId.get(call.id) ?? {
+          type: "tool-result",
+          toolUseId: call.id,
+          content: [{ type: "text", text: "The tool call was interrupted before it returned a result." }],
+          isError: true,
+        },
+    );
+    // Results of calls not in the last message (should not happen) are kept, after the others.
+    for (const r of this.#pendingResults) if (!this.#pendingCalls.some((c) => c.id === r.toolUseId)) content.push(r);
+    this.messages.push({ role: "user", content });
+    this.#pendingCalls = [];
+    this.#pendingResults = [];
+  }
+}
+
+/** Rebuilds the conversation from a session's events (see {@link ConversationBuilder}). */
+export function rebuildMessages(events: Iterable<AgentEvent | AgentEventBody>): Message[] {
+  const builder = new ConversationBuilder();
+  for (const event of events) builder.add(event);
+  return builder.build();
 }
