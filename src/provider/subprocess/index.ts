@@ -1,0 +1,7 @@
+export * from "./async-queue.js";
+export * from "./environment.js";
+export * from "./json-line-process.js";
+export * from "./line-decoder.js";
+export * from "./parse-json-line.js";
+export * from "./process-group.js";
+export * from "./stderr-tail.js";

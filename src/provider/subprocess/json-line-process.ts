@@ -1,0 +1,260 @@
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { basename } from "node:path";
+import type { z } from "zod";
+import { ArkyError } from "../../protocol/index.js";
+import { buildChildEnv } from "./environment.js";
+import { LineDecoder } from "./line-decoder.js";
+import { lineTooLongError, parseJsonLine } from "./parse-json-line.js";
+import { signalGroup, trackGroup, untrackGroup } from "./process-group.js";
+import { TailBuffer } from "./stderr-tail.js";
+
+/** How a child process ended. */
+export interface ProcessExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** The last part of what the child wrote to stderr. */
+  stderrTail: string;
+  /** True when the exit was asked for through {@link JsonLineProcess.close}. */
+  requested: boolean;
+  /** A `process-exited` error, set when the exit was not requested. */
+  error?: ArkyError;
+}
+
+/** Options of {@link JsonLineProcess.start}. */
+export interface JsonLineProcessOptions<T> {
+  /** The executable: a path or a name looked up on `PATH`. Spawned without a shell. */
+  command: string;
+  args?: readonly string[];
+  cwd?: string;
+  /** Variables to set (string) or remove (undefined) on top of the inherited allowlist. */
+  env?: Record<string, string | undefined>;
+  /** Extra host variable names to inherit (see `DEFAULT_INHERITED_ENV`). */
+  inheritEnv?: readonly string[];
+  /** Validates each stdout line; invalid lines are reported, not delivered. */
+  schema: z.ZodType<T>;
+  /** Name used in messages (default: the command's basename). */
+  name?: string;
+  /** Longest stdout line accepted, in bytes (default 16 MiB). */
+  maxLineBytes?: number;
+  /** How much stderr to keep (default 64 KiB). */
+  stderrTailBytes?: number;
+  /** The `correction` of the `executable-not-found` error (how to install or point at it). */
+  installHint?: string;
+  /** Each valid stdout message, in order. */
+  onMessage: (message: T) => void;
+  /** A skipped stdout line (not JSON, schema-invalid, too long): a `protocol` error. */
+  onProtocolError?: (error: ArkyError) => void;
+  /** The process ended (after its last stdout line was delivered). */
+  onExit?: (exit: ProcessExit) => void;
+  /** Aborting closes the process (as {@link JsonLineProcess.close}). */
+  signal?: AbortSignal;
+}
+
+/** Options of {@link JsonLineProcess.close}. */
+export interface CloseOptions {
+  /** How long each step (stdin close, SIGTERM) may take before the next one (default 2000 ms). */
+  graceMs?: number;
+}
+
+const MiB = 1024 * 1024;
+const DETAILS_TAIL = 4096;
+
+/**
+ * A child process speaking JSON lines on stdin/stdout, spawned like the MCP SDK's stdio
+ * transport: no shell, an allowlisted environment, its own process group, stderr kept in
+ * a bounded tail from the start, LF framing with a size cap, and a teardown that
+ * escalates stdin close → SIGTERM → SIGKILL on the whole group.
+ */
+export class JsonLineProcess<T> {
+  readonly pid: number;
+  readonly name: string;
+  /** Resolves once the process has ended and its output has been delivered. */
+  readonly exit: Promise<ProcessExit>;
+  readonly #child: ChildProcessWithoutNullStreams;
+  readonly #stderr: TailBuffer;
+  #requested = false;
+  #exited: ProcessExit | undefined;
+
+  private constructor(
+    child: ChildProcessWithoutNullStreams,
+    options: JsonLineProcessOptions<T>,
+    name: string,
+    stderr: TailBuffer,
+  ) {
+    this.#child = child;
+    this.pid = child.pid!;
+    this.name = name;
+    this.#stderr = stderr;
+    trackGroup(this.pid);
+    const maxLineBytes = options.maxLineBytes ?? 16 * MiB;
+    const report = (error: ArkyError) => options.onProtocolError?.(error);
+    const decoder = new LineDecoder({
+      maxLineBytes,
+      onLine: (line) => {
+        const parsed = parseJsonLine(line, options.schema, name);
+        if (!parsed) return;
+        if (parsed.ok) options.onMessage(parsed.value);
+        else report(parsed.error);
+      },
+      onOverflow: (bytes) => report(lineTooLongError(name, bytes, maxLineBytes)),
+    });
+    const stdoutDone = new Promise<void>((resolve) => {
+      child.stdout.on("data", (chunk: Buffer) => decoder.push(chunk));
+      child.stdout.once("end", () => {
+        decoder.end();
+        resolve();
+      });
+      child.stdout.once("error", () => resolve());
+    });
+    // A write to a child that already exited fails with EPIPE; the exit report covers it.
+    child.stdin.on("error", () => {});
+    this.exit = new Promise<ProcessExit>((resolve) => {
+      child.once("exit", (code, signal) => {
+        // Grandchildren (a tool's shell) must not outlive their parent, nor hold our pipes open.
+        signalGroup(this.pid, "SIGKILL");
+        untrackGroup(this.pid);
+        const settle = () => {
+          const exit = this.#describeExit(code, signal);
+          this.#exited = exit;
+          options.onExit?.(exit);
+          resolve(exit);
+        };
+        const late = setTimeout(settle, 1000);
+        void stdoutDone.then(() => {
+          clearTimeout(late);
+          settle();
+        });
+      });
+    });
+    if (options.signal) {
+      const onAbort = () => void this.close();
+      if (options.signal.aborted) onAbort();
+      else options.signal.addEventListener("abort", onAbort, { once: true });
+      void this.exit.then(() => options.signal?.removeEventListener("abort", onAbort));
+    }
+  }
+
+  /**
+   * Spawns the process. Rejects with `executable-not-found` when the executable is
+   * missing or not executable; every later failure is reported through the callbacks.
+   */
+  static start<T>(options: JsonLineProcessOptions<T>): Promise<JsonLineProcess<T>> {
+    const name = options.name ?? basename(options.command);
+    const stderr = new TailBuffer(options.stderrTailBytes ?? 64 * 1024);
+    if (options.cwd !== undefined && !existsSync(options.cwd)) {
+      return Promise.reject(
+        new ArkyError({
+          code: "configuration",
+          message: `The working directory of ${name} does not exist: ${options.cwd}`,
+          correction: "Create the directory or pass an existing `cwd`.",
+        }),
+      );
+    }
+    return new Promise((resolve, reject) => {
+      let child: ChildProcessWithoutNullStreams;
+      try {
+        child = spawn(options.command, [...(options.args ?? [])], {
+          cwd: options.cwd,
+          env: buildChildEnv({ env: options.env, inherit: options.inheritEnv }),
+          stdio: ["pipe", "pipe", "pipe"],
+          detached: true,
+          shell: false,
+          windowsHide: true,
+        });
+      } catch (cause) {
+        reject(notFound(options, name, cause));
+        return;
+      }
+      child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+      child.once("error", (cause) => reject(notFound(options, name, cause)));
+      child.once("spawn", () => {
+        child.removeAllListeners("error");
+        child.on("error", () => {});
+        resolve(new JsonLineProcess(child, options, name, stderr));
+      });
+    });
+  }
+
+  /** Whether the process has ended. */
+  get exited(): boolean {
+    return this.#exited !== undefined || this.#child.exitCode !== null || this.#child.signalCode !== null;
+  }
+
+  /** What the child wrote to stderr lately (bounded). */
+  stderrTail(): string {
+    return this.#stderr.text();
+  }
+
+  /** Writes one message as a JSON line. Returns false when stdin is already closed. */
+  write(message: unknown): boolean {
+    const stdin = this.#child.stdin;
+    if (this.exited || stdin.destroyed || stdin.writableEnded) return false;
+    stdin.write(`${JSON.stringify(message)}\n`);
+    return true;
+  }
+
+  /** Sends a signal to the process group now. */
+  kill(signal: NodeJS.Signals = "SIGKILL"): void {
+    this.#requested = true;
+    signalGroup(this.pid, signal);
+  }
+
+  /**
+   * Ends the process: closes stdin, waits `graceMs`, sends SIGTERM to the group, waits
+   * again, then SIGKILL. Resolves when it is gone. Idempotent.
+   */
+  async close(options: CloseOptions = {}): Promise<ProcessExit> {
+    const graceMs = options.graceMs ?? 2000;
+    this.#requested = true;
+    if (this.exited) return this.exit;
+    this.#child.stdin.end();
+    if (await settlesWithin(this.exit, graceMs)) return this.exit;
+    signalGroup(this.pid, "SIGTERM");
+    if (await settlesWithin(this.exit, graceMs)) return this.exit;
+    signalGroup(this.pid, "SIGKILL");
+    return this.exit;
+  }
+
+  #describeExit(code: number | null, signal: NodeJS.Signals | null): ProcessExit {
+    const stderrTail = this.#stderr.text();
+    const exit: ProcessExit = { code, signal, stderrTail, requested: this.#requested };
+    if (!this.#requested) {
+      exit.error = new ArkyError({
+        code: "process-exited",
+        message:
+          signal !== null
+            ? `${this.name} was killed by ${signal}.`
+            : `${this.name} exited unexpectedly with code ${code}.`,
+        details: { exitCode: code, signal, stderrTail: stderrTail.slice(-DETAILS_TAIL) },
+      });
+    }
+    return exit;
+  }
+}
+
+function notFound<T>(options: JsonLineProcessOptions<T>, name: string, cause: unknown): ArkyError {
+  const errno = (cause as NodeJS.ErrnoException | undefined)?.code;
+  const missing = errno === "ENOENT";
+  return new ArkyError({
+    code: "executable-not-found",
+    message: missing
+      ? `Cannot find the ${name} executable (${options.command}).`
+      : `Cannot run the ${name} executable (${options.command})${errno ? `: ${errno}` : ""}.`,
+    correction: options.installHint ?? `Install ${name} or pass the path of its executable.`,
+    details: { command: options.command, errno },
+    cause,
+  });
+}
+
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
