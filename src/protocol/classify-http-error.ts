@@ -46,6 +46,9 @@ const TYPE_CODES: Record<string, ErrorCode> = {
   overloaded_error: "overloaded",
   timeout_error: "timeout",
   context_length_exceeded: "context-overflow",
+  // What the Claude Code CLI reports on its synthetic API-error messages.
+  authentication_failed: "authentication",
+  overloaded: "overloaded",
 };
 
 const CORRECTIONS: Partial<Record<ErrorCode, string>> = {
@@ -66,16 +69,18 @@ const CONTEXT_OVERFLOW = /prompt is too long|context (length|window)|maximum con
  * Every runtime uses this one function, so the same failure gets the same code
  * everywhere. Understands Anthropic (`{type:"error",error:{type,message}}`) and OpenAI
  * (`{error:{type,code,message}}`) bodies, and errors without a status (in-stream
- * `error` events).
+ * `error` events). The status decides the code when there is one; the body refines it
+ * (`overloaded_error`, context overflow) or decides alone when there is no status.
  */
 export function classifyHttpError(input: HttpErrorInput): ArkyError {
   const { status, body, headers, provider, cause } = input;
-  const { type, message } = readErrorBody(body);
+  const { type, errorCode, message, requestId: bodyRequestId } = readErrorBody(body);
+  const bodyCode = (errorCode && TYPE_CODES[errorCode]) || (type && TYPE_CODES[type]) || undefined;
+  // The status wins over the body's type: OpenAI sends a 401 with `type: "invalid_request_error"`.
   let code: ErrorCode =
-    (type && TYPE_CODES[type]) || (status !== undefined ? STATUS_CODES[status] : undefined) || "unknown";
-  if (status !== undefined && status >= 500 && code === "unknown") code = "server-error";
-  if (status !== undefined && status >= 400 && status < 500 && code === "unknown") code = "invalid-request";
-  if (status === 529 || type === "overloaded_error") code = "overloaded";
+    (status !== undefined ? STATUS_CODES[status] : undefined) ?? bodyCode ?? fallbackCode(status);
+  if (status === 529 || bodyCode === "overloaded") code = "overloaded";
+  if (bodyCode === "context-overflow") code = "context-overflow";
   if (
     (code === "invalid-request" || code === "request-too-large") &&
     message &&
@@ -86,14 +91,18 @@ export function classifyHttpError(input: HttpErrorInput): ArkyError {
   const details: Record<string, unknown> = {};
   if (provider) details.provider = provider;
   if (type) details.errorType = type;
-  const requestId = header(headers, "request-id") ?? header(headers, "x-request-id");
+  if (errorCode && errorCode !== type) details.errorCode = errorCode;
+  const requestId = header(headers, "request-id") ?? header(headers, "x-request-id") ?? bodyRequestId;
   if (requestId) details.requestId = requestId;
 
   const what = status !== undefined ? `HTTP ${status}` : "API error";
+  const kind = type ?? errorCode;
   return new ArkyError({
     code,
-    message: message ? `${what}: ${message}` : `${what}${type ? ` (${type})` : ""}`,
+    message: message ? `${what}: ${message}` : `${what}${kind ? ` (${kind})` : ""}`,
     httpStatus: status,
+    // A quota that is used up will not come back by retrying.
+    retryable: errorCode === "insufficient_quota" || type === "insufficient_quota" ? false : undefined,
     retryAfterMs: parseRetryAfter(headers),
     correction: CORRECTIONS[code],
     details: Object.keys(details).length ? details : undefined,
@@ -101,7 +110,21 @@ export function classifyHttpError(input: HttpErrorInput): ArkyError {
   });
 }
 
-function readErrorBody(body: unknown): { type?: string; message?: string } {
+function fallbackCode(status: number | undefined): ErrorCode {
+  if (status === undefined) return "unknown";
+  if (status >= 500) return "server-error";
+  if (status >= 400) return "invalid-request";
+  return "unknown";
+}
+
+interface ErrorBody {
+  type?: string;
+  errorCode?: string;
+  message?: string;
+  requestId?: string;
+}
+
+function readErrorBody(body: unknown): ErrorBody {
   let value = body;
   if (typeof body === "string") {
     try {
@@ -113,20 +136,28 @@ function readErrorBody(body: unknown): { type?: string; message?: string } {
     }
   }
   if (typeof value !== "object" || value === null) return {};
-  const inner = (value as { error?: unknown }).error;
-  const source = typeof inner === "object" && inner !== null ? inner : value;
-  const record = source as Record<string, unknown>;
-  const type =
-    typeof record.type === "string" ? record.type : typeof record.code === "string" ? record.code : undefined;
-  const message = typeof record.message === "string" ? record.message : undefined;
-  return { type: type === "error" ? undefined : type, message };
+  const outer = value as Record<string, unknown>;
+  const inner = outer.error;
+  const record = (typeof inner === "object" && inner !== null ? inner : outer) as Record<string, unknown>;
+  const type = typeof record.type === "string" && record.type !== "error" ? record.type : undefined;
+  const errorCode = typeof record.code === "string" ? record.code : undefined;
+  const message =
+    typeof record.message === "string"
+      ? record.message
+      : typeof inner === "string" && inner.trim()
+        ? inner
+        : undefined;
+  const requestId = typeof outer.request_id === "string" ? outer.request_id : undefined;
+  return { type, errorCode, message, requestId };
 }
 
 function header(headers: HttpErrorInput["headers"], name: string): string | undefined {
   if (!headers) return undefined;
   if (typeof (headers as Headers).get === "function") return (headers as Headers).get(name) ?? undefined;
   const record = headers as Record<string, string | undefined>;
-  return record[name] ?? record[name.toLowerCase()];
+  if (record[name] !== undefined) return record[name];
+  const key = Object.keys(record).find((k) => k.toLowerCase() === name);
+  return key === undefined ? undefined : record[key];
 }
 
 /**

@@ -18,11 +18,11 @@ export const ERROR_CODES = {
   "context-overflow": { retryable: false },
   /** Too many requests (HTTP 429). */
   "rate-limited": { retryable: true },
-  /** The API failed internally (HTTP 500, 502, 504). */
+  /** The API failed internally (HTTP 500, 502, other 5xx). */
   "server-error": { retryable: true },
   /** The API is temporarily overloaded (HTTP 529, 503). */
   overloaded: { retryable: true },
-  /** A request took longer than its timeout. */
+  /** A request took longer than its timeout (HTTP 408, 504). */
   timeout: { retryable: true },
   /** The connection was refused, reset or dropped. */
   connection: { retryable: true },

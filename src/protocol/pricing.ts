@@ -21,6 +21,7 @@ function price(input: number, output: number): ModelPrice {
  */
 export const CLAUDE_PRICES: Readonly<Record<string, ModelPrice>> = {
   "claude-opus-5": price(5, 25),
+  "claude-opus-4-6": price(5, 25),
   "claude-opus-4-5": price(5, 25),
   "claude-opus-4-1": price(15, 75),
   "claude-opus-4": price(15, 75),

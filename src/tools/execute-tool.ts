@@ -1,4 +1,4 @@
-import { ArkyError, serializeError, type ToolResultBlock, toArkyError } from "../protocol/index.js";
+import { ArkyError, cancelledError, serializeError, type ToolResultBlock } from "../protocol/index.js";
 import type { ToolRegistry } from "./registry.js";
 import type { ToolOutput, ToolResult } from "./types.js";
 
@@ -25,15 +25,30 @@ export interface ExecuteToolCallOptions {
   onStart?: (input: unknown) => void;
 }
 
-/** Normalises what a tool returned into a tool result block. */
+/**
+ * Normalises what a tool returned into a tool result block. Throws a `tool-execution`
+ * error for anything that is not a {@link ToolOutput} (e.g. `undefined` from a JS tool).
+ */
 export function toToolResultBlock(toolUseId: string, output: ToolOutput): ToolResultBlock {
   if (typeof output === "string")
     return { type: "tool-result", toolUseId, content: [{ type: "text", text: output }] };
   if (Array.isArray(output)) return { type: "tool-result", toolUseId, content: output };
-  const result = output as ToolResult;
+  const result = output as ToolResult | null | undefined;
+  if (typeof result !== "object" || result === null || !Array.isArray(result.content ?? [])) {
+    throw new ArkyError({
+      code: "tool-execution",
+      message: `The tool returned ${result === null ? "null" : typeof result}, not a result.`,
+      correction: "Return a string, an array of content blocks, or { content, isError }.",
+    });
+  }
   const block: ToolResultBlock = { type: "tool-result", toolUseId, content: result.content ?? [] };
   if (result.isError) block.isError = true;
   return block;
+}
+
+/** The error for a call the caller's signal aborted: its reason if that is an ArkyError, else `cancelled`. */
+function abortedError(signal: AbortSignal): ArkyError {
+  return ArkyError.isArkyError(signal.reason) ? signal.reason : cancelledError(signal.reason);
 }
 
 function errorResult(toolUseId: string, error: ArkyError): ToolResultBlock {
@@ -73,7 +88,12 @@ export async function executeToolCall(
       }),
     );
   }
-  const parsed = tool.parse(call.input);
+  let parsed: ReturnType<typeof tool.parse>;
+  try {
+    parsed = tool.parse(call.input);
+  } catch (thrown) {
+    parsed = { ok: false, message: thrown instanceof Error ? thrown.message : String(thrown) };
+  }
   if (!parsed.ok) {
     return fail(
       new ArkyError({
@@ -83,8 +103,7 @@ export async function executeToolCall(
       }),
     );
   }
-  if (options.signal.aborted)
-    return fail(toArkyError(options.signal.reason ?? new DOMException("", "AbortError")));
+  if (options.signal.aborted) return fail(abortedError(options.signal));
   options.onStart?.(parsed.value);
 
   const timeoutMs = registry.timeoutFor(tool);
@@ -104,15 +123,18 @@ export async function executeToolCall(
     controller.abort(error);
     settle?.(error);
   }, timeoutMs);
-  const onOuterAbort = () =>
-    settle?.(toArkyError(new DOMException("The tool call was cancelled.", "AbortError")));
+  const onOuterAbort = () => settle?.(abortedError(options.signal));
   options.signal.addEventListener("abort", onOuterAbort, { once: true });
+  // An abandoned tool may keep reporting progress; nothing may be emitted after its end.
+  let finished = false;
   try {
     const running = Promise.resolve().then(() =>
       tool.execute(parsed.value, {
         signal: controller.signal,
         toolCallId: call.id,
-        onUpdate: (update) => options.onUpdate?.(update),
+        onUpdate: (update) => {
+          if (!finished) options.onUpdate?.(update);
+        },
       }),
     );
     // An abandoned tool (timed out, cancelled) may still reject later; that must not surface.
@@ -121,10 +143,10 @@ export async function executeToolCall(
     if (controller.signal.aborted) throw controller.signal.reason;
     return done(toToolResultBlock(call.id, output));
   } catch (thrown) {
-    const error = ArkyError.isArkyError(thrown)
-      ? thrown
-      : options.signal.aborted
-        ? toArkyError(options.signal.reason ?? thrown)
+    const error = options.signal.aborted
+      ? abortedError(options.signal)
+      : ArkyError.isArkyError(thrown)
+        ? thrown
         : new ArkyError({
             code: "tool-execution",
             message: `Tool "${call.name}" failed: ${thrown instanceof Error ? thrown.message : String(thrown)}`,
@@ -132,6 +154,7 @@ export async function executeToolCall(
           });
     return fail(error);
   } finally {
+    finished = true;
     clearTimeout(timer);
     options.signal.removeEventListener("abort", onAbort);
     options.signal.removeEventListener("abort", onOuterAbort);

@@ -1,0 +1,150 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { ArkyError } from "../../src/protocol/index.js";
+import { assertToolName, toJsonSchema, tool } from "../../src/tools/index.js";
+
+function configurationError(run: () => unknown): ArkyError {
+  try {
+    run();
+  } catch (error) {
+    expect(ArkyError.isArkyError(error)).toBe(true);
+    expect((error as ArkyError).code).toBe("configuration");
+    return error as ArkyError;
+  }
+  throw new Error("expected a configuration error");
+}
+
+const noop = () => "ok";
+
+describe("tool() JSON Schema", () => {
+  it("generates an object schema with descriptions, optional fields and enums", () => {
+    const t = tool({
+      name: "search",
+      description: "Search files",
+      input: z.object({
+        query: z.string().describe("What to look for"),
+        limit: z.number().int().min(1).optional(),
+        mode: z.enum(["exact", "fuzzy"]).describe("Match mode"),
+        tags: z.array(z.string()).default([]),
+      }),
+      execute: noop,
+    });
+    const schema = t.inputSchema as {
+      type: string;
+      properties: Record<string, Record<string, unknown>>;
+      required: string[];
+    };
+    expect(schema.type).toBe("object");
+    expect(schema).not.toHaveProperty("$schema");
+    expect(schema.properties.query).toEqual({ type: "string", description: "What to look for" });
+    expect(schema.properties.mode).toMatchObject({ enum: ["exact", "fuzzy"], description: "Match mode" });
+    expect(schema.properties.limit).toMatchObject({ type: "integer", minimum: 1 });
+    expect([...schema.required].sort()).toEqual(["mode", "query"]);
+  });
+
+  it("describes the input side of transforms (what the model must send)", () => {
+    const schema = toJsonSchema(z.object({ n: z.string().transform((s) => Number(s)) }));
+    expect(schema).toMatchObject({ type: "object", properties: { n: { type: "string" } } });
+  });
+
+  it("rejects a non-object schema with a configuration error naming the tool", () => {
+    const error = configurationError(() =>
+      tool({ name: "echo", description: "d", input: z.string(), execute: noop }),
+    );
+    expect(error.message).toContain('"echo"');
+    expect(error.message).toContain("object schema");
+    configurationError(() => toJsonSchema(z.array(z.string())));
+  });
+
+  it("rejects an unrepresentable schema with a configuration error and a correction", () => {
+    const error = configurationError(() =>
+      tool({ name: "when", description: "d", input: z.object({ at: z.date() }), execute: noop }),
+    );
+    expect(error.message).toContain("cannot be expressed as JSON Schema");
+    expect(error.correction).toBeDefined();
+    expect(error.cause).toBeDefined();
+    configurationError(() => toJsonSchema(z.object({ n: z.bigint() })));
+  });
+});
+
+describe("tool() options", () => {
+  it("defaults readOnly to false and concurrencySafe to readOnly", () => {
+    const input = z.object({});
+    expect(tool({ name: "w", description: "d", input, execute: noop })).toMatchObject({
+      readOnly: false,
+      concurrencySafe: false,
+      timeoutMs: undefined,
+    });
+    expect(tool({ name: "r", description: "d", input, readOnly: true, execute: noop })).toMatchObject({
+      readOnly: true,
+      concurrencySafe: true,
+    });
+    expect(
+      tool({
+        name: "x",
+        description: "d",
+        input,
+        readOnly: true,
+        concurrencySafe: false,
+        timeoutMs: 5,
+        execute: noop,
+      }),
+    ).toMatchObject({ concurrencySafe: false, timeoutMs: 5 });
+  });
+
+  it("parses input with the zod schema, applying defaults and transforms", () => {
+    const t = tool({
+      name: "p",
+      description: "d",
+      input: z.object({ n: z.string().transform(Number), flag: z.boolean().default(true) }),
+      execute: noop,
+    });
+    expect(t.parse({ n: "42" })).toEqual({ ok: true, value: { n: 42, flag: true } });
+    const bad = t.parse({ n: 42 });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.message).toContain("n");
+  });
+
+  it("passes the parsed input and context to execute", async () => {
+    const t = tool({
+      name: "add",
+      description: "Add",
+      input: z.object({ a: z.number(), b: z.number() }),
+      execute: ({ a, b }, { toolCallId }) => `${toolCallId}:${a + b}`,
+    });
+    const context = { signal: new AbortController().signal, toolCallId: "c1", onUpdate: () => {} };
+    expect(await t.execute({ a: 1, b: 2 }, context)).toBe("c1:3");
+  });
+});
+
+describe("tool names", () => {
+  it.each([
+    "read",
+    "read_file",
+    "read-file",
+    "Read2",
+    "mcp/files/read",
+    "mcp/server.v2/read_file",
+    "a".repeat(128),
+  ])("accepts %s", (name) => {
+    expect(() => assertToolName(name)).not.toThrow();
+  });
+
+  it.each([
+    "",
+    "has space",
+    "a".repeat(129),
+    "/lead",
+    "trail/",
+    "a//b",
+    "dot.first",
+    "semi;colon",
+    "émoji",
+    "a\nb",
+  ])("rejects %j with a configuration error", (name) => {
+    const error = configurationError(() =>
+      tool({ name, description: "d", input: z.object({}), execute: noop }),
+    );
+    expect(error.correction).toContain("letters, digits");
+  });
+});
