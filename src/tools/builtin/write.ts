@@ -1,0 +1,35 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { z } from "zod";
+import { tool } from "../tool.js";
+import type { Tool } from "../types.js";
+import type { FileToolContext } from "./context.js";
+import { fileError } from "./file-errors.js";
+
+const inputSchema = z.object({
+  path: z.string().describe("File path, relative to the working directory or absolute inside it."),
+  content: z.string().describe("The complete new content of the file."),
+});
+
+/** `write`: creates or overwrites a file (and its missing parent folders). Mutating. */
+export function writeTool({ roots }: FileToolContext): Tool {
+  return tool({
+    name: "write",
+    description:
+      "Write a file, replacing it if it exists and creating missing parent folders. " +
+      "Prefer edit for changing part of an existing file.",
+    input: inputSchema,
+    readOnly: false,
+    execute: async ({ path: input, content }, { signal }) => {
+      const file = await roots.resolve(input);
+      try {
+        await mkdir(path.dirname(file), { recursive: true });
+        await writeFile(file, content, { signal });
+      } catch (cause) {
+        if (signal.aborted) throw cause;
+        throw fileError(input, cause);
+      }
+      return `Wrote ${Buffer.byteLength(content)} bytes to ${input}.`;
+    },
+  });
+}
