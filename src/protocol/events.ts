@@ -86,7 +86,11 @@ export type AgentEventBody =
       usage: Usage;
       model?: string;
     }
-  /** A tool began executing (after its permission check and hooks allowed it). */
+  /**
+   * A tool call passed its permission check and hooks and is about to run with `input`
+   * (which may still fail the tool's validation; the end event then carries the error).
+   * Denied calls have no start, only a `permission-decision` and an end.
+   */
   | { type: "tool-execution-start"; toolCallId: string; toolName: string; input: unknown }
   /** Progress reported by a running tool. */
   | { type: "tool-execution-update"; toolCallId: string; toolName: string; update: unknown }

@@ -71,4 +71,6 @@ export interface ModelProvider {
   /** The model id requests use. */
   readonly modelId: string;
   stream(request: ModelRequest, options?: ModelCallOptions): AsyncIterable<ModelStreamEvent>;
+  /** Optional: the same provider on another model (used by `agent.setModel()`). */
+  withModel?(modelId: string): ModelProvider;
 }

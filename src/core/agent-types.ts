@@ -1,0 +1,60 @@
+import type { ToolCallGuard } from "../permissions/index.js";
+import type {
+  AgentEvent,
+  Message,
+  PromptInput,
+  SerializedError,
+  StopReason,
+  Usage,
+} from "../protocol/index.js";
+import type { AgentRuntime } from "../provider/index.js";
+import type { SessionStore } from "../session/index.js";
+import type { Tool, ToolRegistry } from "../tools/index.js";
+
+/** Options of an {@link Agent}. The same whatever the runtime. */
+export interface AgentOptions {
+  /** What runs the turns: `native(anthropic({...}))`, `claudeCode({...})`, `codex({...})`. */
+  runtime: AgentRuntime;
+  /** Tools the agent offers (to every runtime: CLI runtimes get them bridged). */
+  tools?: Tool[] | ToolRegistry;
+  /** Where events are kept (default: a new `InMemorySessionStore`). */
+  store?: SessionStore;
+  /** The session id (default: a new UUID). */
+  sessionId?: string;
+  /** Decides on tool calls (default: allow everything). */
+  guard?: ToolCallGuard;
+  /** Session metadata recorded on creation. */
+  title?: string;
+  tags?: string[];
+  /** Working directory recorded in the session (default: `process.cwd()`). */
+  cwd?: string;
+}
+
+/** Per-call options of `prompt` and `stream`. */
+export interface TurnOptions {
+  /** Aborts the turn: the model call, running tools and subprocesses. */
+  signal?: AbortSignal;
+}
+
+/** What `agent.prompt()` resolves to. */
+export interface AgentResult {
+  sessionId: string;
+  turnId: string;
+  /** The text of the last assistant message of the turn. */
+  text: string;
+  /** Messages added by this turn (input, assistant messages, tool results). */
+  messages: Message[];
+  stopReason: StopReason;
+  usage: Usage;
+  /** Cost in USD, undefined when the model's price is unknown. */
+  costUsd: number | undefined;
+  durationMs: number;
+  /** Set when the turn ended without completing (the error `prompt` throws carries the same). */
+  error?: SerializedError;
+}
+
+/** A listener of every event of an agent (see `agent.subscribe`). */
+export type AgentEventListener = (event: AgentEvent) => void;
+
+/** Input of `prompt` and `stream`. */
+export type AgentInput = PromptInput;

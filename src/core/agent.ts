@@ -1,0 +1,374 @@
+import { allowAllGuard, type ToolCallGuard } from "../permissions/index.js";
+import {
+  type AgentEvent,
+  type AgentEventBody,
+  ArkyError,
+  addUsage,
+  deserializeError,
+  emptyUsage,
+  type Message,
+  newId,
+  newSessionId,
+  serializeError,
+  stopReason,
+  textOf,
+  toArkyError,
+  toUserMessage,
+} from "../protocol/index.js";
+import type { AgentRuntime } from "../provider/index.js";
+import { ConversationBuilder, InMemorySessionStore, type SessionStore } from "../session/index.js";
+import { ToolRegistry } from "../tools/index.js";
+import type {
+  AgentEventListener,
+  AgentInput,
+  AgentOptions,
+  AgentResult,
+  TurnOptions,
+} from "./agent-types.js";
+import { SessionWriter } from "./session-writer.js";
+
+/** How an Agent starts: a new session, or one already in the store. */
+interface Restored {
+  lastSeq: number;
+  conversation: ConversationBuilder;
+  runtimeState?: Record<string, unknown>;
+  fork: boolean;
+}
+
+/**
+ * The user's agent: one session, run by any runtime. Owns the tools, the guard, the
+ * session store and the event fan-out; the runtime only runs turns.
+ *
+ * @example
+ * const agent = new Agent({ runtime: native(anthropic({ model: "claude-sonnet-4-5" })), tools: [add] });
+ * const { text } = await agent.prompt("What is 2 + 3?");
+ * for await (const event of agent.stream("And times 4?")) console.log(event.type);
+ */
+export class Agent {
+  readonly sessionId: string;
+  readonly runtime: AgentRuntime;
+  readonly tools: ToolRegistry;
+  readonly store: SessionStore;
+  readonly #guard: ToolCallGuard;
+  readonly #options: AgentOptions;
+  readonly #writer: SessionWriter;
+  readonly #listeners = new Set<AgentEventListener>();
+  #conversation: ConversationBuilder;
+  #seq: number;
+  #created: boolean;
+  #pendingRestore: Restored | undefined;
+  #running = false;
+  #closed = false;
+  #usage = emptyUsage();
+  #costUsd: number | undefined = 0;
+
+  constructor(options: AgentOptions, restored?: Restored) {
+    if (typeof options?.runtime?.runTurn !== "function") {
+      throw new ArkyError({
+        code: "configuration",
+        message: "An Agent needs a runtime.",
+        correction:
+          "Pass `runtime`, e.g. new Agent({ runtime: native(anthropic({ model: 'claude-sonnet-4-5' })) }).",
+      });
+    }
+    this.#options = options;
+    this.runtime = options.runtime;
+    this.tools =
+      options.tools instanceof ToolRegistry ? options.tools : new ToolRegistry(options.tools ?? []);
+    this.store = options.store ?? new InMemorySessionStore();
+    this.sessionId = options.sessionId ?? newSessionId();
+    this.#guard = options.guard ?? allowAllGuard;
+    this.#writer = new SessionWriter(this.store, this.sessionId);
+    this.#conversation = restored?.conversation ?? new ConversationBuilder();
+    this.#seq = restored?.lastSeq ?? 0;
+    this.#created = restored !== undefined;
+    this.#pendingRestore = restored;
+  }
+
+  /**
+   * Opens a stored session to continue it: rebuilds the conversation from its events and
+   * hands the runtime its saved resume state. Throws `session-not-found` for an unknown id.
+   */
+  static async resume(sessionId: string, options: Omit<AgentOptions, "sessionId">): Promise<Agent> {
+    return Agent.#open(sessionId, options, false);
+  }
+
+  /**
+   * Forks a stored session at `atSeq` (default: its end) into a new session linked to its
+   * parent, and opens the fork.
+   */
+  static async fork(
+    sessionId: string,
+    options: Omit<AgentOptions, "sessionId"> & { atSeq?: number; newSessionId?: string },
+  ): Promise<Agent> {
+    const store = options.store ?? new InMemorySessionStore();
+    const forked = await store.fork(sessionId, { atSeq: options.atSeq, newSessionId: options.newSessionId });
+    return Agent.#open(forked.sessionId, { ...options, store }, true);
+  }
+
+  static async #open(
+    sessionId: string,
+    options: Omit<AgentOptions, "sessionId">,
+    fork: boolean,
+  ): Promise<Agent> {
+    const store = options.store ?? new InMemorySessionStore();
+    const meta = await store.get(sessionId);
+    if (!meta)
+      throw new ArkyError({ code: "session-not-found", message: `No session with id ${sessionId}.` });
+    const conversation = new ConversationBuilder();
+    let lastSeq = 0;
+    for await (const event of store.read(sessionId, { excludeDeltas: true })) {
+      conversation.add(event);
+      lastSeq = event.seq;
+    }
+    lastSeq = Math.max(lastSeq, meta.lastSeq);
+    const agent = new Agent(
+      { ...options, store, sessionId },
+      { lastSeq, conversation, runtimeState: meta.runtimeState, fork },
+    );
+    agent.#usage = meta.usage;
+    agent.#costUsd = meta.costUsd;
+    return agent;
+  }
+
+  /** The conversation so far. */
+  get messages(): Message[] {
+    return this.#conversation.build().slice();
+  }
+
+  /** Token usage of the whole session. */
+  get usage() {
+    return this.#usage;
+  }
+
+  /** Cost of the whole session in USD (undefined when some model's price was unknown). */
+  get costUsd(): number | undefined {
+    return this.#costUsd;
+  }
+
+  /** Listens to every event of every turn; returns the unsubscribe function. */
+  subscribe(listener: AgentEventListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * Runs one turn and resolves with its result. Rejects with the turn's `ArkyError` when
+   * it failed or was cancelled (`max-turns` and other stop reasons resolve normally).
+   */
+  async prompt(input: AgentInput, options: TurnOptions = {}): Promise<AgentResult> {
+    const before = this.#conversation.build().length;
+    let end: Extract<AgentEvent, { type: "turn-end" }> | undefined;
+    for await (const event of this.stream(input, options)) if (event.type === "turn-end") end = event;
+    if (!end) throw new ArkyError({ code: "cancelled", message: "The turn ended without a result." });
+    const messages = this.#conversation.build().slice(before);
+    const lastAssistant = [...messages].reverse().find((m) => m.role === "assistant");
+    const result: AgentResult = {
+      sessionId: this.sessionId,
+      turnId: end.turnId!,
+      text: lastAssistant ? textOf(lastAssistant) : "",
+      messages,
+      stopReason: end.stopReason,
+      usage: end.usage,
+      costUsd: end.costUsd,
+      durationMs: end.durationMs,
+      ...(end.error ? { error: end.error } : {}),
+    };
+    if (end.error) {
+      const error = deserializeError(end.error);
+      throw new ArkyError({
+        code: error.code,
+        message: error.message,
+        retryable: error.retryable,
+        httpStatus: error.httpStatus,
+        retryAfterMs: error.retryAfterMs,
+        correction: error.correction,
+        details: { ...error.details, result },
+      });
+    }
+    return result;
+  }
+
+  /**
+   * Runs one turn and streams its events. Leaving the `for await` early cancels the
+   * turn. Throws (before any event) when the agent is closed or a turn is running.
+   */
+  async *stream(input: AgentInput, options: TurnOptions = {}): AsyncGenerator<AgentEvent, void, undefined> {
+    if (this.#closed) throw new ArkyError({ code: "configuration", message: "This agent is closed." });
+    if (this.#running) {
+      throw new ArkyError({
+        code: "configuration",
+        message: "A turn is already running on this agent.",
+        correction: "Wait for the running turn to end, or cancel it, before starting another.",
+      });
+    }
+    this.#running = true;
+    const controller = new AbortController();
+    const outer = options.signal;
+    const onAbort = () => controller.abort(outer?.reason);
+    if (outer?.aborted) controller.abort(outer.reason);
+    else outer?.addEventListener("abort", onAbort, { once: true });
+    const turnId = newId("turn");
+    let ended = false;
+    try {
+      yield* this.#prepare();
+      const userMessage = toUserMessage(input);
+      const history = this.#conversation.build().slice();
+      yield await this.#emit({ type: "turn-start", input: userMessage }, turnId);
+      try {
+        const turn = this.runtime.runTurn({
+          sessionId: this.sessionId,
+          turnId,
+          input: userMessage,
+          history,
+          tools: this.tools,
+          guard: this.#guard,
+          signal: controller.signal,
+        });
+        for await (const body of turn) {
+          const event = await this.#emit(body, turnId);
+          yield event;
+          if (body.type === "turn-end") {
+            ended = true;
+            break;
+          }
+        }
+        if (!ended)
+          throw new ArkyError({
+            code: "protocol",
+            message: `The ${this.runtime.kind} runtime ended a turn without turn-end.`,
+          });
+      } catch (thrown) {
+        if (ended) throw thrown;
+        // A runtime or store broke its contract; end the turn cleanly rather than leave it open.
+        const error = toArkyError(thrown);
+        controller.abort(error);
+        ended = true;
+        for (const body of failedTurnEnd(error))
+          yield await this.#emit(body, turnId, { store: error.code !== "store" });
+      }
+    } finally {
+      outer?.removeEventListener("abort", onAbort);
+      if (!ended) {
+        // The consumer left early: stop the work and record how the turn ended.
+        controller.abort(new DOMException("The consumer stopped reading the stream.", "AbortError"));
+        await this.#emit(failedTurnEnd(toArkyError(controller.signal.reason))[0]!, turnId).catch(
+          () => undefined,
+        );
+      }
+      await this.#writer.flush().catch(() => undefined);
+      await this.#saveRuntimeState();
+      this.#running = false;
+    }
+  }
+
+  /** Re-emits the stored events of this session (deltas included unless `excludeDeltas`). */
+  replay(options: { excludeDeltas?: boolean; afterSeq?: number } = {}): AsyncIterable<AgentEvent> {
+    return this.store.read(this.sessionId, options);
+  }
+
+  /** Switches the model for later turns. Throws `capability-unsupported` when the runtime cannot. */
+  async setModel(model: string): Promise<void> {
+    if (!this.runtime.setModel) throw unsupported(this.runtime, "setModel");
+    await this.runtime.setModel(this.sessionId, model);
+  }
+
+  /** Changes the permission mode for later tool calls. */
+  async setPermissionMode(mode: string): Promise<void> {
+    const guard = this.#guard as ToolCallGuard & { setMode?: (mode: string) => void };
+    if (!guard.setMode && !this.runtime.setPermissionMode)
+      throw unsupported(this.runtime, "setPermissionMode");
+    guard.setMode?.(mode);
+    await this.runtime.setPermissionMode?.(this.sessionId, mode);
+  }
+
+  /** Ends the session: records `session-end` and releases the runtime's session resources. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#created)
+      await this.#emit({ type: "session-end", reason: "closed" }, undefined).catch(() => undefined);
+    await this.#writer.flush().catch(() => undefined);
+    await this.runtime.closeSession?.(this.sessionId);
+  }
+
+  async *#prepare(): AsyncGenerator<AgentEvent> {
+    const restore = this.#pendingRestore;
+    this.#pendingRestore = undefined;
+    if (restore?.runtimeState && this.runtime.restoreState) {
+      await this.runtime.restoreState(this.sessionId, restore.runtimeState, { fork: restore.fork });
+    }
+    if (this.#created) return;
+    const { title, tags, cwd = process.cwd() } = this.#options;
+    await this.store.create(this.sessionId, {
+      runtime: this.runtime.kind,
+      model: this.runtime.model,
+      cwd,
+      title,
+      tags,
+    });
+    this.#created = true;
+    yield await this.#emit(
+      { type: "session-start", runtime: this.runtime.kind, model: this.runtime.model, cwd },
+      undefined,
+    );
+  }
+
+  async #emit(
+    body: AgentEventBody,
+    turnId: string | undefined,
+    options: { store?: boolean } = {},
+  ): Promise<AgentEvent> {
+    const event = {
+      ...body,
+      sessionId: this.sessionId,
+      seq: ++this.#seq,
+      timestamp: Date.now(),
+      turnId,
+    } as AgentEvent;
+    this.#conversation.add(event);
+    if (event.type === "turn-end") {
+      this.#usage = addUsage(this.#usage, event.usage);
+      this.#costUsd =
+        this.#costUsd === undefined || event.costUsd === undefined
+          ? undefined
+          : this.#costUsd + event.costUsd;
+    }
+    if (options.store !== false) await this.#writer.write(event);
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A listener's failure is its own; it must not break the turn or other listeners.
+      }
+    }
+    return event;
+  }
+
+  async #saveRuntimeState(): Promise<void> {
+    const state = this.runtime.getState?.(this.sessionId);
+    if (state === undefined || !this.#created) return;
+    await this.store.update(this.sessionId, { runtimeState: state }).catch(() => undefined);
+  }
+}
+
+function failedTurnEnd(error: ArkyError): AgentEventBody[] {
+  const cancelled = error.code === "cancelled";
+  const end: AgentEventBody = {
+    type: "turn-end",
+    stopReason: stopReason(cancelled ? "cancelled" : "error"),
+    usage: emptyUsage(),
+    costUsd: undefined,
+    durationMs: 0,
+    modelCalls: 0,
+    error: serializeError(error),
+  };
+  return cancelled ? [end] : [{ type: "error", error: serializeError(error), fatal: true }, end];
+}
+
+function unsupported(runtime: AgentRuntime, feature: string): ArkyError {
+  return new ArkyError({
+    code: "capability-unsupported",
+    message: `The ${runtime.kind} runtime does not support ${feature}().`,
+  });
+}

@@ -1,0 +1,142 @@
+import type { ModelPrice } from "../protocol/index.js";
+import {
+  type AgentEventBody,
+  type ArkyError,
+  type AssistantMessage,
+  cancelledError,
+  computeCost,
+  type StopReason,
+  serializeError,
+  toArkyError,
+  type Usage,
+} from "../protocol/index.js";
+import {
+  type ModelProvider,
+  type ModelRequest,
+  type RetryPolicy,
+  retryDelay,
+  sleep,
+} from "../provider/index.js";
+
+/** The outcome of one model call, after retries. */
+export type ModelCallOutcome =
+  | { ok: true; message: AssistantMessage; stopReason: StopReason; usage: Usage; model: string }
+  | { ok: false; error: ArkyError };
+
+/** Options of {@link callModel}. */
+export interface CallModelOptions {
+  provider: ModelProvider;
+  request: ModelRequest;
+  retry: RetryPolicy;
+  signal: AbortSignal;
+  prices?: Readonly<Record<string, ModelPrice>>;
+}
+
+/**
+ * Makes one model call, retrying retryable failures that happened before any content
+ * was streamed, and translates the provider's stream into agent events. `message-start`
+ * is held back until the first content arrives, so a retried attempt leaves no trace but
+ * its `retry` event. Returns the outcome; never throws.
+ */
+export async function* callModel(
+  options: CallModelOptions,
+): AsyncGenerator<AgentEventBody, ModelCallOutcome> {
+  const { provider, request, retry, signal } = options;
+  for (let attempt = 1; ; attempt++) {
+    let pendingStart: AgentEventBody | undefined;
+    let messageId = "";
+    const toolNames = new Map<number, string>();
+    let failure: ArkyError | undefined;
+    let streamed = false;
+    try {
+      for await (const part of provider.stream(request, { signal })) {
+        switch (part.type) {
+          case "message-start":
+            messageId = part.messageId;
+            pendingStart = { type: "message-start", messageId, role: "assistant", model: part.model };
+            break;
+          case "text-delta":
+          case "thinking-delta":
+          case "tool-input-delta":
+            if (pendingStart) {
+              yield pendingStart;
+              pendingStart = undefined;
+            }
+            streamed = true;
+            yield {
+              type: "message-delta",
+              messageId,
+              delta:
+                part.type === "tool-input-delta"
+                  ? {
+                      kind: "tool-input",
+                      index: part.index,
+                      toolCallId: part.toolCallId,
+                      toolName: toolNames.get(part.index) ?? "",
+                      partialJson: part.partialJson,
+                    }
+                  : {
+                      kind: part.type === "text-delta" ? "text" : "thinking",
+                      index: part.index,
+                      text: part.text,
+                    },
+            };
+            break;
+          case "tool-input-start":
+            toolNames.set(part.index, part.toolName);
+            break;
+          case "finish": {
+            if (pendingStart) yield pendingStart;
+            yield {
+              type: "message-end",
+              messageId,
+              message: part.message,
+              stopReason: part.stopReason,
+              usage: part.usage,
+              model: part.model,
+            };
+            yield {
+              type: "usage",
+              model: part.model,
+              usage: part.usage,
+              costUsd: computeCost(part.model, part.usage, options.prices),
+            };
+            return {
+              ok: true,
+              message: part.message,
+              stopReason: part.stopReason,
+              usage: part.usage,
+              model: part.model,
+            };
+          }
+          case "error":
+            failure = part.error;
+            streamed ||= part.contentStreamed;
+            break;
+          default:
+            break;
+        }
+        if (failure) break;
+      }
+    } catch (thrown) {
+      // The provider contract forbids throwing; classify rather than crash if one does.
+      failure = toArkyError(thrown);
+    }
+    if (signal.aborted) return { ok: false, error: cancelledError(signal.reason) };
+    failure ??= toArkyError(new Error("The model stream ended without a result."), "malformed-response");
+    const delay = streamed ? undefined : retryDelay(failure, attempt, retry);
+    if (delay === undefined) return { ok: false, error: failure };
+    yield {
+      type: "retry",
+      attempt,
+      maxAttempts: retry.maxAttempts,
+      delayMs: delay,
+      error: serializeError(failure),
+    };
+    try {
+      await sleep(delay, signal);
+    } catch {
+      return { ok: false, error: cancelledError(signal.reason) };
+    }
+  }
+}

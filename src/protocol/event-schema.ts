@@ -1,0 +1,314 @@
+import { z } from "zod";
+import { ArkyError } from "./errors.js";
+import { type AgentEvent, EVENT_SCHEMA_VERSION } from "./events.js";
+
+/*
+ * The zod schema of stored events: the trust boundary where a session store reads rows
+ * back. Envelope and `type` are checked strictly; bodies are checked per type, with
+ * loose objects so a reader does not copy or reject fields it does not use.
+ */
+
+const usageSchema = z.looseObject({
+  inputTokens: z.number(),
+  outputTokens: z.number(),
+  cacheReadInputTokens: z.number(),
+  cacheCreationInputTokens: z.number(),
+});
+
+const stopReasonSchema = z.looseObject({
+  unified: z.enum([
+    "end-turn",
+    "tool-use",
+    "max-tokens",
+    "stop-sequence",
+    "refusal",
+    "pause-turn",
+    "context-overflow",
+    "max-turns",
+    "budget-exceeded",
+    "cancelled",
+    "error",
+    "other",
+  ]),
+  raw: z.string().optional(),
+});
+
+// An unknown code stays a string here: `deserializeError` maps it to `unknown`.
+const serializedErrorSchema = z.looseObject({
+  code: z.string(),
+  message: z.string(),
+  retryable: z.boolean(),
+  httpStatus: z.number().optional(),
+  retryAfterMs: z.number().optional(),
+  correction: z.string().optional(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+
+const textBlockSchema = z.looseObject({ type: z.literal("text"), text: z.string() });
+const imageBlockSchema = z.looseObject({
+  type: z.literal("image"),
+  source: z.discriminatedUnion("type", [
+    z.looseObject({
+      type: z.literal("base64"),
+      mediaType: z.enum(["image/png", "image/jpeg", "image/gif", "image/webp"]),
+      data: z.string(),
+    }),
+    z.looseObject({ type: z.literal("url"), url: z.string() }),
+  ]),
+});
+const toolResultBlockSchema = z.looseObject({
+  type: z.literal("tool-result"),
+  toolUseId: z.string(),
+  content: z.array(z.discriminatedUnion("type", [textBlockSchema, imageBlockSchema])),
+  isError: z.boolean().optional(),
+});
+const userMessageSchema = z.looseObject({
+  role: z.literal("user"),
+  content: z.array(z.discriminatedUnion("type", [textBlockSchema, imageBlockSchema, toolResultBlockSchema])),
+});
+const assistantMessageSchema = z.looseObject({
+  role: z.literal("assistant"),
+  content: z.array(
+    z.discriminatedUnion("type", [
+      textBlockSchema,
+      z.looseObject({ type: z.literal("thinking"), thinking: z.string(), signature: z.string().optional() }),
+      z.looseObject({ type: z.literal("redacted-thinking"), data: z.string() }),
+      z.looseObject({ type: z.literal("tool-use"), id: z.string(), name: z.string(), input: z.unknown() }),
+    ]),
+  ),
+});
+
+const messageDeltaSchema = z.discriminatedUnion("kind", [
+  z.looseObject({ kind: z.literal("text"), index: z.number(), text: z.string() }),
+  z.looseObject({ kind: z.literal("thinking"), index: z.number(), text: z.string() }),
+  z.looseObject({
+    kind: z.literal("tool-input"),
+    index: z.number(),
+    toolCallId: z.string(),
+    toolName: z.string(),
+    partialJson: z.string(),
+  }),
+]);
+
+const envelope = {
+  sessionId: z.string().min(1),
+  seq: z.int().positive(),
+  timestamp: z.number(),
+  turnId: z.string().optional(),
+  parentToolCallId: z.string().optional(),
+};
+
+function event<T extends string, S extends z.core.$ZodLooseShape>(type: T, body: S) {
+  return z.looseObject({ ...envelope, type: z.literal(type), ...body });
+}
+
+/** One schema per event type, keyed by `type`. */
+export const storedEventSchemas = {
+  "session-start": event("session-start", {
+    runtime: z.string(),
+    model: z.string().optional(),
+    cwd: z.string().optional(),
+    forkedFrom: z.looseObject({ sessionId: z.string(), seq: z.number() }).optional(),
+  }),
+  "session-end": event("session-end", { reason: z.enum(["closed", "error"]) }),
+  "turn-start": event("turn-start", { input: userMessageSchema }),
+  "turn-end": event("turn-end", {
+    stopReason: stopReasonSchema,
+    usage: usageSchema,
+    costUsd: z.number().optional(),
+    durationMs: z.number(),
+    modelCalls: z.number(),
+    error: serializedErrorSchema.optional(),
+  }),
+  "message-start": event("message-start", {
+    messageId: z.string(),
+    role: z.literal("assistant"),
+    model: z.string().optional(),
+  }),
+  "message-delta": event("message-delta", { messageId: z.string(), delta: messageDeltaSchema }),
+  "message-end": event("message-end", {
+    messageId: z.string(),
+    message: assistantMessageSchema,
+    stopReason: stopReasonSchema,
+    usage: usageSchema,
+    model: z.string().optional(),
+  }),
+  "tool-execution-start": event("tool-execution-start", {
+    toolCallId: z.string(),
+    toolName: z.string(),
+    input: z.unknown(),
+  }),
+  "tool-execution-update": event("tool-execution-update", {
+    toolCallId: z.string(),
+    toolName: z.string(),
+    update: z.unknown(),
+  }),
+  "tool-execution-end": event("tool-execution-end", {
+    toolCallId: z.string(),
+    toolName: z.string(),
+    result: toolResultBlockSchema,
+    durationMs: z.number(),
+    error: serializedErrorSchema.optional(),
+  }),
+  "permission-decision": event("permission-decision", {
+    toolCallId: z.string(),
+    toolName: z.string(),
+    decision: z.enum(["allow", "deny"]),
+    source: z.enum(["rule", "mode", "hook", "callback", "runtime", "default"]),
+    reason: z.string().optional(),
+    updatedInput: z.unknown().optional(),
+  }),
+  "hook-decision": event("hook-decision", {
+    hook: z.string(),
+    hookEvent: z.string(),
+    decision: z.enum(["continue", "block", "modify", "error"]),
+    reason: z.string().optional(),
+    toolCallId: z.string().optional(),
+  }),
+  retry: event("retry", {
+    attempt: z.number(),
+    maxAttempts: z.number(),
+    delayMs: z.number(),
+    error: serializedErrorSchema,
+  }),
+  usage: event("usage", { model: z.string(), usage: usageSchema, costUsd: z.number().optional() }),
+  compaction: event("compaction", {
+    reason: z.string(),
+    messagesBefore: z.number(),
+    messagesAfter: z.number(),
+  }),
+  error: event("error", { error: serializedErrorSchema, fatal: z.boolean() }),
+} as const;
+
+/** The zod schema of a stored {@link AgentEvent} (current schema version). */
+export const storedEventSchema = z.discriminatedUnion(
+  "type",
+  Object.values(storedEventSchemas) as unknown as [
+    (typeof storedEventSchemas)[keyof typeof storedEventSchemas],
+    ...(typeof storedEventSchemas)[keyof typeof storedEventSchemas][],
+  ],
+);
+
+/** Where a stored event came from, for error messages. */
+export interface StoredEventLocation {
+  sessionId: string;
+  seq: number;
+}
+
+/**
+ * Parses and validates one stored event written with `schemaVersion`. Older versions
+ * are migrated to the current one (version 1 is the first, so there is nothing to
+ * migrate yet). Throws a `store` ArkyError naming the session and seq when the row is
+ * not valid JSON, has an unknown `type`, fails the schema, disagrees with the row's
+ * session id or seq, or was written by a newer Arky.
+ */
+export function parseStoredEvent(
+  json: string,
+  schemaVersion: number,
+  where?: StoredEventLocation,
+): AgentEvent {
+  checkSchemaVersion(schemaVersion, where);
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch (cause) {
+    throw corruptEvent(where, "is not valid JSON", cause);
+  }
+  return validateStoredEvent(value, schemaVersion, where);
+}
+
+/**
+ * Validates an already-parsed stored event (a database driver may return JSON columns
+ * parsed). Same errors as {@link parseStoredEvent}.
+ */
+export function validateStoredEvent(
+  value: unknown,
+  schemaVersion: number,
+  where?: StoredEventLocation,
+): AgentEvent {
+  checkSchemaVersion(schemaVersion, where);
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw corruptEvent(where, "is not a JSON object");
+  }
+  const type = (value as { type?: unknown }).type;
+  const schema =
+    typeof type === "string" && Object.hasOwn(storedEventSchemas, type)
+      ? storedEventSchemas[type as keyof typeof storedEventSchemas]
+      : undefined;
+  if (!schema) throw corruptEvent(where, `has an unknown event type ${JSON.stringify(type)}`);
+  // Deltas are most of a log, so they get a hand-written check equal to their schema
+  // (a test holds the two together); every other type goes through zod.
+  if (type === "message-delta" && isValidMessageDelta(value as Record<string, unknown>)) {
+    return checkLocation(value as AgentEvent, where);
+  }
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const path = issue?.path.length ? ` at ${issue.path.join(".")}` : "";
+    throw corruptEvent(where, `(${type}) fails the event schema${path}: ${issue?.message}`, result.error);
+  }
+  return checkLocation(result.data as AgentEvent, where);
+}
+
+function checkLocation(parsed: AgentEvent, where: StoredEventLocation | undefined): AgentEvent {
+  if (where && (parsed.sessionId !== where.sessionId || parsed.seq !== where.seq)) {
+    throw corruptEvent(where, `says it is session ${parsed.sessionId} seq ${parsed.seq}`);
+  }
+  return parsed;
+}
+
+const optionalString = (v: unknown) => v === undefined || typeof v === "string";
+
+/** Mirrors `storedEventSchemas["message-delta"]`; false sends the event to zod for the error. */
+function isValidMessageDelta(e: Record<string, unknown>): boolean {
+  const d = e.delta as Record<string, unknown> | null;
+  if (
+    typeof e.sessionId !== "string" ||
+    e.sessionId.length === 0 ||
+    !Number.isSafeInteger(e.seq) ||
+    (e.seq as number) <= 0 ||
+    typeof e.timestamp !== "number" ||
+    !optionalString(e.turnId) ||
+    !optionalString(e.parentToolCallId) ||
+    typeof e.messageId !== "string" ||
+    typeof d !== "object" ||
+    d === null ||
+    typeof d.index !== "number"
+  ) {
+    return false;
+  }
+  if (d.kind === "text" || d.kind === "thinking") return typeof d.text === "string";
+  return (
+    d.kind === "tool-input" &&
+    typeof d.toolCallId === "string" &&
+    typeof d.toolName === "string" &&
+    typeof d.partialJson === "string"
+  );
+}
+
+function checkSchemaVersion(schemaVersion: number, where: StoredEventLocation | undefined): void {
+  if (schemaVersion === EVENT_SCHEMA_VERSION) return;
+  if (Number.isInteger(schemaVersion) && schemaVersion > EVENT_SCHEMA_VERSION) {
+    throw new ArkyError({
+      code: "store",
+      message: `${describe(where)} was written with event schema version ${schemaVersion}, but this Arky reads versions up to ${EVENT_SCHEMA_VERSION}.`,
+      correction: "Upgrade Arky to read sessions written by a newer version.",
+      details: { ...where, schemaVersion, supportedVersion: EVENT_SCHEMA_VERSION },
+    });
+  }
+  throw corruptEvent(where, `has an invalid schema version ${schemaVersion}`);
+}
+
+function corruptEvent(where: StoredEventLocation | undefined, problem: string, cause?: unknown): ArkyError {
+  return new ArkyError({
+    code: "store",
+    message: `${describe(where)} ${problem}.`,
+    correction: "The session store holds a corrupt event; restore it from a backup or delete the session.",
+    details: { ...where },
+    cause,
+  });
+}
+
+function describe(where: StoredEventLocation | undefined): string {
+  return where ? `Stored event seq ${where.seq} of session ${where.sessionId}` : "Stored event";
+}
