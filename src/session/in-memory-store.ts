@@ -3,6 +3,7 @@ import {
   applyMetadataPatch,
   assertAppendable,
   foldEvents,
+  forkPoint,
   newMetadata,
   sessionNotFound,
 } from "./metadata.js";
@@ -32,7 +33,7 @@ export class InMemorySessionStore implements SessionStore {
     }
     const meta = newMetadata(sessionId, metadata);
     this.#sessions.set(sessionId, { meta, events: [] });
-    return { ...meta };
+    return structuredClone(meta);
   }
 
   async append(sessionId: string, events: readonly AgentEvent[]): Promise<void> {
@@ -44,7 +45,7 @@ export class InMemorySessionStore implements SessionStore {
 
   async *read(sessionId: string, options: ReadOptions = {}): AsyncIterable<AgentEvent> {
     const { events } = this.#entry(sessionId);
-    const after = options.afterSeq ?? 0;
+    const after = Math.floor(options.afterSeq ?? 0);
     // seq n sits at index n - 1 in a gap-free log.
     for (let i = Math.max(0, after); i < events.length; i++) {
       const event = events[i]!;
@@ -55,11 +56,11 @@ export class InMemorySessionStore implements SessionStore {
 
   async get(sessionId: string): Promise<SessionMetadata | undefined> {
     const entry = this.#sessions.get(sessionId);
-    return entry ? { ...entry.meta } : undefined;
+    return entry ? structuredClone(entry.meta) : undefined;
   }
 
   async list(options: ListOptions = {}): Promise<SessionMetadata[]> {
-    let metas = [...this.#sessions.values()].map((e) => ({ ...e.meta }));
+    let metas = [...this.#sessions.values()].map((e) => structuredClone(e.meta));
     if (options.tag !== undefined) metas = metas.filter((m) => m.tags.includes(options.tag!));
     metas.sort((a, b) => b.updatedAt - a.updatedAt);
     return options.limit !== undefined ? metas.slice(0, options.limit) : metas;
@@ -67,8 +68,8 @@ export class InMemorySessionStore implements SessionStore {
 
   async update(sessionId: string, patch: SessionMetadataInput): Promise<SessionMetadata> {
     const entry = this.#entry(sessionId);
-    entry.meta = applyMetadataPatch(entry.meta, patch);
-    return { ...entry.meta };
+    entry.meta = applyMetadataPatch(entry.meta, structuredClone(patch));
+    return structuredClone(entry.meta);
   }
 
   async fork(
@@ -76,7 +77,7 @@ export class InMemorySessionStore implements SessionStore {
     options: { atSeq?: number; newSessionId?: string } = {},
   ): Promise<SessionMetadata> {
     const source = this.#entry(sessionId);
-    const atSeq = Math.min(options.atSeq ?? source.meta.lastSeq, source.meta.lastSeq);
+    const atSeq = forkPoint(sessionId, options.atSeq, source.meta.lastSeq);
     const id = options.newSessionId ?? newSessionId();
     const { title, runtime, model, cwd, tags, runtimeState } = source.meta;
     const meta = await this.create(id, { title, runtime, model, cwd, tags, runtimeState });
@@ -84,7 +85,7 @@ export class InMemorySessionStore implements SessionStore {
     await this.append(id, copied);
     const entry = this.#entry(id);
     entry.meta = { ...entry.meta, parentSessionId: sessionId, forkedAtSeq: atSeq };
-    return { ...entry.meta, createdAt: meta.createdAt };
+    return structuredClone({ ...entry.meta, createdAt: meta.createdAt });
   }
 
   async delete(sessionId: string): Promise<boolean> {

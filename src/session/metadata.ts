@@ -83,3 +83,20 @@ export function foldEvents(
 export function sessionNotFound(sessionId: string): ArkyError {
   return new ArkyError({ code: "session-not-found", message: `No session with id ${sessionId}.` });
 }
+
+/**
+ * The `seq` a fork copies up to: `atSeq` (default and maximum: `lastSeq`). Throws a
+ * `configuration` error when `atSeq` is not a non-negative integer. Shared by every store.
+ */
+export function forkPoint(sessionId: string, atSeq: number | undefined, lastSeq: number): number {
+  if (atSeq === undefined) return lastSeq;
+  if (!Number.isInteger(atSeq) || atSeq < 0) {
+    throw new ArkyError({
+      code: "configuration",
+      message: `Cannot fork session ${sessionId} at seq ${atSeq}.`,
+      correction:
+        "Pass a non-negative integer atSeq (0 forks an empty session), or omit it to copy all events.",
+    });
+  }
+  return Math.min(atSeq, lastSeq);
+}

@@ -1,4 +1,10 @@
-import type { AgentEvent, AgentEventBody, Message, ToolResultBlock, ToolUseBlock } from "../protocol/index.js";
+import type {
+  AgentEvent,
+  AgentEventBody,
+  Message,
+  ToolResultBlock,
+  ToolUseBlock,
+} from "../protocol/index.js";
 
 /**
  * Builds the conversation from a session's events, one event at a time: each turn's
@@ -8,14 +14,17 @@ import type { AgentEvent, AgentEventBody, Message, ToolResultBlock, ToolUseBlock
  * Deltas of a message that never completed are ignored. A tool call left without a
  * result (a crash or cancellation between the message and its tool results) gets an
  * error result saying it was interrupted, because model APIs reject a tool call without
- * a result.
+ * a result. Events of a sub-agent's work (those with a `parentToolCallId`) are not part of
+ * this conversation and are skipped.
  */
 export class ConversationBuilder {
   readonly messages: Message[] = [];
   #pendingCalls: ToolUseBlock[] = [];
   #pendingResults: ToolResultBlock[] = [];
 
+  /** Adds one event. Sub-agent events (with a `parentToolCallId`) belong to another conversation and are skipped. */
   add(event: AgentEvent | AgentEventBody): void {
+    if ("parentToolCallId" in event && event.parentToolCallId !== undefined) return;
     switch (event.type) {
       case "turn-start":
         this.#flush();
@@ -53,7 +62,8 @@ export class ConversationBuilder {
         },
     );
     // Results of calls not in the last message (should not happen) are kept, after the others.
-    for (const r of this.#pendingResults) if (!this.#pendingCalls.some((c) => c.id === r.toolUseId)) content.push(r);
+    for (const r of this.#pendingResults)
+      if (!this.#pendingCalls.some((c) => c.id === r.toolUseId)) content.push(r);
     this.messages.push({ role: "user", content });
     this.#pendingCalls = [];
     this.#pendingResults = [];

@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { ArkyError } from "../../src/protocol/index.js";
+import { assertAppendable, forkPoint, InMemorySessionStore } from "../../src/session/index.js";
+import { stamp, textTurn } from "./events.js";
+import { describeSessionStoreContract } from "./store-contract.js";
+
+describeSessionStoreContract("InMemorySessionStore", async () => ({
+  store: new InMemorySessionStore(),
+  cleanup: async () => {},
+}));
+
+describe("InMemorySessionStore specifics", () => {
+  it("keeps sessions apart between instances", async () => {
+    const a = new InMemorySessionStore();
+    const b = new InMemorySessionStore();
+    await a.create("s1");
+    expect(await b.get("s1")).toBeUndefined();
+  });
+});
+
+describe("metadata helpers", () => {
+  it("assertAppendable names the expected and actual seq", () => {
+    const events = stamp("s1", textTurn("x"), { firstSeq: 4 });
+    expect(() => assertAppendable("s1", 3, events)).not.toThrow();
+    try {
+      assertAppendable("s1", 2, events);
+      expect.unreachable();
+    } catch (error) {
+      expect(ArkyError.isArkyError(error) && error.code).toBe("session-conflict");
+      expect((error as ArkyError).details).toEqual({ sessionId: "s1", expectedSeq: 3, actualSeq: 4 });
+    }
+  });
+
+  it("forkPoint defaults to and clamps at the last seq, and refuses bad values", () => {
+    expect(forkPoint("s", undefined, 7)).toBe(7);
+    expect(forkPoint("s", 3, 7)).toBe(3);
+    expect(forkPoint("s", 9, 7)).toBe(7);
+    for (const bad of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => forkPoint("s", bad, 7)).toThrow(/Cannot fork session s/);
+    }
+  });
+});
