@@ -124,8 +124,8 @@ describe("glob", () => {
     expect(textOf(await call("glob", { pattern: "**/*.ts" }))).toBe("src/b.ts\nsrc/lib/a.ts\ntop.ts");
     expect(textOf(await call("glob", { pattern: "*.ts", path: "src" }))).toBe("b.ts");
     expect(textOf(await call("glob", { pattern: "*.py" }))).toBe("No files match *.py.");
-    const escape = await call("glob", { pattern: "../*" });
-    expect(escape.result.isError).toBe(true);
+    const escaping = await call("glob", { pattern: "../*" });
+    expect(escaping.result.isError).toBe(true);
   });
 });
 

@@ -21,7 +21,8 @@ export function grepWithRipgrep(rgPath: string, query: GrepQuery): Promise<strin
   if (mode === "files") args.push("--files-with-matches");
   else if (mode === "count") args.push("--count");
   else if (query.context) args.push("--context", String(query.context));
-  args.push("--regexp", query.pattern, "--", shownPath(query.target, query.displayRoot));
+  const shown = shownPath(query.target, query.displayRoot);
+  args.push("--regexp", query.pattern, "--", shown);
 
   return new Promise((resolve, reject) => {
     const child = spawn(rgPath, args, {
@@ -63,6 +64,8 @@ export function grepWithRipgrep(rgPath: string, query: GrepQuery): Promise<strin
           }),
         );
       }
+      // Searching "." makes ripgrep print "./" before every path; the JS search does not.
+      if (shown === ".") stdout = stdout.replace(/^\.\//gm, "");
       resolve(limitLines(stdout, mode === "content" ? Number.POSITIVE_INFINITY : query.maxResults));
     });
   });

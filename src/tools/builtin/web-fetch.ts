@@ -1,6 +1,6 @@
 import TurndownService from "turndown";
 import { z } from "zod";
-import { ArkyError, isAbortError } from "../../protocol/index.js";
+import { ArkyError } from "../../protocol/index.js";
 import { tool } from "../tool.js";
 import type { Tool } from "../types.js";
 import { capHead, type ToolLimits } from "./limits.js";
@@ -42,7 +42,7 @@ export function webFetchTool({ limits }: { limits: ToolLimits }): Tool {
         };
       } catch (error) {
         if (signal.aborted) throw signal.reason;
-        if (timeout.aborted && isAbortError(error))
+        if (timeout.aborted)
           throw new ArkyError({
             code: "tool-timeout",
             message: `Fetching ${url} took longer than ${limits.fetchTimeoutMs} ms.`,
