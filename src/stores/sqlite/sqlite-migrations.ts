@@ -1,0 +1,70 @@
+import type { DatabaseSync } from "node:sqlite";
+import { ArkyError } from "../../protocol/index.js";
+
+/**
+ * Schema migrations, applied in order; the database's `user_version` is the number
+ * applied. Append new ones; never edit a released one.
+ */
+export const SQLITE_MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE sessions (
+    session_id TEXT PRIMARY KEY,
+    title TEXT,
+    runtime TEXT,
+    model TEXT,
+    cwd TEXT,
+    tags TEXT NOT NULL DEFAULT '[]',
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    parent_session_id TEXT,
+    forked_at_seq INTEGER,
+    last_seq INTEGER NOT NULL DEFAULT 0,
+    input_tokens INTEGER NOT NULL DEFAULT 0,
+    output_tokens INTEGER NOT NULL DEFAULT 0,
+    cache_read_input_tokens INTEGER NOT NULL DEFAULT 0,
+    cache_creation_input_tokens INTEGER NOT NULL DEFAULT 0,
+    cost_usd REAL NOT NULL DEFAULT 0,
+    runtime_state TEXT
+  );
+  CREATE INDEX sessions_by_updated ON sessions (updated_at DESC);
+  CREATE TABLE events (
+    session_id TEXT NOT NULL REFERENCES sessions (session_id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    is_delta INTEGER NOT NULL,
+    schema_version INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (session_id, seq)
+  ) WITHOUT ROWID;
+  CREATE INDEX events_without_deltas ON events (session_id, seq) WHERE is_delta = 0;
+  `,
+];
+
+/**
+ * Brings the database to the latest schema in one immediate transaction, so two
+ * processes opening a new file at once apply each migration once. A database from a
+ * newer Arky is refused rather than misread.
+ */
+export function migrateSqlite(db: DatabaseSync, path: string): void {
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    const row = db.prepare("PRAGMA user_version").get() as { user_version?: unknown } | undefined;
+    const current = typeof row?.user_version === "number" ? row.user_version : 0;
+    if (current > SQLITE_MIGRATIONS.length) {
+      throw new ArkyError({
+        code: "store",
+        message: `The session database ${path} has schema version ${current}, newer than this Arky knows (${SQLITE_MIGRATIONS.length}).`,
+        correction: "Upgrade Arky to open this database.",
+        details: { path, schemaVersion: current },
+      });
+    }
+    for (let version = current; version < SQLITE_MIGRATIONS.length; version++) {
+      db.exec(SQLITE_MIGRATIONS[version]!);
+    }
+    if (current !== SQLITE_MIGRATIONS.length) db.exec(`PRAGMA user_version = ${SQLITE_MIGRATIONS.length}`);
+    db.exec("COMMIT");
+  } catch (error) {
+    if (db.isTransaction) db.exec("ROLLBACK");
+    throw error;
+  }
+}

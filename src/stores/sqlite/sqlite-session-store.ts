@@ -1,0 +1,321 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
+import { parseStoredEvent } from "../../protocol/event-schema.js";
+import {
+  type AgentEvent,
+  ArkyError,
+  EVENT_SCHEMA_VERSION,
+  isDeltaEvent,
+  newSessionId,
+} from "../../protocol/index.js";
+import {
+  applyMetadataPatch,
+  assertAppendable,
+  foldEvents,
+  type ListOptions,
+  newMetadata,
+  type ReadOptions,
+  type SessionMetadata,
+  type SessionMetadataInput,
+  type SessionStore,
+  sessionNotFound,
+} from "../../session/index.js";
+import { defaultSqlitePath } from "./default-path.js";
+import { sleep } from "./sleep.js";
+import { toSqliteStoreError } from "./sqlite-errors.js";
+import { migrateSqlite } from "./sqlite-migrations.js";
+import { metadataToRow, rowToMetadata, SESSION_COLUMNS } from "./sqlite-rows.js";
+
+/** Options of {@link SqliteSessionStore}. */
+export interface SqliteSessionStoreOptions {
+  /**
+   * The database file (created with its directory when missing), or `':memory:'`.
+   * Default: `$ARKY_HOME/sessions.db`, else `~/.arky/sessions.db`.
+   */
+  path?: string;
+  /** How long a write waits for another connection's lock before failing (default 5000 ms). */
+  busyTimeoutMs?: number;
+  /** Events read per query while streaming a session (default 1000). */
+  pageSize?: number;
+}
+
+/** Options of {@link SqliteSessionStore.tail}. */
+export interface SqliteTailOptions {
+  /** Start after this seq (default 0: from the beginning). */
+  afterSeq?: number;
+  /** Ends the tail (the iteration then finishes normally). */
+  signal?: AbortSignal;
+  /** How often to look for new events (default 50 ms). */
+  pollIntervalMs?: number;
+}
+
+const INSERT_EVENT =
+  "INSERT INTO events (session_id, seq, type, is_delta, schema_version, data) VALUES (?, ?, ?, ?, ?, ?)";
+const SELECT_META = "SELECT * FROM sessions WHERE session_id = ?";
+const PAGE =
+  "SELECT seq, schema_version, data FROM events WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?";
+const PAGE_WITHOUT_DELTAS =
+  "SELECT seq, schema_version, data FROM events WHERE session_id = ? AND seq > ? AND is_delta = 0 ORDER BY seq LIMIT ?";
+const INSERT_META = `INSERT INTO sessions (${SESSION_COLUMNS.join(", ")}) VALUES (${SESSION_COLUMNS.map((c) => `$${c}`).join(", ")})`;
+const UPDATE_META = `UPDATE sessions SET ${SESSION_COLUMNS.filter((c) => c !== "session_id")
+  .map((c) => `${c} = $${c}`)
+  .join(", ")} WHERE session_id = $session_id`;
+const COPY_PREFIX = `INSERT INTO events (session_id, seq, type, is_delta, schema_version, data)
+  SELECT ?, seq, type, is_delta, schema_version, json_set(data, '$.sessionId', ?)
+  FROM events WHERE session_id = ? AND seq <= ? ORDER BY seq`;
+const PREFIX_TOTALS = `SELECT
+    coalesce(sum(json_extract(data, '$.usage.inputTokens')), 0) AS input_tokens,
+    coalesce(sum(json_extract(data, '$.usage.outputTokens')), 0) AS output_tokens,
+    coalesce(sum(json_extract(data, '$.usage.cacheReadInputTokens')), 0) AS cache_read_input_tokens,
+    coalesce(sum(json_extract(data, '$.usage.cacheCreationInputTokens')), 0) AS cache_creation_input_tokens,
+    coalesce(sum(json_extract(data, '$.costUsd')), 0) AS cost_usd
+  FROM events WHERE session_id = ? AND seq <= ? AND type = 'turn-end'`;
+
+/**
+ * A {@link SessionStore} in one SQLite file through `node:sqlite`: the embedded default
+ * for the CLI and the server. WAL mode with `synchronous=NORMAL`, so a commit survives a
+ * crash of the process. Each `append` is one immediate transaction that checks the seq,
+ * inserts the events and updates the session's metadata; a UNIQUE(session_id, seq) key
+ * guards against a second process appending at once (it gets `session-conflict`).
+ *
+ * Calls run synchronously on the calling thread; the methods are async to honour the
+ * SessionStore contract.
+ */
+export class SqliteSessionStore implements SessionStore {
+  /** The database file, or `':memory:'`. */
+  readonly path: string;
+  readonly #db: DatabaseSync;
+  readonly #pageSize: number;
+  readonly #statements = new Map<string, StatementSync>();
+
+  constructor(options: SqliteSessionStoreOptions = {}) {
+    const { path = defaultSqlitePath(), busyTimeoutMs = 5000, pageSize = 1000 } = options;
+    if (!Number.isInteger(pageSize) || pageSize < 1) {
+      throw new ArkyError({ code: "configuration", message: `pageSize must be a positive integer.` });
+    }
+    this.path = path;
+    this.#pageSize = pageSize;
+    const context = { operation: "Opening the session store", path };
+    try {
+      if (path !== ":memory:" && !path.startsWith("file:")) mkdirSync(dirname(path), { recursive: true });
+      this.#db = new DatabaseSync(path, { timeout: busyTimeoutMs, enableForeignKeyConstraints: true });
+    } catch (error) {
+      throw toSqliteStoreError(error, context);
+    }
+    try {
+      this.#db.exec("PRAGMA journal_mode = WAL");
+      this.#db.exec("PRAGMA synchronous = NORMAL");
+      migrateSqlite(this.#db, path);
+    } catch (error) {
+      this.#db.close();
+      throw toSqliteStoreError(error, context);
+    }
+  }
+
+  /**
+   * The underlying connection, for maintenance and tests (pragmas, backups). Writing to
+   * the tables directly bypasses the seq checks.
+   */
+  get database(): DatabaseSync {
+    return this.#db;
+  }
+
+  async create(sessionId: string, metadata?: SessionMetadataInput): Promise<SessionMetadata> {
+    return this.#run("Creating", sessionId, () => {
+      const meta = newMetadata(sessionId, metadata);
+      this.#insertMeta(meta);
+      return meta;
+    });
+  }
+
+  async append(sessionId: string, events: readonly AgentEvent[]): Promise<void> {
+    this.#transaction("Appending to", sessionId, () => {
+      const meta = this.#meta(sessionId);
+      if (events.length === 0) return;
+      assertAppendable(sessionId, meta.lastSeq, events);
+      const insert = this.#stmt(INSERT_EVENT);
+      for (const event of events) {
+        insert.run(
+          sessionId,
+          event.seq,
+          event.type,
+          isDeltaEvent(event) ? 1 : 0,
+          EVENT_SCHEMA_VERSION,
+          JSON.stringify(event),
+        );
+      }
+      this.#updateMeta(foldEvents(meta, events));
+    });
+  }
+
+  async *read(sessionId: string, options: ReadOptions = {}): AsyncIterable<AgentEvent> {
+    this.#run("Reading", sessionId, () => this.#meta(sessionId));
+    const page = this.#stmt(options.excludeDeltas ? PAGE_WITHOUT_DELTAS : PAGE);
+    let after = options.afterSeq ?? 0;
+    for (;;) {
+      const rows = this.#run("Reading", sessionId, () => page.all(sessionId, after, this.#pageSize));
+      for (const row of rows) {
+        const seq = row.seq as number;
+        yield parseStoredEvent(
+          typeof row.data === "string" ? row.data : "",
+          typeof row.schema_version === "number" ? row.schema_version : Number.NaN,
+          { sessionId, seq },
+        );
+        after = seq;
+      }
+      if (rows.length < this.#pageSize) return;
+    }
+  }
+
+  /**
+   * Follows a session live: yields the stored events after `afterSeq`, then polls for
+   * new ones (appended by this or another process) until `signal` aborts. Throws
+   * `session-not-found` if the session does not exist or is deleted meanwhile.
+   */
+  async *tail(sessionId: string, options: SqliteTailOptions = {}): AsyncIterable<AgentEvent> {
+    const { signal, pollIntervalMs = 50 } = options;
+    let cursor = options.afterSeq ?? 0;
+    while (!signal?.aborted) {
+      for await (const event of this.read(sessionId, { afterSeq: cursor })) {
+        yield event;
+        cursor = event.seq;
+        if (signal?.aborted) return;
+      }
+      while (
+        !signal?.aborted &&
+        this.#run("Tailing", sessionId, () => this.#meta(sessionId)).lastSeq <= cursor
+      ) {
+        await sleep(pollIntervalMs, signal);
+      }
+    }
+  }
+
+  async get(sessionId: string): Promise<SessionMetadata | undefined> {
+    return this.#run("Reading", sessionId, () => {
+      const row = this.#stmt(SELECT_META).get(sessionId);
+      return row ? rowToMetadata(row) : undefined;
+    });
+  }
+
+  async list(options: ListOptions = {}): Promise<SessionMetadata[]> {
+    const { tag, limit } = options;
+    return this.#run("Listing sessions", undefined, () => {
+      const where = tag === undefined ? "" : "WHERE EXISTS (SELECT 1 FROM json_each(tags) WHERE value = ?)";
+      const rows = this.#stmt(
+        `SELECT * FROM sessions ${where} ORDER BY updated_at DESC, rowid DESC LIMIT ?`,
+      ).all(...(tag === undefined ? [] : [tag]), limit ?? -1);
+      return rows.map(rowToMetadata);
+    });
+  }
+
+  async update(sessionId: string, patch: SessionMetadataInput): Promise<SessionMetadata> {
+    return this.#transaction("Updating", sessionId, () => {
+      const meta = applyMetadataPatch(this.#meta(sessionId), patch);
+      this.#updateMeta(meta);
+      return meta;
+    });
+  }
+
+  async fork(
+    sessionId: string,
+    options: { atSeq?: number; newSessionId?: string } = {},
+  ): Promise<SessionMetadata> {
+    const { atSeq: requested, newSessionId: id = newSessionId() } = options;
+    if (requested !== undefined && (!Number.isInteger(requested) || requested < 0)) {
+      throw new ArkyError({ code: "configuration", message: `Fork atSeq must be an integer >= 0.` });
+    }
+    return this.#transaction("Forking", sessionId, () => {
+      const source = this.#meta(sessionId);
+      const atSeq = Math.min(requested ?? source.lastSeq, source.lastSeq);
+      const { title, runtime, model, cwd, tags, runtimeState } = source;
+      const meta = newMetadata(id, { title, runtime, model, cwd, tags, runtimeState });
+      this.#insertMeta(meta);
+      this.#stmt(COPY_PREFIX).run(id, id, sessionId, atSeq);
+      const totals = this.#stmt(PREFIX_TOTALS).get(sessionId, atSeq) as Record<string, number>;
+      const forked: SessionMetadata = {
+        ...meta,
+        parentSessionId: sessionId,
+        forkedAtSeq: atSeq,
+        lastSeq: atSeq,
+        usage: {
+          inputTokens: totals.input_tokens!,
+          outputTokens: totals.output_tokens!,
+          cacheReadInputTokens: totals.cache_read_input_tokens!,
+          cacheCreationInputTokens: totals.cache_creation_input_tokens!,
+        },
+        costUsd: totals.cost_usd!,
+      };
+      this.#updateMeta(forked);
+      return forked;
+    });
+  }
+
+  async delete(sessionId: string): Promise<boolean> {
+    return this.#run("Deleting", sessionId, () => {
+      return Number(this.#stmt("DELETE FROM sessions WHERE session_id = ?").run(sessionId).changes) > 0;
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.isOpen) this.#db.close();
+    this.#statements.clear();
+  }
+
+  #meta(sessionId: string): SessionMetadata {
+    const row = this.#stmt(SELECT_META).get(sessionId);
+    if (!row) throw sessionNotFound(sessionId);
+    return rowToMetadata(row);
+  }
+
+  #insertMeta(meta: SessionMetadata): void {
+    try {
+      this.#stmt(INSERT_META).run(metadataToRow(meta) as Record<string, SQLInputValue>);
+    } catch (error) {
+      const classified = toSqliteStoreError(error, { operation: "Creating", path: this.path });
+      if (classified.code !== "session-conflict") throw classified;
+      throw new ArkyError({
+        code: "session-conflict",
+        message: `Session ${meta.sessionId} already exists.`,
+        cause: error,
+      });
+    }
+  }
+
+  #updateMeta(meta: SessionMetadata): void {
+    this.#stmt(UPDATE_META).run(metadataToRow(meta) as Record<string, SQLInputValue>);
+  }
+
+  #stmt(sql: string): StatementSync {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  #run<T>(operation: string, sessionId: string | undefined, fn: () => T): T {
+    try {
+      return fn();
+    } catch (error) {
+      throw toSqliteStoreError(error, { operation, path: this.path, sessionId });
+    }
+  }
+
+  /** Runs `fn` in an immediate (write-locking) transaction; rolls back on any error. */
+  #transaction<T>(operation: string, sessionId: string, fn: () => T): T {
+    return this.#run(operation, sessionId, () => {
+      this.#db.exec("BEGIN IMMEDIATE");
+      try {
+        const result = fn();
+        this.#db.exec("COMMIT");
+        return result;
+      } catch (error) {
+        // SQLite may already have rolled back (e.g. on SQLITE_FULL).
+        if (this.#db.isTransaction) this.#db.exec("ROLLBACK");
+        throw error;
+      }
+    });
+  }
+}
