@@ -8,6 +8,8 @@ export interface GuardedToolCall {
   input: unknown;
   /** Whether the tool declares itself read-only (unknown CLI tools: false). */
   readOnly: boolean;
+  /** The session the call belongs to; given to hooks (optional for older callers). */
+  sessionId?: string;
 }
 
 /** What the guard decided before a tool call. Events record the decision (and any hook decisions). */

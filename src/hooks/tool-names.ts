@@ -1,0 +1,56 @@
+/**
+ * Tool names differ between runtimes: Arky's built-ins are `bash`, `read`, `write`, `edit`,
+ * `glob`, `grep` and MCP tools are `mcp/<server>/<tool>`; Claude Code calls the same tools
+ * `Bash`, `Read`, … and `mcp__<server>__<tool>`. Rules, matchers and callbacks work on the
+ * canonical (Arky) name, so one configuration matches on every runtime.
+ */
+
+const CLAUDE_TO_ARKY: Record<string, string> = {
+  Bash: "bash",
+  Read: "read",
+  Write: "write",
+  Edit: "edit",
+  MultiEdit: "multi_edit",
+  NotebookEdit: "notebook_edit",
+  Glob: "glob",
+  Grep: "grep",
+  WebFetch: "web_fetch",
+  WebSearch: "web_search",
+};
+
+const ARKY_TO_CLAUDE: Record<string, string> = Object.fromEntries(
+  Object.entries(CLAUDE_TO_ARKY).map(([claude, arky]) => [arky, claude]),
+);
+
+/** Tools that change files; `Edit(…)` rules and the `acceptEdits` mode apply to them. */
+export const FILE_EDIT_TOOLS: ReadonlySet<string> = new Set(["write", "edit", "multi_edit", "notebook_edit"]);
+
+/** Tools that read files; `Read(…)` rules apply to them. They are read-only. */
+export const FILE_READ_TOOLS: ReadonlySet<string> = new Set(["read", "glob", "grep"]);
+
+/**
+ * The canonical Arky name of a tool: `Bash` → `bash`, `mcp__files__read` → `mcp/files/read`.
+ * Names Arky does not know pass through unchanged.
+ */
+export function canonicalToolName(name: string): string {
+  const mapped = CLAUDE_TO_ARKY[name];
+  if (mapped) return mapped;
+  if (name.startsWith("mcp__")) {
+    const rest = name.slice(5);
+    const split = rest.indexOf("__");
+    return split > 0 ? `mcp/${rest.slice(0, split)}/${rest.slice(split + 2)}` : `mcp/${rest}`;
+  }
+  return name;
+}
+
+/**
+ * The name Claude Code uses for a tool: `bash` → `Bash`, `mcp/files/read` →
+ * `mcp__files__read`. Command hooks written for Claude Code receive this name.
+ */
+export function claudeCodeToolName(name: string): string {
+  const canonical = canonicalToolName(name);
+  const mapped = ARKY_TO_CLAUDE[canonical];
+  if (mapped) return mapped;
+  if (canonical.startsWith("mcp/")) return `mcp__${canonical.slice(4).replace("/", "__")}`;
+  return canonical;
+}

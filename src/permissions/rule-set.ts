@@ -1,0 +1,179 @@
+import { homedir } from "node:os";
+import { canonicalToolName, FILE_EDIT_TOOLS, FILE_READ_TOOLS } from "../hooks/tool-names.js";
+import { globToRegExp, resolveInputPath, resolvePathPattern } from "./path-glob.js";
+import { type PermissionBehavior, type PermissionRule, parsePermissionRule } from "./rule.js";
+import { splitShellCommand } from "./shell-split.js";
+
+/** Rule lists as written in options or settings files. */
+export interface PermissionRuleLists {
+  allow?: readonly string[];
+  deny?: readonly string[];
+  ask?: readonly string[];
+}
+
+/** The rule that decided, and how. */
+export interface RuleMatch {
+  behavior: PermissionBehavior;
+  rule: string;
+}
+
+/** A tool call as rules see it. */
+export interface RuleSubject {
+  /** Any runtime's name; it is made canonical. */
+  toolName: string;
+  input: unknown;
+}
+
+/** Options of a {@link PermissionRuleSet}. */
+export interface PermissionRuleSetOptions {
+  /** Base of relative path patterns and inputs (default `process.cwd()`). */
+  cwd?: string;
+  /** Where `~/` points (default the user's home directory). */
+  home?: string;
+  /** Named in errors about malformed rules (default `permission rules`). */
+  where?: string;
+}
+
+/**
+ * Parsed allow / ask / deny lists. {@link PermissionRuleSet.evaluate} returns the
+ * deciding rule: any matching deny rule, else any matching ask rule, else an allow rule,
+ * else undefined (no rule applies). Bash commands are split into the simple commands
+ * they run (see `splitShellCommand`): a deny or ask rule matches if it matches any of
+ * them; allow rules must cover every one of them, and never cover commands with
+ * substitutions or file redirections.
+ */
+export class PermissionRuleSet {
+  private readonly rules: Record<PermissionBehavior, PermissionRule[]>;
+  private readonly cwd: string;
+  private readonly home: string;
+
+  /** Throws a `configuration` ArkyError naming the first malformed rule. */
+  constructor(lists: PermissionRuleLists = {}, options: PermissionRuleSetOptions = {}) {
+    const { cwd = process.cwd(), home = homedir(), where = "permission rules" } = options;
+    this.cwd = cwd;
+    this.home = home;
+    const parse = (list: readonly string[] | undefined, name: string) => {
+      if (list !== undefined && !Array.isArray(list))
+        return [parsePermissionRule(list, `${where} (${name} must be a list)`)];
+      return (list ?? []).map((r, i) => parsePermissionRule(r, `${where} (${name}[${i}])`));
+    };
+    this.rules = {
+      deny: parse(lists.deny, "deny"),
+      ask: parse(lists.ask, "ask"),
+      allow: parse(lists.allow, "allow"),
+    };
+  }
+
+  /** The deciding rule for a call, or undefined when no rule applies. */
+  evaluate(subject: RuleSubject): RuleMatch | undefined {
+    const toolName = canonicalToolName(subject.toolName);
+    const call = { toolName, input: subject.input };
+    for (const behavior of ["deny", "ask"] as const) {
+      const rule = this.rules[behavior].find((r) => this.matchesAny(r, call));
+      if (rule) return { behavior, rule: rule.text };
+    }
+    const allow = this.matchAllow(call);
+    return allow ? { behavior: "allow", rule: allow.text } : undefined;
+  }
+
+  private matchesAny(rule: PermissionRule, call: RuleSubject): boolean {
+    if (!isBashContentRule(rule)) return this.matchesCall(rule, call);
+    if (call.toolName !== "bash") return false;
+    const command = commandOf(call.input);
+    if (command === undefined) return false;
+    if (matchesCommand(rule, command.trim())) return true;
+    return splitShellCommand(command).parts.some((part) => matchesCommand(rule, part));
+  }
+
+  private matchAllow(call: RuleSubject): PermissionRule | undefined {
+    const direct = this.rules.allow.find((r) => !isBashContentRule(r) && this.matchesCall(r, call));
+    if (direct || call.toolName !== "bash") return direct;
+    const command = commandOf(call.input);
+    if (command === undefined) return undefined;
+    const bashRules = this.rules.allow.filter(isBashContentRule);
+    const { parts, unsafe } = splitShellCommand(command);
+    if (unsafe || parts.length === 0) return undefined;
+    let first: PermissionRule | undefined;
+    for (const part of parts) {
+      const rule = bashRules.find((r) => matchesCommand(r, part));
+      if (!rule) return undefined;
+      first ??= rule;
+    }
+    return first;
+  }
+
+  private matchesCall(rule: PermissionRule, call: RuleSubject): boolean {
+    switch (rule.kind) {
+      case "tool":
+        return sameTool(rule.toolName, call.toolName);
+      case "mcp-server":
+        return call.toolName.startsWith(`mcp/${rule.server}/`);
+      case "path": {
+        if (!sameTool(rule.toolName, call.toolName)) return false;
+        const path = pathOf(call.input) ?? (FILE_READ_TOOLS.has(call.toolName) ? this.cwd : undefined);
+        if (path === undefined) return false;
+        const glob = globToRegExp(resolvePathPattern(rule.pattern, this.cwd, this.home));
+        return glob.test(resolveInputPath(path, this.cwd, this.home));
+      }
+      case "domain": {
+        if (call.toolName !== "web_fetch") return false;
+        const host = hostOf(call.input);
+        return host !== undefined && rule.pattern.test(host);
+      }
+      default:
+        return false;
+    }
+  }
+}
+
+function isBashContentRule(rule: PermissionRule): boolean {
+  return rule.kind === "bash-prefix" || rule.kind === "bash-glob" || rule.kind === "bash-exact";
+}
+
+function matchesCommand(rule: PermissionRule, command: string): boolean {
+  switch (rule.kind) {
+    case "bash-prefix":
+      return command === rule.prefix || command.startsWith(`${rule.prefix} `);
+    case "bash-glob":
+      return rule.pattern.test(command);
+    case "bash-exact":
+      return command === rule.command;
+    default:
+      return false;
+  }
+}
+
+/** `Read(…)` rules cover every file-reading tool, `Edit(…)` rules every file-editing tool. */
+function sameTool(ruleTool: string, callTool: string): boolean {
+  if (ruleTool === callTool) return true;
+  if (ruleTool === "read") return FILE_READ_TOOLS.has(callTool);
+  if (ruleTool === "edit") return FILE_EDIT_TOOLS.has(callTool);
+  return false;
+}
+
+function field(input: unknown, ...names: string[]): string | undefined {
+  if (typeof input !== "object" || input === null) return undefined;
+  for (const name of names) {
+    const value = (input as Record<string, unknown>)[name];
+    if (typeof value === "string") return value;
+  }
+  return undefined;
+}
+
+function commandOf(input: unknown): string | undefined {
+  return field(input, "command", "cmd");
+}
+
+function pathOf(input: unknown): string | undefined {
+  return field(input, "file_path", "path", "notebook_path", "filePath");
+}
+
+function hostOf(input: unknown): string | undefined {
+  const url = field(input, "url");
+  if (!url) return undefined;
+  try {
+    return new URL(url).hostname.toLowerCase();
+  } catch {
+    return undefined; // not a URL: no domain rule can vouch for it
+  }
+}

@@ -1,0 +1,25 @@
+import { relative } from "node:path";
+import { claudeCodeToolName, FILE_EDIT_TOOLS } from "../hooks/tool-names.js";
+import { resolveInputPath } from "./path-glob.js";
+import { splitShellCommand } from "./shell-split.js";
+
+/**
+ * A rule that would allow calls like this one, offered in denial reasons and to
+ * `canUseTool`: `Bash(git push:*)` for a command, `Edit(docs/**)` for a file edit inside
+ * the working directory, else the tool's name.
+ */
+export function suggestRule(toolName: string, input: unknown, cwd: string): string {
+  const record = typeof input === "object" && input !== null ? (input as Record<string, unknown>) : {};
+  if (toolName === "bash" && typeof record.command === "string") {
+    const first = splitShellCommand(record.command).parts[0];
+    const words = first?.split(/\s+/).filter((w) => !w.startsWith("-")) ?? [];
+    if (words.length > 0) return `Bash(${words.slice(0, 2).join(" ")}:*)`;
+  }
+  const path = record.file_path ?? record.path;
+  if (typeof path === "string" && (FILE_EDIT_TOOLS.has(toolName) || toolName === "read")) {
+    const dir = relative(cwd, resolveInputPath(path, cwd)).split("/").slice(0, -1).join("/");
+    const family = FILE_EDIT_TOOLS.has(toolName) ? "Edit" : "Read";
+    if (!dir.startsWith("..")) return `${family}(${dir ? `${dir}/**` : "*"})`;
+  }
+  return toolName.startsWith("mcp/") ? toolName : claudeCodeToolName(toolName);
+}
