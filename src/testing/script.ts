@@ -21,6 +21,11 @@ export type ScriptedBlock =
       id?: string;
       /** Split the input JSON into this many deltas (default 2). */
       chunks?: number;
+      /**
+       * Stream this text as the input JSON instead of `JSON.stringify(input)`, e.g. a
+       * broken JSON for malformed-input tests (HTTP server only).
+       */
+      inputJson?: string;
     };
 
 /** A normal answer. */

@@ -50,7 +50,7 @@ function resolveBlock(block: ScriptedBlock): ResolvedBlock {
         type: "tool_use",
         id: block.id ?? `toolu_${randomUUID().replaceAll("-", "").slice(0, 24)}`,
         name: block.name,
-        json: JSON.stringify(block.input ?? {}),
+        json: block.inputJson ?? JSON.stringify(block.input ?? {}),
         input: block.input ?? {},
         chunks: block.chunks ?? 2,
       };

@@ -1,0 +1,107 @@
+import {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  APIUserAbortError,
+} from "@anthropic-ai/sdk";
+import { ArkyError, cancelledError, classifyHttpError, isAbortError } from "../../protocol/index.js";
+
+const PROVIDER = "anthropic";
+
+const CONNECTION_CODES = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "EPIPE",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CLOSED",
+]);
+const TIMEOUT_CODES = new Set([
+  "ETIMEDOUT",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
+]);
+
+/** The first `code` string in an error's cause chain (Node system and undici errors carry one). */
+function causeCode(error: unknown): string | undefined {
+  for (let e = error, depth = 0; e && typeof e === "object" && depth < 6; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string") return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** A stream that broke its protocol: unparseable JSON, missing terminal events, bad tool JSON. */
+export function malformedResponse(message: string, cause?: unknown): ArkyError {
+  return new ArkyError({
+    code: "malformed-response",
+    message: `Anthropic stream: ${message}`,
+    details: { provider: PROVIDER },
+    cause,
+  });
+}
+
+/**
+ * Classifies anything the SDK or the stream threw: HTTP and in-stream API errors go
+ * through {@link classifyHttpError}; connection failures become `connection`, timeouts
+ * `timeout`, aborts (or any failure once `signal` aborted) `cancelled`, unparseable
+ * stream data `malformed-response`.
+ */
+export function toAnthropicError(error: unknown, signal?: AbortSignal): ArkyError {
+  if (signal?.aborted || error instanceof APIUserAbortError || isAbortError(error))
+    return cancelledError(signal?.reason ?? error);
+  if (ArkyError.isArkyError(error)) return error;
+  if (error instanceof APIConnectionTimeoutError)
+    return new ArkyError({
+      code: "timeout",
+      message: "The Anthropic API did not answer in time.",
+      details: { provider: PROVIDER },
+      cause: error,
+    });
+  const code = causeCode(error);
+  if (error instanceof APIConnectionError || (code && CONNECTION_CODES.has(code)) || isTerminated(error)) {
+    return new ArkyError({
+      code: code && TIMEOUT_CODES.has(code) ? "timeout" : "connection",
+      message: `Connection to the Anthropic API failed${code ? ` (${code})` : ""}: ${messageOf(error)}`,
+      details: { provider: PROVIDER },
+      cause: error,
+    });
+  }
+  if (code && TIMEOUT_CODES.has(code))
+    return new ArkyError({
+      code: "timeout",
+      message: messageOf(error),
+      details: { provider: PROVIDER },
+      cause: error,
+    });
+  if (error instanceof APIError)
+    return classifyHttpError({
+      status: error.status,
+      body: error.error,
+      headers: error.headers,
+      provider: PROVIDER,
+      cause: error,
+    });
+  if (error instanceof SyntaxError)
+    return malformedResponse(`unparseable event data (${error.message})`, error);
+  return new ArkyError({
+    code: "unknown",
+    message: messageOf(error),
+    details: { provider: PROVIDER },
+    cause: error,
+  });
+}
+
+// undici reports a body that stopped mid-read as `TypeError: terminated`.
+function isTerminated(error: unknown): boolean {
+  return error instanceof TypeError && error.message === "terminated";
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,135 @@
+import Anthropic from "@anthropic-ai/sdk";
+import { ArkyError, type AssistantMessage } from "../../protocol/index.js";
+import type {
+  ModelCallOptions,
+  ModelProvider,
+  ModelRequest,
+  ModelStreamEvent,
+} from "../../provider/index.js";
+import { malformedResponse, toAnthropicError } from "./anthropic-error.js";
+import { AnthropicToolNames, prepareAnthropicTools } from "./anthropic-prepare-tools.js";
+import { AnthropicStreamState } from "./anthropic-stream-state.js";
+import { convertToAnthropicMessages } from "./convert-to-anthropic-messages.js";
+
+/** Options of {@link anthropic}. */
+export interface AnthropicProviderOptions {
+  /** Model id, e.g. `claude-sonnet-4-5`. */
+  model: string;
+  /** API key. Default: `ANTHROPIC_API_KEY`. */
+  apiKey?: string;
+  /** API origin, without `/v1`. Default: `ANTHROPIC_BASE_URL`, else the public API. */
+  baseURL?: string;
+  /** Output token limit when a request sets none (default 8192). */
+  maxOutputTokens?: number;
+  /** Extended thinking for every call that does not set its own. */
+  thinking?: { budgetTokens: number };
+  /** Extra HTTP headers on every request (e.g. `anthropic-beta`). */
+  headers?: Record<string, string>;
+  /** How long to wait for the response headers, in milliseconds (default 10 minutes). */
+  timeoutMs?: number;
+  /** A `fetch` implementation to use instead of the global one. */
+  fetch?: typeof globalThis.fetch;
+}
+
+const DEFAULT_MAX_OUTPUT_TOKENS = 8192;
+
+/**
+ * The Anthropic Messages API as a {@link ModelProvider}, through the official SDK with
+ * its retries off (Arky's loop retries and reports each retry as an event).
+ *
+ * @throws ArkyError `configuration` when no API key is given or set in the environment.
+ *
+ * @example
+ * const provider = anthropic({ model: "claude-sonnet-4-5" });
+ * for await (const event of provider.stream({ messages, tools: [] })) { … }
+ */
+export function anthropic(options: AnthropicProviderOptions): AnthropicProvider {
+  return new AnthropicProvider(options);
+}
+
+/** See {@link anthropic}. */
+export class AnthropicProvider implements ModelProvider {
+  readonly specificationVersion = "v1";
+  readonly provider = "anthropic";
+  readonly modelId: string;
+  readonly #client: Anthropic;
+  readonly #maxOutputTokens: number;
+  readonly #thinking: { budgetTokens: number } | undefined;
+
+  constructor(options: AnthropicProviderOptions) {
+    if (!options?.model)
+      throw new ArkyError({
+        code: "configuration",
+        message: "anthropic() needs a model id.",
+        correction: "Pass one, e.g. anthropic({ model: 'claude-sonnet-4-5' }).",
+      });
+    const apiKey = options.apiKey ?? process.env.ANTHROPIC_API_KEY;
+    if (!apiKey)
+      throw new ArkyError({
+        code: "configuration",
+        message: "No Anthropic API key: neither the `apiKey` option nor ANTHROPIC_API_KEY is set.",
+        correction: "Set the ANTHROPIC_API_KEY environment variable or pass anthropic({ model, apiKey }).",
+      });
+    this.modelId = options.model;
+    this.#maxOutputTokens = options.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS;
+    this.#thinking = options.thinking;
+    this.#client = new Anthropic({
+      apiKey,
+      authToken: null,
+      baseURL: options.baseURL ?? process.env.ANTHROPIC_BASE_URL ?? null,
+      maxRetries: 0,
+      defaultHeaders: options.headers,
+      ...(options.timeoutMs !== undefined ? { timeout: options.timeoutMs } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      // The SDK would print unparseable stream data to the console; errors reach the caller as events.
+      logLevel: "off",
+    });
+  }
+
+  /** Streams one model call. Never throws: every failure ends the stream with an `error` event. */
+  stream(request: ModelRequest, options: ModelCallOptions = {}): AsyncIterable<ModelStreamEvent> {
+    return this.#run(request, options.signal);
+  }
+
+  async *#run(request: ModelRequest, signal: AbortSignal | undefined): AsyncGenerator<ModelStreamEvent> {
+    const names = new AnthropicToolNames();
+    const state = new AnthropicStreamState(names);
+    try {
+      const params = this.#params(request, names);
+      const stream = await this.#client.messages.create(params, { signal });
+      for await (const event of stream) {
+        const out = state.accept(event);
+        if (out === undefined) continue;
+        if (Array.isArray(out)) yield* out;
+        else yield out;
+      }
+      // The SDK ends the iteration quietly when the request is aborted.
+      if (signal?.aborted) throw signal.reason;
+      if (!state.stopped) throw malformedResponse("the stream ended before message_stop");
+      const message: AssistantMessage = { role: "assistant", content: state.content() };
+      yield { type: "finish", message, stopReason: state.stopReason, usage: state.usage, model: state.model };
+    } catch (error) {
+      yield { type: "error", error: toAnthropicError(error, signal), contentStreamed: state.contentStreamed };
+    }
+  }
+
+  #params(request: ModelRequest, names: AnthropicToolNames): Anthropic.MessageCreateParamsStreaming {
+    const thinking = request.thinking ?? this.#thinking;
+    let maxTokens = request.maxOutputTokens ?? this.#maxOutputTokens;
+    // The API requires max_tokens above the thinking budget.
+    if (thinking && maxTokens <= thinking.budgetTokens) maxTokens = thinking.budgetTokens + maxTokens;
+    const params: Anthropic.MessageCreateParamsStreaming = {
+      model: this.modelId,
+      max_tokens: maxTokens,
+      messages: convertToAnthropicMessages(request.messages, names),
+      stream: true,
+    };
+    if (request.system) params.system = request.system;
+    if (request.tools.length > 0) params.tools = prepareAnthropicTools(request.tools, names);
+    if (thinking) params.thinking = { type: "enabled", budget_tokens: thinking.budgetTokens };
+    // Thinking only allows the default temperature.
+    else if (request.temperature !== undefined) params.temperature = request.temperature;
+    if (request.stopSequences?.length) params.stop_sequences = request.stopSequences;
+    return params;
+  }
+}
