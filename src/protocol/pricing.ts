@@ -15,17 +15,20 @@ function price(input: number, output: number): ModelPrice {
 }
 
 /**
- * List prices of Claude models, matched by id prefix (so dated ids such as
- * `claude-sonnet-4-5-20250929` find their family). Longest prefix wins. Pass your own
- * table to {@link computeCost} for negotiated prices or other providers.
+ * List prices of Claude models (USD per million tokens), as published by Anthropic in
+ * November 2026. Keys are model families; {@link findModelPrice} maps dated, Bedrock and
+ * Vertex ids onto them. A model missing here has an unknown cost (not zero): pass your
+ * own table to {@link computeCost} for it, or for negotiated prices.
  */
 export const CLAUDE_PRICES: Readonly<Record<string, ModelPrice>> = {
+  "claude-fable-5-1": price(10, 50),
+  "claude-opus-5-5": price(4, 20),
   "claude-opus-5": price(5, 25),
-  "claude-opus-4-6": price(5, 25),
+  "claude-sonnet-5-5": price(2, 10),
+  "claude-sonnet-5": price(2, 10),
   "claude-opus-4-5": price(5, 25),
   "claude-opus-4-1": price(15, 75),
   "claude-opus-4": price(15, 75),
-  "claude-sonnet-5": price(3, 15),
   "claude-sonnet-4-5": price(3, 15),
   "claude-sonnet-4": price(3, 15),
   "claude-3-7-sonnet": price(3, 15),
@@ -34,16 +37,29 @@ export const CLAUDE_PRICES: Readonly<Record<string, ModelPrice>> = {
   "claude-3-haiku": price(0.25, 1.25),
 };
 
-/** Finds the price of a model by the longest matching id prefix, or `undefined`. */
+/**
+ * The family of a model id: without a provider prefix (`anthropic.`, `us.anthropic.`),
+ * a date (`-20250929`, `@20250929`), a Bedrock version (`-v1:0`) or `-latest`.
+ */
+export function modelFamily(modelId: string): string {
+  return modelId
+    .replace(/^(?:[a-z]{2,4}\.)?anthropic\./, "")
+    .replace(/-v\d+(?::\d+)?$/, "")
+    .replace(/[-@]\d{8}$/, "")
+    .replace(/-latest$/, "");
+}
+
+/**
+ * Finds the price of a model by its family ({@link modelFamily}), or `undefined`. Only an
+ * exact family matches: `claude-opus-4-6` does not take the price of `claude-opus-4`.
+ */
 export function findModelPrice(
   modelId: string,
   table: Readonly<Record<string, ModelPrice>> = CLAUDE_PRICES,
 ): ModelPrice | undefined {
-  let best: string | undefined;
-  for (const prefix of Object.keys(table)) {
-    if (modelId.startsWith(prefix) && (best === undefined || prefix.length > best.length)) best = prefix;
-  }
-  return best === undefined ? undefined : table[best];
+  if (Object.hasOwn(table, modelId)) return table[modelId];
+  const family = modelFamily(modelId);
+  return Object.hasOwn(table, family) ? table[family] : undefined;
 }
 
 /**

@@ -6,6 +6,7 @@ import {
   emptyUsage,
   findModelPrice,
   type ModelPrice,
+  modelFamily,
   newId,
   newSessionId,
   stopReason,
@@ -24,22 +25,28 @@ const million = (input: number, output = 0, cacheRead = 0, cacheWrite = 0): Usag
 });
 
 describe("computeCost", () => {
-  it("prices a dated model id by its family prefix", () => {
+  it("prices dated, Bedrock and Vertex ids by their model family", () => {
     expect(computeCost("claude-sonnet-4-5-20250929", million(1, 1))).toBeCloseTo(3 + 15);
     expect(computeCost("claude-3-5-haiku-20241022", million(1, 1))).toBeCloseTo(0.8 + 4);
+    expect(computeCost("anthropic.claude-sonnet-4-5-20250929-v1:0", million(1))).toBeCloseTo(3);
+    expect(computeCost("us.anthropic.claude-opus-4-1-20250805-v1:0", million(1))).toBeCloseTo(15);
+    expect(computeCost("claude-opus-4-5@20251101", million(1))).toBeCloseTo(5);
+    expect(modelFamily("claude-sonnet-5-5-latest")).toBe("claude-sonnet-5-5");
   });
 
-  it("lets the longest prefix win", () => {
+  it("matches whole families only, so a newer model never takes an older one's price", () => {
     expect(computeCost("claude-opus-4-5-20251101", million(1))).toBeCloseTo(5);
-    expect(computeCost("claude-opus-4-1-20250805", million(1))).toBeCloseTo(15);
     expect(computeCost("claude-opus-4-20250514", million(1))).toBeCloseTo(15);
-    expect(computeCost("claude-opus-4-6", million(1))).toBeCloseTo(5);
+    expect(computeCost("claude-opus-5-5", million(1, 1))).toBeCloseTo(4 + 20);
+    expect(computeCost("claude-sonnet-5-5", million(1, 1))).toBeCloseTo(2 + 10);
+    expect(computeCost("claude-opus-4-6", million(1))).toBeUndefined();
     const table: Record<string, ModelPrice> = {
       m: { input: 1, output: 1, cacheRead: 0, cacheWrite: 0 },
       "m-large": { input: 10, output: 10, cacheRead: 0, cacheWrite: 0 },
     };
-    expect(computeCost("m-large-2", million(1), table)).toBe(10);
-    expect(computeCost("m-small", million(1), table)).toBe(1);
+    expect(computeCost("m-large", million(1), table)).toBe(10);
+    expect(computeCost("m-large-20260101", million(1), table)).toBe(10);
+    expect(computeCost("m-small", million(1), table)).toBeUndefined();
   });
 
   it("prices cache reads at a tenth and cache writes at 1.25 times the input price", () => {

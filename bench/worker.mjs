@@ -1,0 +1,84 @@
+// One benchmark child: runs one variant of one scenario against the parent's scripted
+// server and prints its measurements as JSON.
+import { performance } from "node:perf_hooks";
+import { z } from "zod";
+import { rawTurn } from "./raw-client.mjs";
+import { SCENARIOS } from "./scenarios.mjs";
+
+const [variant, scenario, baseUrl] = process.argv.slice(2);
+const { iterations } = SCENARIOS[scenario];
+const warmup = Math.max(2, Math.round(iterations / 5));
+
+const add = ({ a, b }) => a + b;
+
+async function makeRunner() {
+  if (variant === "raw") {
+    const tools = [
+      {
+        name: "add",
+        description: "Add two numbers",
+        schema: {
+          type: "object",
+          properties: { a: { type: "number" }, b: { type: "number" } },
+          required: ["a", "b"],
+        },
+        run: add,
+      },
+    ];
+    return async () => (await rawTurn(baseUrl, "go", tools)).deltas;
+  }
+  const { Agent, native, tool } = await import("arky");
+  const { anthropic } = await import("arky/anthropic");
+  const addTool = tool({
+    name: "add",
+    description: "Add two numbers",
+    input: z.object({ a: z.number(), b: z.number() }),
+    execute: (input) => String(add(input)),
+  });
+  const store = variant.startsWith("arky-sqlite") ? await sqliteStore() : undefined;
+  return async () => {
+    const agent = new Agent({
+      runtime: native(anthropic({ model: "claude-sonnet-5-5", apiKey: "bench", baseURL: baseUrl })),
+      tools: [addTool],
+      store,
+    });
+    let deltas = 0;
+    for await (const event of agent.stream("go")) if (event.type === "message-delta") deltas++;
+    return deltas;
+  };
+}
+
+async function sqliteStore() {
+  const { SqliteSessionStore } = await import("arky/sqlite");
+  const { mkdtempSync } = await import("node:fs");
+  const { join } = await import("node:path");
+  const { tmpdir } = await import("node:os");
+  return new SqliteSessionStore({ path: join(mkdtempSync(join(tmpdir(), "arky-bench-")), "sessions.db") });
+}
+
+const run = await makeRunner();
+for (let i = 0; i < warmup; i++) await run();
+const cpuStart = process.cpuUsage();
+const started = performance.now();
+let deltas = 0;
+const walls = [];
+for (let i = 0; i < iterations; i++) {
+  const t = performance.now();
+  deltas += await run();
+  walls.push(performance.now() - t);
+}
+const wallMs = performance.now() - started;
+const cpu = process.cpuUsage(cpuStart);
+walls.sort((a, b) => a - b);
+process.stdout.write(
+  JSON.stringify({
+    variant,
+    scenario,
+    iterations,
+    wallMsPerIteration: wallMs / iterations,
+    medianWallMs: walls[Math.floor(walls.length / 2)],
+    cpuMsPerIteration: (cpu.user + cpu.system) / 1000 / iterations,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    deltasPerSecond: (deltas / wallMs) * 1000,
+  }),
+);

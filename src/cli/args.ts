@@ -1,0 +1,57 @@
+import { parseArgs } from "node:util";
+import { ArkyError } from "../protocol/index.js";
+
+/** The options `arky run` understands. */
+export const RUN_OPTIONS = {
+  output: { type: "string", short: "o", default: "text" },
+  model: { type: "string", short: "m" },
+  system: { type: "string" },
+  "max-turns": { type: "string" },
+  cwd: { type: "string" },
+  tools: { type: "string", default: "read-only" },
+  "base-url": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/** Parses `arky run` arguments; throws a `configuration` error with the problem. */
+export function parseRunArgs(argv: string[]) {
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof RUN_OPTIONS; allowPositionals: true }>>;
+  try {
+    parsed = parseArgs({ args: argv, options: RUN_OPTIONS, allowPositionals: true, strict: true });
+  } catch (cause) {
+    throw new ArkyError({ code: "configuration", message: (cause as Error).message, cause });
+  }
+  const { values, positionals } = parsed;
+  const output = values.output;
+  if (output !== "text" && output !== "json" && output !== "stream-json") {
+    throw new ArkyError({
+      code: "configuration",
+      message: `--output must be text, json or stream-json, not "${output}".`,
+    });
+  }
+  const tools = values.tools;
+  if (tools !== "read-only" && tools !== "all" && tools !== "none") {
+    throw new ArkyError({
+      code: "configuration",
+      message: `--tools must be read-only, all or none, not "${tools}".`,
+    });
+  }
+  const maxTurns = values["max-turns"] === undefined ? undefined : Number(values["max-turns"]);
+  if (maxTurns !== undefined && (!Number.isInteger(maxTurns) || maxTurns < 1)) {
+    throw new ArkyError({ code: "configuration", message: "--max-turns must be a positive whole number." });
+  }
+  return {
+    prompt: positionals.join(" "),
+    output,
+    tools,
+    maxTurns,
+    model: values.model,
+    system: values.system,
+    cwd: values.cwd,
+    baseUrl: values["base-url"],
+    help: values.help === true,
+  };
+}
+
+/** Parsed `arky run` arguments. */
+export type RunArgs = ReturnType<typeof parseRunArgs>;
