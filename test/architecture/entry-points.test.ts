@@ -1,0 +1,134 @@
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { heavyImportsReachedFrom } from "./entry-graph.js";
+import { ROOT, SRC } from "./imports.js";
+
+const run = promisify(execFile);
+
+/** The only variables the child processes below need. */
+function childEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const name of ["PATH", "HOME", "TMPDIR", "LANG", "SYSTEMROOT"]) {
+    if (process.env[name] !== undefined) env[name] = process.env[name];
+  }
+  return env;
+}
+
+describe("the root entry (src/index.ts)", () => {
+  it("reaches no subprocess, database, HTTP server, MCP or model SDK module", () => {
+    expect(heavyImportsReachedFrom(join(SRC, "index.ts"))).toEqual([]);
+  });
+
+  describe("the import-graph walk", () => {
+    let dir: string;
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), "arky-entry-"));
+      writeFileSync(join(dir, "index.ts"), 'export * from "./a.js";\nimport type { Pool } from "pg";\n');
+      writeFileSync(join(dir, "a.ts"), 'import { b } from "./sub/index.js";\nexport const a = b;\n');
+      writeFileSync(join(dir, "clean.ts"), 'import { z } from "zod";\nexport const c = z;\n');
+      mkdirSync(join(dir, "sub"));
+      writeFileSync(
+        join(dir, "sub", "index.ts"),
+        'export const b = 1;\nconst lazy = () => import("@hono/node-server");\nimport "node:http";\n',
+      );
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it("follows relative imports and reports each heavy one with its chain", () => {
+      const found = heavyImportsReachedFrom(join(dir, "index.ts"));
+      expect(found).toHaveLength(2);
+      expect(found[0]).toMatch(/index\.ts → .*a\.ts → .*sub\/index\.ts imports "@hono\/node-server"$/);
+      expect(found[1]).toMatch(/sub\/index\.ts imports "node:http"$/);
+      expect(found.join()).not.toContain('"pg"');
+      expect(heavyImportsReachedFrom(join(dir, "clean.ts"))).toEqual([]);
+    });
+  });
+});
+
+describe("package.json", () => {
+  const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
+    exports?: unknown;
+    bin?: string | Record<string, string>;
+  };
+
+  /** Where a published path comes from: `./dist/x.js` and `./dist/x.d.ts` are built from `src/x.ts`. */
+  function sourceOf(target: string): string {
+    const built = /^\.\/dist\/(.+?)(\.d\.ts|\.js)$/.exec(target);
+    return built ? `src/${built[1]}.ts` : target.replace(/^\.\//, "");
+  }
+
+  function targets(value: unknown, key: string): Array<{ key: string; target: string }> {
+    if (typeof value === "string") return [{ key, target: value }];
+    if (typeof value !== "object" || value === null) return [];
+    return Object.entries(value).flatMap(([k, v]) => targets(v, key ? `${key} ${k}` : k));
+  }
+
+  it("points every export and bin at a source file that exists", () => {
+    const bins = typeof pkg.bin === "string" ? { bin: pkg.bin } : (pkg.bin ?? {});
+    const all = [
+      ...targets(pkg.exports, ""),
+      ...Object.entries(bins).map(([name, target]) => ({ key: `bin ${name}`, target })),
+    ];
+    expect(all.length).toBeGreaterThan(2);
+    const broken = all
+      .filter(({ target }) => !existsSync(join(ROOT, sourceOf(target))))
+      .map(({ key, target }) => `${key}: ${target} (no ${sourceOf(target)})`);
+    expect(broken, "package.json points at files that are never built; fix or prune them").toEqual([]);
+  });
+});
+
+describe("the built package", () => {
+  let build: { ok: boolean; output: string };
+  beforeAll(async () => {
+    // The compile step of `npm run build`, so the test does not depend on a stale dist/.
+    const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
+    try {
+      const { stdout } = await run(process.execPath, [tsc, "-p", "tsconfig.build.json"], {
+        cwd: ROOT,
+        env: childEnv(),
+        maxBuffer: 10 * 1024 * 1024,
+      });
+      build = { ok: true, output: stdout };
+    } catch (error) {
+      build = { ok: false, output: String((error as { stdout?: string }).stdout ?? error) };
+    }
+  }, 180_000);
+
+  it("compiles", () => {
+    expect(build.output).toBe("");
+    expect(build.ok).toBe(true);
+  });
+
+  it("is importable as `arky` from a separate Node process", async () => {
+    const script = `
+      const arky = await import("arky");
+      const error = new arky.ArkyError({ code: "overloaded", message: "busy" });
+      const store = new arky.InMemorySessionStore();
+      await store.create("s1");
+      console.log(JSON.stringify({
+        ArkyError: typeof arky.ArkyError,
+        tool: typeof arky.tool,
+        InMemorySessionStore: typeof arky.InMemorySessionStore,
+        branded: arky.ArkyError.isArkyError(error),
+        retryable: error.retryable,
+        session: (await store.get("s1")).sessionId,
+      }));`;
+    const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], {
+      cwd: ROOT,
+      env: childEnv(),
+      timeout: 60_000,
+    });
+    expect(JSON.parse(stdout)).toEqual({
+      ArkyError: "function",
+      tool: "function",
+      InMemorySessionStore: "function",
+      branded: true,
+      retryable: true,
+      session: "s1",
+    });
+  });
+});
