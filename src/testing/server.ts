@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { anthropicRoutes } from "./anthropic/index.js";
+import { openaiResponsesRoute } from "./openai-responses/index.js";
 import type { ScriptedRoute } from "./route.js";
 import type { RecordedRequest, Script, ScriptStep } from "./script.js";
 import { ScriptCursor } from "./script-cursor.js";
@@ -44,7 +45,7 @@ export interface ScriptedModelServer extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-const DEFAULT_ROUTES: readonly ScriptedRoute[] = [...anthropicRoutes];
+const DEFAULT_ROUTES: readonly ScriptedRoute[] = [...anthropicRoutes, openaiResponsesRoute];
 
 /**
  * Starts a real HTTP server on loopback that answers model API calls from a script:
