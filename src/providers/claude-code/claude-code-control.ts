@@ -1,0 +1,92 @@
+import { ArkyError } from "../../protocol/index.js";
+import type { ToolRegistry } from "../../tools/index.js";
+import { ARKY_MCP_SERVER, answerMcpMessage } from "./arky-mcp-bridge.js";
+import {
+  type ControlRequestLine,
+  canUseToolRequestSchema,
+  hookCallbackRequestSchema,
+  mcpMessageRequestSchema,
+} from "./claude-code-messages.js";
+import type { ClaudeCodeAgentDefinition } from "./claude-code-options.js";
+import type { ControlContext } from "./control-context.js";
+
+/** The callback id of Arky's PreToolUse hook: every tool call passes through the guard there. */
+export const PRE_TOOL_USE_HOOK = "arky_pre_tool_use";
+
+/**
+ * The `initialize` control request: Arky's PreToolUse hook (all tools), the `arky` SDK
+ * MCP server carrying Arky's tools, and sub-agent definitions.
+ */
+export function initializeRequest(agents?: Record<string, ClaudeCodeAgentDefinition>): {
+  subtype: string;
+  [key: string]: unknown;
+} {
+  return {
+    subtype: "initialize",
+    hooks: { PreToolUse: [{ hookCallbackIds: [PRE_TOOL_USE_HOOK] }] },
+    sdkMcpServers: [ARKY_MCP_SERVER],
+    ...(agents && Object.keys(agents).length ? { agents } : {}),
+  };
+}
+
+/**
+ * Answers a control request of the CLI. `context` is the running turn (undefined between
+ * turns and in the warm pool: then tool calls are refused and MCP handshakes answered).
+ * Throws for requests it cannot answer; the process turns that into an error response.
+ */
+export async function handleControlRequest(
+  request: ControlRequestLine["request"],
+  signal: AbortSignal,
+  context: ControlContext | undefined,
+  registry: ToolRegistry | undefined,
+): Promise<unknown> {
+  switch (request.subtype) {
+    case "can_use_tool": {
+      const parsed = canUseToolRequestSchema.parse(request);
+      if (!context) return { behavior: "deny", message: "No Arky turn is running." };
+      const id = parsed.tool_use_id ?? `${parsed.tool_name}:${JSON.stringify(parsed.input)}`;
+      const decision = await context.decide(id, parsed.tool_name, parsed.input);
+      return decision.decision === "allow"
+        ? { behavior: "allow", updatedInput: decision.input }
+        : { behavior: "deny", message: decision.reason };
+    }
+    case "hook_callback": {
+      const parsed = hookCallbackRequestSchema.parse(request);
+      const input = parsed.input;
+      if (parsed.callback_id !== PRE_TOOL_USE_HOOK || input.hook_event_name !== "PreToolUse" || !context)
+        return { continue: true };
+      const id = parsed.tool_use_id ?? input.tool_use_id;
+      if (!id || !input.tool_name) return { continue: true };
+      const decision = await context.decide(id, input.tool_name, input.tool_input);
+      if (decision.decision === "deny")
+        return {
+          decision: "block",
+          reason: decision.reason,
+          hookSpecificOutput: {
+            hookEventName: "PreToolUse",
+            permissionDecision: "deny",
+            permissionDecisionReason: decision.reason,
+          },
+        };
+      return {
+        hookSpecificOutput: {
+          hookEventName: "PreToolUse",
+          permissionDecision: "allow",
+          permissionDecisionReason: "Allowed by the Arky guard.",
+          updatedInput: decision.input,
+        },
+      };
+    }
+    case "mcp_message": {
+      const parsed = mcpMessageRequestSchema.parse(request);
+      if (parsed.server_name !== ARKY_MCP_SERVER)
+        throw new ArkyError({ code: "not-found", message: `Unknown SDK MCP server ${parsed.server_name}.` });
+      return { mcp_response: await answerMcpMessage(parsed.message, registry, context, signal) };
+    }
+    default:
+      throw new ArkyError({
+        code: "capability-unsupported",
+        message: `Unsupported control request subtype: ${request.subtype}`,
+      });
+  }
+}

@@ -1,0 +1,289 @@
+import { mkdirSync } from "node:fs";
+import { z } from "zod";
+import { ArkyError, emptyUsage, serializeError, stopReason, toArkyError } from "../../protocol/index.js";
+import type { AgentRuntime, TurnRequest } from "../../provider/index.js";
+import { buildChildEnv } from "../../provider/subprocess/index.js";
+import { buildClaudeArgs, buildClaudeEnv, type SpawnPlan } from "./claude-code-args.js";
+import { handleControlRequest, initializeRequest } from "./claude-code-control.js";
+import { type ClaudeCodeOptions, DEFAULT_CLAUDE_INHERITED_ENV } from "./claude-code-options.js";
+import { ClaudeCodeProcess, type ClaudeCodeProcessListener } from "./claude-code-process.js";
+import { ClaudeCodeSession } from "./claude-code-session.js";
+import { ClaudeCodeTurn } from "./claude-code-turn.js";
+import { toCliUserContent } from "./convert-claude-code-content.js";
+import type { ClaudeEventBody } from "./tool-call-tracker.js";
+import { claudeConfigRoot, readTranscript, restoreTranscript } from "./transcript.js";
+
+const stateSchema = z.object({
+  claudeSessionId: z.string().regex(/^[A-Za-z0-9-]{1,100}$/),
+  transcript: z.string().optional(),
+});
+
+/** What {@link ClaudeCodeRuntime.getState} returns, stored by the Agent as `runtimeState`. */
+export type ClaudeCodeState = z.infer<typeof stateSchema>;
+
+/**
+ * Runs turns on the Claude Code CLI: one long-lived `claude` process per session in
+ * stream-json mode, multi-turn over stdin. Arky's tools are bridged in as an SDK MCP
+ * server, and every tool call (the CLI's own included) goes through the turn's guard.
+ */
+export class ClaudeCodeRuntime implements AgentRuntime {
+  readonly kind = "claude-code";
+  readonly #options: ClaudeCodeOptions;
+  readonly #sessions = new Map<string, ClaudeCodeSession>();
+  readonly #pool: ClaudeCodeProcess[] = [];
+  readonly #cwd: string;
+  readonly #graceMs: number;
+  #closed = false;
+
+  constructor(options: ClaudeCodeOptions = {}) {
+    buildClaudeArgs(options); // validates the options before any work
+    buildClaudeEnv(options);
+    this.#options = options;
+    this.#cwd = options.cwd ?? process.cwd();
+    this.#graceMs = options.graceMs ?? 2000;
+  }
+
+  get model(): string | undefined {
+    return this.#options.model;
+  }
+
+  /** Idle, initialized processes waiting for a session. */
+  get idleProcesses(): number {
+    return this.#pool.length;
+  }
+
+  /** PIDs of every CLI process this runtime has running (sessions and pool). */
+  get pids(): number[] {
+    const out = this.#pool.filter((p) => p.alive).map((p) => p.pid);
+    for (const session of this.#sessions.values()) if (session.process?.alive) out.push(session.process.pid);
+    return out;
+  }
+
+  async *runTurn(request: TurnRequest): AsyncGenerator<ClaudeEventBody> {
+    const session = this.#session(request.sessionId);
+    if (session.turn && !session.turn.finished) {
+      yield* failedTurn(
+        new ArkyError({ code: "configuration", message: "A turn is already running on this session." }),
+      );
+      return;
+    }
+    const turn = new ClaudeCodeTurn(request, {
+      previousCostUsd: session.processCostUsd,
+      stderrTail: () => session.process?.stderrTail() ?? "",
+      onResult: (line) => {
+        if (typeof line.total_cost_usd === "number") session.processCostUsd = line.total_cost_usd;
+      },
+    });
+    session.turn = turn;
+    session.tools = request.tools;
+    const onAbort = () => void this.#cancel(session, turn);
+    try {
+      if (this.#closed)
+        throw new ArkyError({ code: "configuration", message: "This Claude Code runtime is closed." });
+      if (request.signal.aborted)
+        throw toArkyError(request.signal.reason ?? new DOMException("", "AbortError"));
+      const process = await this.#ensureProcess(session);
+      request.signal.addEventListener("abort", onAbort, { once: true });
+      if (!process.sendUser(toCliUserContent(request.input)))
+        throw new ArkyError({
+          code: "process-exited",
+          message: "The claude process exited before the turn began.",
+        });
+    } catch (error) {
+      turn.fail(toArkyError(error));
+    }
+    try {
+      for await (const body of turn.queue) yield body;
+    } finally {
+      request.signal.removeEventListener("abort", onAbort);
+      if (!turn.finished) await this.#cancel(session, turn);
+      if (session.turn === turn) session.turn = undefined;
+      await this.#keepTranscript(session);
+    }
+  }
+
+  /** Starts idle CLI processes (initialized, no session yet) until `count` are waiting. */
+  async prewarm(count: number): Promise<void> {
+    const starting: Array<Promise<void>> = [];
+    for (let i = this.#pool.length; i < count; i++) {
+      starting.push(
+        (async () => {
+          const process = await this.#spawn({}, poolListener);
+          await process.request(initializeRequest(this.#options.agents));
+          if (this.#closed) await process.close({ graceMs: this.#graceMs });
+          else this.#pool.push(process);
+        })(),
+      );
+    }
+    await Promise.all(starting);
+  }
+
+  async setModel(sessionId: string, model: string): Promise<void> {
+    const session = this.#session(sessionId);
+    session.model = model;
+    if (session.process?.alive) await session.process.request({ subtype: "set_model", model });
+  }
+
+  async setPermissionMode(sessionId: string, mode: string): Promise<void> {
+    const session = this.#session(sessionId);
+    if (session.process?.alive) await session.process.request({ subtype: "set_permission_mode", mode });
+    session.permissionMode = mode;
+  }
+
+  getState(sessionId: string): ClaudeCodeState | undefined {
+    const session = this.#sessions.get(sessionId);
+    const id = session?.claudeSessionId ?? session?.pendingResume?.claudeSessionId;
+    if (!session || !id) return undefined;
+    const transcript = session.transcript ?? session.pendingResume?.transcript;
+    return transcript === undefined ? { claudeSessionId: id } : { claudeSessionId: id, transcript };
+  }
+
+  async restoreState(
+    sessionId: string,
+    state: Record<string, unknown>,
+    options: { fork: boolean },
+  ): Promise<void> {
+    const parsed = stateSchema.safeParse(state);
+    if (!parsed.success)
+      throw new ArkyError({
+        code: "invalid-request",
+        message: "The stored Claude Code session state is not valid; it cannot be resumed.",
+        details: { issues: parsed.error.issues.map((i) => i.message) },
+      });
+    const session = this.#session(sessionId);
+    if (session.process) await session.process.close({ graceMs: this.#graceMs });
+    session.claudeSessionId = undefined;
+    session.pendingResume = { ...parsed.data, fork: options.fork };
+    session.transcript = parsed.data.transcript;
+  }
+
+  async closeSession(sessionId: string): Promise<void> {
+    const session = this.#sessions.get(sessionId);
+    if (!session) return;
+    const busy = session.turn !== undefined && !session.turn.finished;
+    session.turn?.cancelNow();
+    await session.process?.close({ graceMs: this.#graceMs, interrupt: busy });
+    session.process = undefined;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    const pool = this.#pool.splice(0);
+    await Promise.all([
+      ...[...this.#sessions.keys()].map((id) => this.closeSession(id)),
+      ...pool.map((p) => p.close({ graceMs: this.#graceMs })),
+    ]);
+  }
+
+  #session(sessionId: string): ClaudeCodeSession {
+    let session = this.#sessions.get(sessionId);
+    if (!session) {
+      session = new ClaudeCodeSession();
+      this.#sessions.set(sessionId, session);
+    }
+    return session;
+  }
+
+  async #ensureProcess(session: ClaudeCodeSession): Promise<ClaudeCodeProcess> {
+    if (session.process?.alive) return session.process;
+    const pending = session.pendingResume;
+    // After a crash, a new process picks the conversation up where the CLI saved it.
+    const resume =
+      pending ??
+      (session.claudeSessionId ? { claudeSessionId: session.claudeSessionId, fork: false } : undefined);
+    const plain = !resume && session.model === undefined && session.permissionMode === undefined;
+    const pooled = plain ? this.#claim() : undefined;
+    if (pooled) {
+      session.attach(pooled);
+      return pooled;
+    }
+    if (resume && pending?.transcript !== undefined)
+      await restoreTranscript(this.#configRoot(), this.#cwd, resume.claudeSessionId, pending.transcript);
+    const plan: SpawnPlan = { resume, model: session.model, permissionMode: session.permissionMode };
+    const process = await this.#spawn(plan, session);
+    session.pendingResume = undefined;
+    session.attach(process);
+    process.request(initializeRequest(this.#options.agents)).catch(() => undefined);
+    return process;
+  }
+
+  #claim(): ClaudeCodeProcess | undefined {
+    while (this.#pool.length > 0) {
+      const process = this.#pool.shift()!;
+      if (process.alive) return process;
+    }
+    return undefined;
+  }
+
+  async #spawn(plan: SpawnPlan, listener: ClaudeCodeProcessListener): Promise<ClaudeCodeProcess> {
+    const options = this.#options;
+    if (options.configDir) mkdirSync(`${options.configDir}/tmp`, { recursive: true, mode: 0o700 });
+    return ClaudeCodeProcess.start({
+      executable: options.executable ?? "claude",
+      args: buildClaudeArgs(options, plan),
+      cwd: this.#cwd,
+      env: buildClaudeEnv(options),
+      inheritEnv: options.inheritEnv ?? DEFAULT_CLAUDE_INHERITED_ENV,
+      maxLineBytes: options.maxLineBytes,
+      listener,
+    });
+  }
+
+  async #cancel(session: ClaudeCodeSession, turn: ClaudeCodeTurn): Promise<void> {
+    if (turn.finished) return;
+    if (!turn.interrupted) {
+      turn.interrupted = true;
+      if (!session.process?.alive) {
+        turn.cancelNow();
+        return;
+      }
+      session.process.interrupt().catch(() => undefined);
+    }
+    await this.#waitEnd(session, turn);
+  }
+
+  /** Waits for the interrupted turn's result; a CLI that does not answer in time is torn down. */
+  async #waitEnd(session: ClaudeCodeSession, turn: ClaudeCodeTurn): Promise<void> {
+    const deadline = Date.now() + this.#graceMs * 2;
+    while (!turn.finished && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    if (turn.finished) return;
+    await session.process?.close({ graceMs: this.#graceMs });
+    turn.cancelNow();
+  }
+
+  async #keepTranscript(session: ClaudeCodeSession): Promise<void> {
+    if (this.#options.keepTranscript === false || !session.claudeSessionId) return;
+    const transcript = await readTranscript(this.#configRoot(), session.claudeSessionId);
+    if (transcript !== undefined) session.transcript = transcript;
+  }
+
+  #configRoot(): string {
+    return claudeConfigRoot(this.#options.configDir, buildChildEnv({ env: buildClaudeEnv(this.#options) }));
+  }
+}
+
+const poolListener: ClaudeCodeProcessListener = {
+  onLine: () => {},
+  onProtocolError: () => {},
+  onExit: () => {},
+  onControlRequest: (request, signal) => handleControlRequest(request, signal, undefined, undefined),
+};
+
+async function* failedTurn(error: ArkyError): AsyncGenerator<ClaudeEventBody> {
+  const serialized = serializeError(error);
+  yield { type: "error", error: serialized, fatal: true };
+  yield {
+    type: "turn-end",
+    stopReason: stopReason("error"),
+    usage: emptyUsage(),
+    costUsd: undefined,
+    durationMs: 0,
+    modelCalls: 0,
+    error: serialized,
+  };
+}
+
+/** Creates a {@link ClaudeCodeRuntime}. */
+export function claudeCode(options: ClaudeCodeOptions = {}): ClaudeCodeRuntime {
+  return new ClaudeCodeRuntime(options);
+}

@@ -1,0 +1,58 @@
+import type { ArkyError } from "../../protocol/index.js";
+import type { ProcessExit } from "../../provider/subprocess/index.js";
+import type { ToolRegistry } from "../../tools/index.js";
+import { handleControlRequest } from "./claude-code-control.js";
+import type { CliLine, ControlRequestLine } from "./claude-code-messages.js";
+import type { ClaudeCodeProcess, ClaudeCodeProcessListener } from "./claude-code-process.js";
+import type { ClaudeCodeTurn } from "./claude-code-turn.js";
+
+/** What a session will resume from when its next process starts. */
+export interface PendingResume {
+  claudeSessionId: string;
+  fork: boolean;
+  transcript?: string;
+}
+
+/**
+ * An Arky session on the Claude Code runtime: its CLI process (when running), the CLI's
+ * own session id, the turn in progress, and what is needed to start again after the
+ * process is gone (resume id, transcript copy, model and mode overrides).
+ */
+export class ClaudeCodeSession implements ClaudeCodeProcessListener {
+  process: ClaudeCodeProcess | undefined;
+  claudeSessionId: string | undefined;
+  pendingResume: PendingResume | undefined;
+  transcript: string | undefined;
+  model: string | undefined;
+  permissionMode: string | undefined;
+  /** The CLI reports cost cumulatively per process; this is its last total. */
+  processCostUsd = 0;
+  turn: ClaudeCodeTurn | undefined;
+  tools: ToolRegistry | undefined;
+
+  /** Attaches a started (or claimed) process. */
+  attach(process: ClaudeCodeProcess): void {
+    this.process = process;
+    this.processCostUsd = 0;
+    process.listener = this;
+  }
+
+  onLine(line: CliLine): void {
+    if ("session_id" in line && typeof line.session_id === "string" && line.session_id)
+      this.claudeSessionId = line.session_id;
+    this.turn?.onLine(line);
+  }
+
+  onProtocolError(error: ArkyError): void {
+    this.turn?.onProtocolError(error);
+  }
+
+  onExit(exit: ProcessExit): void {
+    this.process = undefined;
+    this.turn?.onExit(exit);
+  }
+
+  onControlRequest(request: ControlRequestLine["request"], signal: AbortSignal): Promise<unknown> {
+    return handleControlRequest(request, signal, this.turn, this.turn?.tools ?? this.tools);
+  }
+}

@@ -1,0 +1,217 @@
+import {
+  type ArkyError,
+  cancelledError,
+  emptyUsage,
+  serializeError,
+  toArkyError,
+} from "../../protocol/index.js";
+import type { TurnRequest } from "../../provider/index.js";
+import { AsyncQueue, type ProcessExit } from "../../provider/subprocess/index.js";
+import { displayToolName } from "./arky-mcp-bridge.js";
+import type { CliLine, ResultLine } from "./claude-code-messages.js";
+import type { ControlContext, ToolDecision } from "./control-context.js";
+import { ClaudeCodeEventMapper } from "./map-claude-code-events.js";
+import { mapClaudeCodeResult } from "./map-claude-code-result.js";
+import { type ClaudeEventBody, ToolCallTracker } from "./tool-call-tracker.js";
+
+/** CLI tools that change nothing; every other CLI tool counts as a write for the guard. */
+const READ_ONLY_CLI_TOOLS = new Set([
+  "Read",
+  "Glob",
+  "Grep",
+  "LS",
+  "NotebookRead",
+  "WebSearch",
+  "WebFetch",
+  "TodoWrite",
+]);
+
+/**
+ * One turn on a CLI process: maps its stdout into events on a queue (in order, through
+ * one chain), answers the guard-related control requests, and ends with exactly one
+ * `turn-end` — from the `result` line, or from the process's exit.
+ */
+export class ClaudeCodeTurn implements ControlContext {
+  readonly queue = new AsyncQueue<ClaudeEventBody>();
+  readonly tracker: ToolCallTracker;
+  readonly mapper: ClaudeCodeEventMapper;
+  readonly request: TurnRequest;
+  /** The host asked the CLI to stop this turn. */
+  interrupted = false;
+  #finished = false;
+  #chain: Promise<void> = Promise.resolve();
+  readonly #decisions = new Map<string, Promise<ToolDecision>>();
+  readonly #started = performance.now();
+  readonly #previousCostUsd: number;
+  readonly #stderrTail: () => string;
+  readonly #onResult: (line: ResultLine) => void;
+
+  constructor(
+    request: TurnRequest,
+    options: { previousCostUsd: number; stderrTail: () => string; onResult: (line: ResultLine) => void },
+  ) {
+    this.request = request;
+    this.tracker = new ToolCallTracker((name) => displayToolName(name, request.tools));
+    this.mapper = new ClaudeCodeEventMapper(this.tracker);
+    this.#previousCostUsd = options.previousCostUsd;
+    this.#stderrTail = options.stderrTail;
+    this.#onResult = options.onResult;
+  }
+
+  get guard() {
+    return this.request.guard;
+  }
+  get tools() {
+    return this.request.tools;
+  }
+  get signal() {
+    return this.request.signal;
+  }
+  get finished(): boolean {
+    return this.#finished;
+  }
+
+  emit(events: ReadonlyArray<ClaudeEventBody | undefined>): Promise<void> {
+    return this.#serial(async () => {
+      for (const event of events) if (event) this.queue.push(event);
+    });
+  }
+
+  decide(
+    toolCallId: string,
+    cliName: string,
+    input: unknown,
+    parentToolCallId?: string,
+  ): Promise<ToolDecision> {
+    let decision = this.#decisions.get(toolCallId);
+    if (!decision) {
+      this.tracker.see(toolCallId, cliName, input, parentToolCallId ?? this.tracker.parentOf(toolCallId));
+      decision = this.#askGuard(toolCallId, cliName, input);
+      this.#decisions.set(toolCallId, decision);
+    }
+    return decision;
+  }
+
+  async #askGuard(toolCallId: string, cliName: string, input: unknown): Promise<ToolDecision> {
+    const toolName = this.tracker.toolName(toolCallId, cliName);
+    const arkyTool = this.tools.get(toolName);
+    const readOnly = arkyTool ? arkyTool.readOnly : READ_ONLY_CLI_TOOLS.has(cliName);
+    const outcome = await this.guard.beforeToolCall({ toolCallId, toolName, input, readOnly }, this.signal);
+    if (outcome.decision === "deny") {
+      await this.emit(outcome.events);
+      return { decision: "deny", reason: outcome.reason };
+    }
+    // Arky tools start when the host runs them; CLI tools as soon as they are allowed.
+    await this.emit([
+      ...outcome.events,
+      arkyTool ? undefined : this.tracker.start(toolCallId, outcome.input),
+    ]);
+    return { decision: "allow", input: outcome.input };
+  }
+
+  onLine(line: CliLine): void {
+    void this.#serial(async () => {
+      if (this.#finished) return;
+      if (line.type === "result") {
+        this.#onResult(line as ResultLine);
+        this.#finish(
+          mapClaudeCodeResult(line as ResultLine, {
+            interrupted: this.interrupted,
+            previousCostUsd: this.#previousCostUsd,
+            modelCalls: this.mapper.modelCalls,
+            durationMs: performance.now() - this.#started,
+            stderrTail: this.#stderrTail(),
+          }),
+        );
+        return;
+      }
+      const mapped = this.mapper.map(line);
+      for (const event of mapped.events) this.queue.push(event);
+      for (const { toolCallId, result } of mapped.toolResults) {
+        const described = this.tracker.describe(toolCallId);
+        if (!described) continue;
+        const call = { toolCallId, toolName: described.toolName, input: described.input, readOnly: false };
+        const after = await this.guard.afterToolCall(call, result, this.signal);
+        for (const event of after.events) this.queue.push(event);
+        // The CLI already sent its own result to the model; events record what it saw.
+        const end = this.tracker.end(toolCallId, result);
+        if (end) this.queue.push(end);
+      }
+    });
+  }
+
+  onProtocolError(error: ArkyError): void {
+    void this.emit([{ type: "error", error: serializeError(error), fatal: false }]);
+  }
+
+  onExit(exit: ProcessExit): void {
+    void this.#serial(async () => {
+      if (this.#finished) return;
+      if (this.interrupted) {
+        this.#finish(this.#cancelledEnd());
+        return;
+      }
+      const error =
+        exit.error ??
+        toArkyError(
+          new Error(`claude exited (code ${exit.code}, signal ${exit.signal}) before the turn ended.`),
+          "process-exited",
+        );
+      this.fail(error);
+    });
+  }
+
+  /** Ends the turn with a fatal error (a failed start, a crash). */
+  fail(error: ArkyError): void {
+    if (this.#finished) return;
+    if (error.code === "cancelled") {
+      this.#finish(this.#cancelledEnd());
+      return;
+    }
+    const serialized = serializeError(error);
+    this.#finish([
+      { type: "error", error: serialized, fatal: true },
+      { ...this.#emptyEnd(), stopReason: { unified: "error", raw: undefined }, error: serialized },
+    ]);
+  }
+
+  /** Ends the turn as cancelled without waiting for the CLI (it is being torn down). */
+  cancelNow(): void {
+    void this.#serial(async () => {
+      if (!this.#finished) this.#finish(this.#cancelledEnd());
+    });
+  }
+
+  #cancelledEnd(): ClaudeEventBody[] {
+    return [
+      {
+        ...this.#emptyEnd(),
+        stopReason: { unified: "cancelled", raw: undefined },
+        error: serializeError(cancelledError()),
+      },
+    ];
+  }
+
+  #emptyEnd() {
+    return {
+      type: "turn-end" as const,
+      usage: emptyUsage(),
+      costUsd: undefined,
+      durationMs: performance.now() - this.#started,
+      modelCalls: this.mapper.modelCalls,
+    };
+  }
+
+  #finish(events: ClaudeEventBody[]): void {
+    this.#finished = true;
+    for (const event of events) this.queue.push(event);
+    this.queue.end();
+  }
+
+  #serial(task: () => Promise<void>): Promise<void> {
+    const next = this.#chain.then(task, task);
+    // A failing step must not break the chain for the steps after it.
+    this.#chain = next.catch(() => undefined);
+    return next;
+  }
+}

@@ -1,0 +1,12 @@
+/**
+ * `arky/claude-code`: the Claude Code CLI as an Arky runtime.
+ *
+ * @example
+ * import { Agent } from "arky";
+ * import { claudeCode } from "arky/claude-code";
+ * const agent = new Agent({ runtime: claudeCode({ model: "claude-sonnet-4-5", configDir: "/var/lib/app/claude" }) });
+ */
+export { type BackendPreset, claudeCodeBackends, type GatewayOptions } from "./backend-presets.js";
+export { buildClaudeArgs, buildClaudeEnv } from "./claude-code-args.js";
+export * from "./claude-code-options.js";
+export { ClaudeCodeRuntime, type ClaudeCodeState, claudeCode } from "./claude-code-runtime.js";

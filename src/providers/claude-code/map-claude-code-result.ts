@@ -1,0 +1,113 @@
+import {
+  type AgentEventBody,
+  ArkyError,
+  cancelledError,
+  classifyHttpError,
+  type StopReason,
+  serializeError,
+} from "../../protocol/index.js";
+import type { ResultLine } from "./claude-code-messages.js";
+import { toUsage } from "./map-claude-code-events.js";
+import { mapClaudeStopReason } from "./map-claude-code-stop-reason.js";
+
+/** What the turn driver knows besides the result line. */
+export interface ResultContext {
+  /** The host asked for an interrupt (cancel). */
+  interrupted: boolean;
+  /** Cost the process had reported before this turn (the CLI's cost is cumulative per process). */
+  previousCostUsd: number;
+  modelCalls: number;
+  durationMs: number;
+  stderrTail: string;
+}
+
+/**
+ * Maps the turn's `result` line to the terminal events: an `error` event first when the
+ * result is an error (classified with `classifyHttpError` for API failures, so the codes
+ * match the native runtime), then `turn-end` with usage, cost and stop reason.
+ */
+export function mapClaudeCodeResult(line: ResultLine, context: ResultContext): AgentEventBody[] {
+  const usage = toUsage(line.usage);
+  const total = line.total_cost_usd ?? undefined;
+  const costUsd = total === undefined ? undefined : Math.max(0, total - context.previousCostUsd);
+  const base = {
+    type: "turn-end" as const,
+    usage,
+    costUsd,
+    durationMs: context.durationMs,
+    modelCalls: context.modelCalls || (line.num_turns ?? 0),
+  };
+  if (!line.is_error) return [{ ...base, stopReason: mapClaudeStopReason(line.stop_reason) }];
+
+  if (context.interrupted && line.api_error_status == null) {
+    const error = cancelledError();
+    return [
+      {
+        ...base,
+        stopReason: { unified: "cancelled", raw: line.terminal_reason ?? line.subtype },
+        error: serializeError(error),
+      },
+    ];
+  }
+  const { error, stopReason } = classifyResultError(line, context.stderrTail);
+  const serialized = serializeError(error);
+  return [
+    { type: "error", error: serialized, fatal: true },
+    { ...base, stopReason, error: serialized },
+  ];
+}
+
+function classifyResultError(
+  line: ResultLine,
+  stderrTail: string,
+): { error: ArkyError; stopReason: StopReason } {
+  const raw = line.terminal_reason ?? line.subtype;
+  const details = {
+    subtype: line.subtype,
+    terminalReason: line.terminal_reason ?? undefined,
+    errors: line.errors,
+    stderrTail: stderrTail.slice(-4096),
+  };
+  if (line.subtype === "error_max_turns" || line.terminal_reason === "max_turns") {
+    const error = new ArkyError({
+      code: "max-turns",
+      message: `Claude Code reached its maximum number of turns (${line.num_turns ?? "?"} model calls).`,
+      correction: "Raise `maxTurns`, or continue the session with another prompt.",
+      details,
+    });
+    return { error, stopReason: { unified: "max-turns", raw } };
+  }
+  if (line.subtype === "error_max_budget_usd" || line.terminal_reason === "max_budget") {
+    const error = new ArkyError({
+      code: "budget-exceeded",
+      message: "Claude Code reached its spending cap (`maxBudgetUsd`).",
+      correction: "Raise `maxBudgetUsd` or start a new session.",
+      details,
+    });
+    return { error, stopReason: { unified: "budget-exceeded", raw } };
+  }
+  if (line.api_error_status != null || line.api_error_type || line.terminal_reason === "api_error") {
+    const classified = classifyHttpError({
+      status: line.api_error_status ?? undefined,
+      body: { type: "error", error: { type: line.api_error_type ?? undefined, message: line.result } },
+      provider: "claude-code",
+    });
+    const error = new ArkyError({
+      code: classified.code,
+      message: classified.message,
+      httpStatus: classified.httpStatus,
+      correction: classified.correction,
+      details: { ...classified.details, ...details },
+    });
+    return {
+      error,
+      stopReason: { unified: error.code === "context-overflow" ? "context-overflow" : "error", raw },
+    };
+  }
+  const error = new ArkyError({
+    code: "unknown",
+    message: `Claude Code ended the turn with an error (${raw}).${line.result ? ` ${line.result}` : ""}`,
+    details,
+  });
+  return { error, stopReason: { unified: "error", raw } };
+}

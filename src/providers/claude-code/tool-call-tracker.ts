@@ -1,0 +1,97 @@
+import type { AgentEventBody, ToolResultBlock } from "../../protocol/index.js";
+
+/** An event body, possibly attributed to a sub-agent's tool call. */
+export type ClaudeEventBody = AgentEventBody & { parentToolCallId?: string };
+
+interface TrackedCall {
+  toolName: string;
+  input: unknown;
+  parentToolCallId?: string;
+  startedAt?: number;
+  ended: boolean;
+}
+
+/**
+ * What the runtime knows of each tool call of a turn: the name the model used, whether
+ * its `tool-execution-start` and `-end` were emitted. Both the stdout mapper and the
+ * control handlers (hooks, permission prompts, Arky tool calls) report here, so every
+ * call gets exactly one start (when it ran) and one end.
+ */
+export class ToolCallTracker {
+  readonly #calls = new Map<string, TrackedCall>();
+  /** Maps the CLI's name of a tool to the name shown in events (Arky tools lose their MCP prefix). */
+  readonly #displayName: (cliName: string) => string;
+
+  constructor(displayName: (cliName: string) => string) {
+    this.#displayName = displayName;
+  }
+
+  /** Records a tool call the model made (from an `assistant` line or a control request). */
+  see(toolCallId: string, cliName: string, input: unknown, parentToolCallId?: string): void {
+    const existing = this.#calls.get(toolCallId);
+    if (existing) {
+      existing.input = input;
+      return;
+    }
+    this.#calls.set(toolCallId, {
+      toolName: this.#displayName(cliName),
+      input,
+      ended: false,
+      ...(parentToolCallId ? { parentToolCallId } : {}),
+    });
+  }
+
+  toolName(toolCallId: string, fallback = "unknown"): string {
+    return this.#calls.get(toolCallId)?.toolName ?? fallback;
+  }
+
+  parentOf(toolCallId: string): string | undefined {
+    return this.#calls.get(toolCallId)?.parentToolCallId;
+  }
+
+  /** The start event, once per call; undefined when it was already emitted. */
+  start(toolCallId: string, input: unknown): ClaudeEventBody | undefined {
+    const call = this.#calls.get(toolCallId);
+    if (!call || call.startedAt !== undefined) return undefined;
+    call.startedAt = performance.now();
+    call.input = input;
+    return this.#attribute(call, {
+      type: "tool-execution-start",
+      toolCallId,
+      toolName: call.toolName,
+      input,
+    });
+  }
+
+  /** The end event, once per call; undefined when it was already emitted. */
+  end(toolCallId: string, result: ToolResultBlock, error?: ClaudeEndError): ClaudeEventBody | undefined {
+    const call = this.#calls.get(toolCallId);
+    if (!call || call.ended) return undefined;
+    call.ended = true;
+    const durationMs = call.startedAt === undefined ? 0 : performance.now() - call.startedAt;
+    return this.#attribute(call, {
+      type: "tool-execution-end",
+      toolCallId,
+      toolName: call.toolName,
+      result,
+      durationMs,
+      ...(error ? { error } : {}),
+    });
+  }
+
+  ended(toolCallId: string): boolean {
+    return this.#calls.get(toolCallId)?.ended ?? false;
+  }
+
+  /** The guard-facing description of a call. */
+  describe(toolCallId: string): { toolName: string; input: unknown } | undefined {
+    const call = this.#calls.get(toolCallId);
+    return call ? { toolName: call.toolName, input: call.input } : undefined;
+  }
+
+  #attribute(call: TrackedCall, body: ClaudeEventBody): ClaudeEventBody {
+    return call.parentToolCallId ? { ...body, parentToolCallId: call.parentToolCallId } : body;
+  }
+}
+
+type ClaudeEndError = Extract<AgentEventBody, { type: "tool-execution-end" }>["error"];
