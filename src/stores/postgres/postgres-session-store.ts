@@ -1,0 +1,364 @@
+import pg, { type Pool, type PoolClient } from "pg";
+import { validateStoredEvent } from "../../protocol/event-schema.js";
+import {
+  type AgentEvent,
+  ArkyError,
+  EVENT_SCHEMA_VERSION,
+  isDeltaEvent,
+  newSessionId,
+} from "../../protocol/index.js";
+import {
+  applyMetadataPatch,
+  assertAppendable,
+  foldEvents,
+  type ListOptions,
+  newMetadata,
+  type ReadOptions,
+  type SessionMetadata,
+  type SessionMetadataInput,
+  type SessionStore,
+  sessionNotFound,
+} from "../../session/index.js";
+import { isBrokenConnection, toPostgresStoreError } from "./postgres-errors.js";
+import { PostgresListener } from "./postgres-listener.js";
+import { migratePostgres } from "./postgres-migrations.js";
+import { metadataToParams, rowToMetadata } from "./postgres-rows.js";
+import { postgresSql } from "./postgres-sql.js";
+
+/** Options of {@link PostgresSessionStore}: a connection string or a pool of your own. */
+export interface PostgresSessionStoreOptions {
+  /** `postgres://…`; the store then owns its pool and ends it on `close()`. */
+  connectionString?: string;
+  /**
+   * A pool you manage (left open by `close()`). Give it an `"error"` listener: `pg`
+   * emits errors of idle connections there.
+   */
+  pool?: Pool;
+  /** The schema holding the tables (default `arky`); letters, digits and `_`. */
+  schema?: string;
+  /** Events read per query while streaming a session (default 1000). */
+  pageSize?: number;
+}
+
+/** Options of {@link PostgresSessionStore.tail}. */
+export interface PostgresTailOptions {
+  /** Start after this seq (default 0: from the beginning). */
+  afterSeq?: number;
+  /** Ends the tail (the iteration then finishes normally). */
+  signal?: AbortSignal;
+}
+
+/**
+ * A {@link SessionStore} in PostgreSQL, for many processes sharing sessions. The schema
+ * is migrated on first use (safe with several processes starting at once). Each
+ * `append` is one transaction that locks the session row, checks the seq, inserts the
+ * events, updates the metadata and sends a NOTIFY that {@link tail} readers in any
+ * process wake up on. The UNIQUE(session_id, seq) key is the last guard: a losing
+ * writer gets `session-conflict`. A dropped connection is a retryable `store` error.
+ */
+export class PostgresSessionStore implements SessionStore {
+  /** The schema holding the tables. */
+  readonly schema: string;
+  readonly #pool: Pool;
+  readonly #ownsPool: boolean;
+  readonly #pageSize: number;
+  readonly #sql: ReturnType<typeof postgresSql>;
+  readonly #channel: string;
+  readonly #listener: PostgresListener;
+  #ready: Promise<void> | undefined;
+
+  constructor(options: PostgresSessionStoreOptions) {
+    const { connectionString, pool, schema = "arky", pageSize = 1000 } = options;
+    if ((connectionString === undefined) === (pool === undefined)) {
+      throw new ArkyError({
+        code: "configuration",
+        message: "PostgresSessionStore needs exactly one of connectionString or pool.",
+      });
+    }
+    if (!/^[A-Za-z_][A-Za-z0-9_]{0,39}$/.test(schema)) {
+      throw new ArkyError({
+        code: "configuration",
+        message: `Invalid schema name ${JSON.stringify(schema)}.`,
+        correction: "Use up to 40 letters, digits and underscores, not starting with a digit.",
+      });
+    }
+    if (!Number.isInteger(pageSize) || pageSize < 1) {
+      throw new ArkyError({ code: "configuration", message: "pageSize must be a positive integer." });
+    }
+    this.schema = schema;
+    this.#pageSize = pageSize;
+    this.#ownsPool = pool === undefined;
+    this.#pool = pool ?? new pg.Pool({ connectionString, max: 10 });
+    if (this.#ownsPool) {
+      // Idle connections that die are dropped by the pool; the next call opens a new one.
+      this.#pool.on("error", () => {});
+    }
+    this.#sql = postgresSql(`"${schema}"`);
+    this.#channel = `${schema}_events`;
+    this.#listener = new PostgresListener(this.#pool, this.#channel);
+  }
+
+  /** Applies pending schema migrations now (otherwise done on first use). */
+  migrate(): Promise<void> {
+    this.#ready ??= this.#withClient("Migrating the session schema", undefined, (client) =>
+      migratePostgres(client, this.schema, `"${this.schema}"`),
+    ).catch((error) => {
+      this.#ready = undefined;
+      throw error;
+    });
+    return this.#ready;
+  }
+
+  async create(sessionId: string, metadata?: SessionMetadataInput): Promise<SessionMetadata> {
+    const meta = newMetadata(sessionId, metadata);
+    await this.#withClient("Creating", sessionId, (client) => this.#insertSession(client, meta));
+    return meta;
+  }
+
+  async append(sessionId: string, events: readonly AgentEvent[]): Promise<void> {
+    await this.#transaction("Appending to", sessionId, async (client) => {
+      const meta = await this.#lockSession(client, sessionId);
+      if (events.length === 0) return;
+      assertAppendable(sessionId, meta.lastSeq, events);
+      await client.query(this.#sql.insertEvents, [
+        sessionId,
+        EVENT_SCHEMA_VERSION,
+        events.map((e) => e.seq),
+        events.map((e) => e.type),
+        events.map(isDeltaEvent),
+        events.map((e) => JSON.stringify(e)),
+      ]);
+      const next = foldEvents(meta, events);
+      await client.query(this.#sql.updateSession, metadataToParams(next));
+      await client.query(this.#sql.notify, [
+        this.#channel,
+        JSON.stringify({ sessionId, lastSeq: next.lastSeq }),
+      ]);
+    });
+  }
+
+  async *read(sessionId: string, options: ReadOptions = {}): AsyncIterable<AgentEvent> {
+    if (!(await this.get(sessionId))) throw sessionNotFound(sessionId);
+    const sql = options.excludeDeltas ? this.#sql.pageWithoutDeltas : this.#sql.page;
+    let after = options.afterSeq ?? 0;
+    for (;;) {
+      const rows = await this.#query<{ seq: number; schema_version: number; data: unknown }>(
+        "Reading",
+        sessionId,
+        sql,
+        [sessionId, after, this.#pageSize],
+      );
+      for (const row of rows) {
+        yield validateStoredEvent(row.data, row.schema_version, { sessionId, seq: row.seq });
+        after = row.seq;
+      }
+      if (rows.length < this.#pageSize) return;
+    }
+  }
+
+  /**
+   * Follows a session live across processes: yields the stored events after `afterSeq`,
+   * then the events of every later append (woken by LISTEN/NOTIFY) until `signal`
+   * aborts. If the listening connection drops, throws a retryable `store` error; tail
+   * again from the last seq seen.
+   */
+  async *tail(sessionId: string, options: PostgresTailOptions = {}): AsyncIterable<AgentEvent> {
+    const { signal } = options;
+    await this.migrate();
+    let cursor = options.afterSeq ?? 0;
+    let pending = true;
+    let failure: ArkyError | undefined;
+    let wake: (() => void) | undefined;
+    const unsubscribe = await this.#listener.subscribe(sessionId, {
+      onNotify: (lastSeq) => {
+        if (lastSeq <= cursor) return;
+        pending = true;
+        wake?.();
+      },
+      onError: (error) => {
+        failure = error;
+        wake?.();
+      },
+    });
+    const onAbort = () => wake?.();
+    signal?.addEventListener("abort", onAbort);
+    try {
+      while (!signal?.aborted) {
+        if (failure) throw failure;
+        if (pending) {
+          pending = false;
+          for await (const event of this.read(sessionId, { afterSeq: cursor })) {
+            yield event;
+            cursor = event.seq;
+            if (signal?.aborted) return;
+          }
+          continue;
+        }
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        wake = undefined;
+      }
+    } finally {
+      unsubscribe();
+      signal?.removeEventListener("abort", onAbort);
+    }
+  }
+
+  async get(sessionId: string): Promise<SessionMetadata | undefined> {
+    const rows = await this.#query("Reading", sessionId, this.#sql.selectSession, [sessionId]);
+    return rows[0] ? rowToMetadata(rows[0]) : undefined;
+  }
+
+  async list(options: ListOptions = {}): Promise<SessionMetadata[]> {
+    const rows = await this.#query("Listing sessions", undefined, this.#sql.list, [
+      options.tag ?? null,
+      options.limit ?? null,
+    ]);
+    return rows.map(rowToMetadata);
+  }
+
+  async update(sessionId: string, patch: SessionMetadataInput): Promise<SessionMetadata> {
+    return this.#transaction("Updating", sessionId, async (client) => {
+      const meta = applyMetadataPatch(await this.#lockSession(client, sessionId), patch);
+      await client.query(this.#sql.updateSession, metadataToParams(meta));
+      return meta;
+    });
+  }
+
+  async fork(
+    sessionId: string,
+    options: { atSeq?: number; newSessionId?: string } = {},
+  ): Promise<SessionMetadata> {
+    const { atSeq: requested, newSessionId: id = newSessionId() } = options;
+    if (requested !== undefined && (!Number.isInteger(requested) || requested < 0)) {
+      throw new ArkyError({ code: "configuration", message: "Fork atSeq must be an integer >= 0." });
+    }
+    return this.#transaction("Forking", sessionId, async (client) => {
+      const source = await this.#lockSession(client, sessionId);
+      const atSeq = Math.min(requested ?? source.lastSeq, source.lastSeq);
+      const { title, runtime, model, cwd, tags, runtimeState } = source;
+      const meta = newMetadata(id, { title, runtime, model, cwd, tags, runtimeState });
+      await this.#insertSession(client, meta);
+      await client.query(this.#sql.copyPrefix, [id, sessionId, atSeq]);
+      const { rows } = await client.query<Record<string, number>>(this.#sql.prefixTotals, [sessionId, atSeq]);
+      const totals = rows[0]!;
+      const forked: SessionMetadata = {
+        ...meta,
+        parentSessionId: sessionId,
+        forkedAtSeq: atSeq,
+        lastSeq: atSeq,
+        usage: {
+          inputTokens: totals.input_tokens!,
+          outputTokens: totals.output_tokens!,
+          cacheReadInputTokens: totals.cache_read_input_tokens!,
+          cacheCreationInputTokens: totals.cache_creation_input_tokens!,
+        },
+        costUsd: totals.cost_usd!,
+      };
+      await client.query(this.#sql.updateSession, metadataToParams(forked));
+      return forked;
+    });
+  }
+
+  async delete(sessionId: string): Promise<boolean> {
+    return this.#withClient("Deleting", sessionId, async (client) => {
+      const result = await client.query(this.#sql.deleteSession, [sessionId]);
+      return (result.rowCount ?? 0) > 0;
+    });
+  }
+
+  /** Stops listening and, when the store created the pool, ends it. */
+  async close(): Promise<void> {
+    await this.#listener.close();
+    if (this.#ownsPool) await this.#pool.end();
+  }
+
+  async #lockSession(client: PoolClient, sessionId: string): Promise<SessionMetadata> {
+    const { rows } = await client.query(this.#sql.lockSession, [sessionId]);
+    if (!rows[0]) throw sessionNotFound(sessionId);
+    return rowToMetadata(rows[0]);
+  }
+
+  async #insertSession(client: PoolClient, meta: SessionMetadata): Promise<void> {
+    try {
+      await client.query(this.#sql.insertSession, metadataToParams(meta));
+    } catch (error) {
+      const classified = toPostgresStoreError(error, { operation: "Creating", sessionId: meta.sessionId });
+      if (classified.code !== "session-conflict") throw classified;
+      throw new ArkyError({
+        code: "session-conflict",
+        message: `Session ${meta.sessionId} already exists.`,
+        cause: error,
+      });
+    }
+  }
+
+  async #query<Row extends Record<string, unknown> = Record<string, unknown>>(
+    operation: string,
+    sessionId: string | undefined,
+    sql: string,
+    params: unknown[],
+  ): Promise<Row[]> {
+    await this.migrate();
+    try {
+      return (await this.#pool.query<Row>(sql, params)).rows;
+    } catch (error) {
+      throw toPostgresStoreError(error, { operation, sessionId });
+    }
+  }
+
+  #transaction<T>(operation: string, sessionId: string, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+    return this.#withClient(operation, sessionId, async (client) => {
+      await client.query("BEGIN");
+      try {
+        const result = await fn(client);
+        await client.query("COMMIT");
+        return result;
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => {
+          // The connection is gone; the server rolls the transaction back itself.
+        });
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * Runs `fn` on a pooled connection. A connection that broke is destroyed rather than
+   * returned to the pool, and its late "error" events are absorbed.
+   */
+  async #withClient<T>(
+    operation: string,
+    sessionId: string | undefined,
+    fn: (client: PoolClient) => Promise<T>,
+  ): Promise<T> {
+    if (!operation.startsWith("Migrating")) await this.migrate();
+    const context = { operation, sessionId };
+    let client: PoolClient;
+    try {
+      client = await this.#pool.connect();
+    } catch (error) {
+      throw toPostgresStoreError(error, context);
+    }
+    let broken: Error | undefined;
+    const onError = (error: Error) => {
+      broken ??= error;
+    };
+    client.on("error", onError);
+    try {
+      return await fn(client);
+    } catch (error) {
+      const classified = toPostgresStoreError(error, context);
+      if (isBrokenConnection(classified)) broken ??= classified;
+      throw classified;
+    } finally {
+      if (broken) {
+        client.release(broken);
+      } else {
+        client.off("error", onError);
+        client.release();
+      }
+    }
+  }
+}

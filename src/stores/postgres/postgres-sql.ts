@@ -1,0 +1,37 @@
+import { SESSION_COLUMNS } from "./postgres-rows.js";
+
+const JSON_COLUMNS = new Set(["tags", "runtime_state"]);
+const param = (column: string, i: number) => `$${i + 1}${JSON_COLUMNS.has(column) ? "::jsonb" : ""}`;
+
+/** The SQL of a store, for one quoted schema name. */
+export function postgresSql(s: string) {
+  return {
+    insertSession: `INSERT INTO ${s}.sessions (${SESSION_COLUMNS.join(", ")}) VALUES (${SESSION_COLUMNS.map(param).join(", ")})`,
+    updateSession: `UPDATE ${s}.sessions SET ${SESSION_COLUMNS.map((c, i) => `${c} = ${param(c, i)}`)
+      .slice(1)
+      .join(", ")} WHERE session_id = $1`,
+    selectSession: `SELECT * FROM ${s}.sessions WHERE session_id = $1`,
+    lockSession: `SELECT * FROM ${s}.sessions WHERE session_id = $1 FOR UPDATE`,
+    insertEvents: `INSERT INTO ${s}.events (session_id, seq, type, is_delta, schema_version, data)
+      SELECT $1, e.seq, e.type, e.is_delta, $2, e.data::jsonb
+      FROM unnest($3::integer[], $4::text[], $5::boolean[], $6::text[]) AS e (seq, type, is_delta, data)`,
+    notify: "SELECT pg_notify($1, $2)",
+    page: `SELECT seq, schema_version, data FROM ${s}.events
+      WHERE session_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+    pageWithoutDeltas: `SELECT seq, schema_version, data FROM ${s}.events
+      WHERE session_id = $1 AND seq > $2 AND NOT is_delta ORDER BY seq LIMIT $3`,
+    list: `SELECT * FROM ${s}.sessions WHERE ($1::text IS NULL OR tags ? $1)
+      ORDER BY updated_at DESC, created_at DESC, session_id LIMIT $2`,
+    deleteSession: `DELETE FROM ${s}.sessions WHERE session_id = $1`,
+    copyPrefix: `INSERT INTO ${s}.events (session_id, seq, type, is_delta, schema_version, data)
+      SELECT $1, seq, type, is_delta, schema_version, jsonb_set(data, '{sessionId}', to_jsonb($1::text))
+      FROM ${s}.events WHERE session_id = $2 AND seq <= $3`,
+    prefixTotals: `SELECT
+        coalesce(sum((data->'usage'->>'inputTokens')::float8), 0) AS input_tokens,
+        coalesce(sum((data->'usage'->>'outputTokens')::float8), 0) AS output_tokens,
+        coalesce(sum((data->'usage'->>'cacheReadInputTokens')::float8), 0) AS cache_read_input_tokens,
+        coalesce(sum((data->'usage'->>'cacheCreationInputTokens')::float8), 0) AS cache_creation_input_tokens,
+        coalesce(sum((data->>'costUsd')::float8), 0) AS cost_usd
+      FROM ${s}.events WHERE session_id = $1 AND seq <= $2 AND type = 'turn-end'`,
+  } as const;
+}
