@@ -1,0 +1,258 @@
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import type { RequestOptions } from "@modelcontextprotocol/sdk/shared/protocol.js";
+import type {
+  GetPromptResult,
+  Tool as McpTool,
+  Prompt,
+  ReadResourceResult,
+  Resource,
+} from "@modelcontextprotocol/sdk/types.js";
+import { ArkyError, cancelledError } from "../protocol/index.js";
+import type { Tool, ToolResult } from "../tools/index.js";
+import type { McpServerConfig } from "./config.js";
+import { fromMcpToolResult } from "./content.js";
+import { classifyMcpError, isSchemaError } from "./errors.js";
+import { mcpToolsAsArkyTools } from "./tool-adapter.js";
+import { type CreateTransportOptions, createTransport, transportKinds } from "./transports.js";
+
+/** Options of an {@link McpClient}. */
+export interface McpClientOptions extends CreateTransportOptions {
+  /** The server's name: tools become `mcp/<name>/<tool>`. */
+  name: string;
+  config: McpServerConfig;
+  /** Timeout of one request (a tool call, a read), in milliseconds (default 60 000). */
+  timeoutMs?: number;
+  /** Timeout of connecting and the initialize handshake, in milliseconds (default 30 000). */
+  connectTimeoutMs?: number;
+  /** How this client introduces itself (default `arky`). */
+  clientInfo?: { name: string; version: string };
+}
+
+/** Per-request options. */
+export interface McpRequestOptions {
+  signal?: AbortSignal;
+  /** Overrides the client's `timeoutMs` for this request. */
+  timeoutMs?: number;
+}
+
+type Fail = (error: ArkyError) => void;
+
+/**
+ * A connection to one MCP server (official SDK client) that survives the server: it
+ * connects lazily, and after the server dies, restarts or drops the session, the next
+ * request reconnects (a stdio server is started again). Every failure is a classified
+ * ArkyError: `tool-timeout`, `protocol` (schema-invalid frames), `tool-execution` (the
+ * server failed or went away), `connection` / `executable-not-found` (cannot connect).
+ */
+export class McpClient {
+  readonly name: string;
+  readonly config: McpServerConfig;
+  readonly timeoutMs: number;
+  readonly #options: McpClientOptions;
+  #client: Client | undefined;
+  #connecting: Promise<Client> | undefined;
+  #closed = false;
+  readonly #inFlight = new Set<Fail>();
+
+  constructor(options: McpClientOptions) {
+    this.name = options.name;
+    this.config = options.config;
+    this.timeoutMs = options.timeoutMs ?? 60_000;
+    this.#options = options;
+  }
+
+  /** Connects now (otherwise the first request does). */
+  async connect(options: { signal?: AbortSignal } = {}): Promise<void> {
+    await this.#ensure(options.signal);
+  }
+
+  /** Whether a live connection is open. */
+  get connected(): boolean {
+    return this.#client !== undefined;
+  }
+
+  /** The server's tools, every page. */
+  async listTools(options: McpRequestOptions = {}): Promise<McpTool[]> {
+    const tools: McpTool[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.#request(
+        "tools/list",
+        (c, o) => c.listTools(cursor ? { cursor } : {}, o),
+        options,
+      );
+      tools.push(...page.tools);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return tools;
+  }
+
+  /** The server's tools as Arky tools named `mcp/<server>/<tool>`. */
+  async tools(options: McpRequestOptions = {}): Promise<Tool[]> {
+    return mcpToolsAsArkyTools(this, await this.listTools(options));
+  }
+
+  /** Calls a tool by its MCP name; the result is converted to Arky content. */
+  async callTool(
+    name: string,
+    input: Record<string, unknown>,
+    options: McpRequestOptions = {},
+  ): Promise<ToolResult> {
+    const result = await this.#request(
+      `tool ${name}`,
+      (c, o) => c.callTool({ name, arguments: input }, undefined, o),
+      options,
+    );
+    return fromMcpToolResult(result as Parameters<typeof fromMcpToolResult>[0]);
+  }
+
+  /** The server's resources, every page. */
+  async listResources(options: McpRequestOptions = {}): Promise<Resource[]> {
+    const resources: Resource[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.#request(
+        "resources/list",
+        (c, o) => c.listResources(cursor ? { cursor } : {}, o),
+        options,
+      );
+      resources.push(...page.resources);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return resources;
+  }
+
+  /** Reads one resource. */
+  readResource(uri: string, options: McpRequestOptions = {}): Promise<ReadResourceResult> {
+    return this.#request(`resource ${uri}`, (c, o) => c.readResource({ uri }, o), options);
+  }
+
+  /** The server's prompts, every page. */
+  async listPrompts(options: McpRequestOptions = {}): Promise<Prompt[]> {
+    const prompts: Prompt[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.#request(
+        "prompts/list",
+        (c, o) => c.listPrompts(cursor ? { cursor } : {}, o),
+        options,
+      );
+      prompts.push(...page.prompts);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return prompts;
+  }
+
+  /** Gets one prompt with its arguments filled in. */
+  getPrompt(
+    name: string,
+    args: Record<string, string> = {},
+    options: McpRequestOptions = {},
+  ): Promise<GetPromptResult> {
+    return this.#request(`prompt ${name}`, (c, o) => c.getPrompt({ name, arguments: args }, o), options);
+  }
+
+  /** Closes the connection (stopping a stdio server). Further requests fail. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const client = this.#client ?? (await this.#connecting?.catch(() => undefined));
+    this.#client = undefined;
+    this.#connecting = undefined;
+    await client?.close().catch(() => {});
+  }
+
+  async #request<T>(
+    what: string,
+    run: (client: Client, options: RequestOptions) => Promise<T>,
+    options: McpRequestOptions,
+    attempt = 0,
+  ): Promise<T> {
+    const { signal } = options;
+    const client = await this.#ensure(signal);
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(signal?.reason);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    let fail: Fail = () => {};
+    const faulted = new Promise<never>((_, reject) => {
+      fail = (error) => {
+        reject(error);
+        controller.abort(error);
+      };
+    });
+    faulted.catch(() => {});
+    this.#inFlight.add(fail);
+    try {
+      const timeout = options.timeoutMs ?? this.timeoutMs;
+      return await Promise.race([run(client, { signal: controller.signal, timeout }), faulted]);
+    } catch (thrown) {
+      if (signal?.aborted) throw cancelledError(signal.reason);
+      const classified = classifyMcpError(thrown, { server: this.name, what });
+      if (classified.connectionLost) this.#drop(client);
+      if (classified.sessionExpired && attempt === 0 && !this.#closed)
+        return this.#request(what, run, options, attempt + 1);
+      throw classified.error;
+    } finally {
+      this.#inFlight.delete(fail);
+      signal?.removeEventListener("abort", onAbort);
+    }
+  }
+
+  #drop(client: Client): void {
+    if (this.#client !== client) return;
+    this.#client = undefined;
+    void client.close().catch(() => {});
+  }
+
+  #ensure(signal: AbortSignal | undefined): Promise<Client> {
+    if (this.#closed)
+      return Promise.reject(
+        new ArkyError({ code: "configuration", message: `MCP client "${this.name}" is closed.` }),
+      );
+    if (this.#client) return Promise.resolve(this.#client);
+    this.#connecting ??= this.#open(signal).finally(() => {
+      this.#connecting = undefined;
+    });
+    return this.#connecting;
+  }
+
+  async #open(signal: AbortSignal | undefined): Promise<Client> {
+    let lastError: unknown;
+    for (const kind of transportKinds(this.config)) {
+      const transport = createTransport(this.config, kind, this.#options);
+      const client = new Client(this.#options.clientInfo ?? { name: "arky", version: "0.1.0" }, {
+        capabilities: {},
+      });
+      client.onclose = () => {
+        if (this.#client === client) this.#client = undefined;
+      };
+      client.onerror = (error) => {
+        // Non-JSON lines are noise (a stray log) and are skipped; a JSON line that is not a
+        // valid MCP message means the server is broken, so the calls waiting on it fail.
+        if (!isSchemaError(error)) return;
+        const classified = classifyMcpError(error, { server: this.name, what: "frame" });
+        for (const fail of this.#inFlight) fail(classified.error);
+      };
+      try {
+        await client.connect(transport, { signal, timeout: this.#options.connectTimeoutMs ?? 30_000 });
+        this.#client = client;
+        return client;
+      } catch (error) {
+        lastError = error;
+        await client.close().catch(() => {});
+        if (signal?.aborted) throw cancelledError(signal.reason);
+      }
+    }
+    throw connectError(this.name, lastError);
+  }
+}
+
+function connectError(server: string, cause: unknown): ArkyError {
+  const errno = (cause as NodeJS.ErrnoException | undefined)?.code;
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return new ArkyError({
+    code: errno === "ENOENT" ? "executable-not-found" : "connection",
+    message: `Could not connect to MCP server "${server}": ${message}`,
+    correction: errno === "ENOENT" ? "Check the server's command in the MCP configuration." : undefined,
+    cause,
+  });
+}

@@ -1,0 +1,135 @@
+import { timingSafeEqual } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
+import { ArkyError } from "../protocol/index.js";
+import type { ToolRegistry } from "../tools/index.js";
+import { createMcpServer, type McpServerInfo } from "./mcp-server.js";
+
+/** Options of the Streamable HTTP server. */
+export interface McpHttpOptions {
+  /** Port to listen on; 0 (default) picks a free one. */
+  port?: number;
+  /** Interface to bind (default 127.0.0.1). Anything but loopback requires `token`. */
+  host?: string;
+  /** Bearer token every request must carry (`Authorization: Bearer <token>`). */
+  token?: string;
+}
+
+/** A running HTTP MCP server. */
+export interface McpHttpServer {
+  /** The endpoint, e.g. `http://127.0.0.1:43123/mcp`. */
+  url: string;
+  close(): Promise<void>;
+}
+
+const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
+
+/** Starts a Streamable HTTP MCP server at `/mcp`, one SDK session per client. */
+export async function startMcpHttpServer(
+  registry: ToolRegistry,
+  info: McpServerInfo,
+  { port = 0, host = "127.0.0.1", token }: McpHttpOptions,
+): Promise<McpHttpServer> {
+  const loopback = LOOPBACK.has(host);
+  if (!loopback && !token)
+    throw new ArkyError({
+      code: "configuration",
+      message: `Serving MCP on ${host} (beyond loopback) requires a bearer token.`,
+      correction: "Pass http.token, or bind 127.0.0.1.",
+    });
+  const sessions = new Map<string, StreamableHTTPServerTransport>();
+  let allowedHosts: Set<string> = new Set();
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? "/", "http://host");
+    if (url.pathname !== "/mcp") return reply(res, 404, "Not found");
+    // A browser page on another origin must not reach a loopback server through DNS rebinding.
+    if (loopback && !allowedHosts.has(req.headers.host ?? "")) return reply(res, 403, "Forbidden host");
+    if (token && !bearerMatches(req.headers.authorization, token)) {
+      res.setHeader("www-authenticate", 'Bearer realm="arky"');
+      return reply(res, 401, "Missing or invalid bearer token");
+    }
+    const sessionId = header(req, "mcp-session-id");
+    if (sessionId) {
+      const transport = sessions.get(sessionId);
+      if (!transport) return jsonRpcError(res, 404, "Session not found");
+      return transport.handleRequest(req, res);
+    }
+    if (req.method !== "POST") return jsonRpcError(res, 400, "Missing mcp-session-id header");
+    const body = await readJson(req).catch(() => undefined);
+    if (body === undefined) return jsonRpcError(res, 400, "The body is not valid JSON", -32700);
+    if (!isInitializeRequest(body)) return jsonRpcError(res, 400, "Missing mcp-session-id header");
+    const server = createMcpServer(registry, info);
+    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => crypto.randomUUID(),
+      onsessioninitialized: (id) => {
+        sessions.set(id, transport);
+      },
+    });
+    transport.onclose = () => {
+      if (transport.sessionId) sessions.delete(transport.sessionId);
+      void server.close();
+    };
+    await server.connect(transport);
+    await transport.handleRequest(req, res, body);
+  };
+
+  const http = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) jsonRpcError(res, 500, `Internal error: ${(error as Error).message}`, -32603);
+      else res.end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    http.once("error", reject);
+    http.listen(port, host, () => resolve());
+  });
+  const bound = (http.address() as AddressInfo).port;
+  allowedHosts = new Set([`127.0.0.1:${bound}`, `localhost:${bound}`, `[::1]:${bound}`]);
+  const shownHost = host.includes(":") ? `[${host}]` : host;
+  return {
+    url: `http://${shownHost}:${bound}/mcp`,
+    close: async () => {
+      await Promise.all([...sessions.values()].map((t) => t.close().catch(() => {})));
+      sessions.clear();
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}
+
+function bearerMatches(authorization: string | undefined, token: string): boolean {
+  const match = /^Bearer\s+(.+)$/i.exec(authorization ?? "");
+  if (!match) return false;
+  const given = Buffer.from(match[1]!.trim());
+  const expected = Buffer.from(token);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+async function readJson(req: IncomingMessage, limit = 4 * 1024 * 1024): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new Error("body too large");
+    chunks.push(chunk as Buffer);
+  }
+  return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+}
+
+function reply(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { "content-type": "text/plain" }).end(text);
+}
+
+function jsonRpcError(res: ServerResponse, status: number, message: string, code = -32000): void {
+  res
+    .writeHead(status, { "content-type": "application/json" })
+    .end(JSON.stringify({ jsonrpc: "2.0", error: { code, message }, id: null }));
+}

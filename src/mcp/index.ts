@@ -1,0 +1,22 @@
+/**
+ * `arky/mcp`: use MCP servers' tools, resources and prompts from Arky, and offer any
+ * Arky tool registry as an MCP server.
+ */
+export { McpClient, type McpClientOptions, type McpRequestOptions } from "./client.js";
+export {
+  isStdioServer,
+  loadMcpConfig,
+  type McpConfigOptions,
+  type McpHttpServerConfig,
+  type McpServerConfig,
+  type McpServersConfig,
+  type McpStdioServerConfig,
+  parseMcpConfig,
+} from "./config.js";
+export { fromMcpToolResult, toMcpContent } from "./content.js";
+export { classifyMcpError } from "./errors.js";
+export type { McpHttpOptions } from "./http-server.js";
+export { createMcpServer, type McpServerInfo } from "./mcp-server.js";
+export { type ServeMcpOptions, type ServingMcp, serveMcp } from "./serve.js";
+export { type ConnectMcpServersOptions, connectMcpServers, type McpServers } from "./servers.js";
+export { mcpToolName, mcpToolsAsArkyTools } from "./tool-adapter.js";
