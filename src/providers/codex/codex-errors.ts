@@ -1,0 +1,105 @@
+import { ArkyError, classifyHttpError, type ErrorCode } from "../../protocol/index.js";
+import type { CodexRpcErrorBody, CodexTurnError } from "./codex-messages.js";
+
+const NAMED_CODES: Record<string, ErrorCode> = {
+  contextWindowExceeded: "context-overflow",
+  sessionBudgetExceeded: "budget-exceeded",
+  usageLimitExceeded: "rate-limited",
+  rateLimitExceeded: "rate-limited",
+  serverOverloaded: "overloaded",
+  modelNotFound: "not-found",
+  internalServerError: "server-error",
+  unauthorized: "authentication",
+  badRequest: "invalid-request",
+};
+
+// Codex reports stream and transport failures as `other` with a message; these are the
+// message shapes of codex-cli 0.169.0 (protocols/codex.md §10).
+const MESSAGE_CODES: Array<[RegExp, ErrorCode]> = [
+  [/idle timeout/i, "timeout"],
+  [
+    /error sending request|error decoding response body|connection (refused|reset)|transport error/i,
+    "connection",
+  ],
+  [/stream disconnected|response\.completed|failed to parse|malformed/i, "malformed-response"],
+  [/missing environment variable/i, "authentication"],
+];
+
+function httpStatusOf(info: unknown): number | undefined {
+  if (typeof info !== "object" || info === null) return undefined;
+  for (const value of Object.values(info)) {
+    const status = (value as { httpStatusCode?: unknown } | null)?.httpStatusCode;
+    if (typeof status === "number") return status;
+  }
+  return undefined;
+}
+
+/**
+ * Classifies a Codex turn failure (`error` notification or `turn.error`) into an
+ * {@link ArkyError}: an upstream HTTP status goes through `classifyHttpError` like every
+ * other runtime's API failures; named Codex errors and known message shapes map to their
+ * codes. Codex has already retried by then, so the error reports the final state.
+ */
+export function classifyCodexTurnError(error: CodexTurnError): ArkyError {
+  const info = error.codexErrorInfo;
+  const details: Record<string, unknown> = { provider: "codex" };
+  if (info !== undefined && info !== null) details.codexErrorInfo = info;
+  if (error.additionalDetails) details.additionalDetails = error.additionalDetails;
+  const status = httpStatusOf(info);
+  if (status !== undefined) {
+    const classified = classifyHttpError({ status, body: error.message, provider: "codex" });
+    return new ArkyError({
+      code: classified.code,
+      message: error.message,
+      httpStatus: status,
+      correction: classified.correction,
+      details,
+    });
+  }
+  const bodyError = embeddedApiError(error.message);
+  if (bodyError) {
+    return new ArkyError({
+      code: bodyError.code,
+      message: error.message,
+      correction: bodyError.correction,
+      details,
+    });
+  }
+  let code: ErrorCode = typeof info === "string" ? (NAMED_CODES[info] ?? "unknown") : "unknown";
+  if (code === "unknown") {
+    const text = `${error.message} ${error.additionalDetails ?? ""}`;
+    code = MESSAGE_CODES.find(([pattern]) => pattern.test(text))?.[1] ?? "unknown";
+  }
+  return new ArkyError({ code, message: error.message, details });
+}
+
+// A 400 arrives as `other` whose message is the response body verbatim.
+function embeddedApiError(message: string): ArkyError | undefined {
+  const start = message.indexOf("{");
+  if (start === -1) return undefined;
+  try {
+    const body: unknown = JSON.parse(message.slice(start));
+    if (typeof body !== "object" || body === null || !("error" in body)) return undefined;
+    const classified = classifyHttpError({ body, provider: "codex" });
+    return classified.code === "unknown" ? undefined : classified;
+  } catch {
+    // Not a JSON body after all: classified by message below.
+    return undefined;
+  }
+}
+
+/**
+ * A JSON-RPC error answer from the app server. Every error seen used code -32600, so the
+ * message decides: an unknown thread becomes `session-not-found`, anything else `protocol`.
+ */
+export function codexRpcError(method: string, error: CodexRpcErrorBody): ArkyError {
+  const notFound = /thread not found|no rollout found|invalid thread id/i.test(error.message);
+  return new ArkyError({
+    code: notFound ? "session-not-found" : "protocol",
+    message: `Codex refused ${method}: ${error.message}`,
+    correction: notFound
+      ? "The Codex thread does not exist in this CODEX_HOME; start a new session."
+      : undefined,
+    details: { provider: "codex", method, rpcCode: error.code },
+  });
+}

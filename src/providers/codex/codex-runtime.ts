@@ -1,0 +1,309 @@
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import {
+  type AgentEventBody,
+  ArkyError,
+  isAbortError,
+  newId,
+  type ToolResultBlock,
+  toArkyError,
+} from "../../protocol/index.js";
+import type { AgentRuntime, TurnRequest } from "../../provider/index.js";
+import type { ToolRegistry } from "../../tools/index.js";
+import { CodexConnection } from "./codex-connection.js";
+import { threadResultSchema, turnStartResultSchema } from "./codex-messages.js";
+import { type CodexRuntimeOptions, validateCodexOptions } from "./codex-options.js";
+import type { RpcId } from "./codex-rpc.js";
+import { BRIDGE_SERVER_NAME, type BridgeCall, CodexToolBridge } from "./codex-tool-bridge.js";
+import { CodexTurn } from "./codex-turn.js";
+import { toCodexInput } from "./convert-codex-input.js";
+import { CodexTurnMapper } from "./map-codex-events.js";
+
+interface SessionState {
+  threadId?: string;
+  /** Generation of the connection the thread is loaded in. */
+  generation?: number;
+  /** Fork `threadId` into a new thread before the next turn. */
+  fork?: boolean;
+  model?: string;
+  bridgeKey: string;
+  tools?: ToolRegistry;
+  turn?: CodexTurn;
+}
+
+const INTERRUPT_WAIT_MS = 5000;
+const APPROVAL_METHODS = new Set([
+  "item/commandExecution/requestApproval",
+  "item/fileChange/requestApproval",
+]);
+
+/**
+ * Runs Arky turns on the Codex app server (`codex app-server`, JSON-RPC over stdio). One
+ * process serves every session of the runtime, one Codex thread per session; it starts
+ * on first use and again after it died (threads are then resumed by id). Codex's
+ * approval requests go to the turn's guard; Arky tools reach Codex through a loopback
+ * MCP bridge and run in the host.
+ */
+export class CodexRuntime implements AgentRuntime {
+  readonly kind = "codex";
+  readonly #options: CodexRuntimeOptions;
+  readonly #sessions = new Map<string, SessionState>();
+  readonly #threads = new Map<string, string>();
+  readonly #bridgeKeys = new Map<string, string>();
+  #connection: Promise<CodexConnection> | undefined;
+  #bridge: Promise<CodexToolBridge> | undefined;
+  #generation = 0;
+  #closed = false;
+
+  constructor(options: CodexRuntimeOptions = {}) {
+    validateCodexOptions(options);
+    this.#options = options;
+  }
+
+  get model(): string | undefined {
+    return this.#options.model;
+  }
+
+  /** Process id of the running app server, if any (for diagnostics and tests). */
+  async pid(): Promise<number | undefined> {
+    const connection = await this.#connection?.catch(() => undefined);
+    return connection && !connection.dead ? connection.rpc.pid : undefined;
+  }
+
+  async *runTurn(request: TurnRequest): AsyncGenerator<AgentEventBody> {
+    const session = this.#session(request.sessionId);
+    session.tools = request.tools;
+    const turn = new CodexTurn(
+      request,
+      new CodexTurnMapper({ model: session.model ?? this.#options.model, bridgeServer: BRIDGE_SERVER_NAME }),
+    );
+    let connection: CodexConnection | undefined;
+    if (session.turn && !session.turn.finished) {
+      await turn.abort(
+        "error",
+        new ArkyError({
+          code: "session-conflict",
+          message: "This session already has a running Codex turn.",
+        }),
+      );
+    } else {
+      session.turn = turn;
+      try {
+        connection = await this.#connect();
+        await this.#ensureThread(connection, request.sessionId, session, request.tools);
+        const threadId = session.threadId!;
+        const params: Record<string, unknown> = { threadId, input: toCodexInput(request.input) };
+        if (session.model) params.model = session.model;
+        const started = await connection.rpc.request("turn/start", params, { schema: turnStartResultSchema });
+        turn.turnId = started.turn.id;
+      } catch (thrown) {
+        const error = toArkyError(thrown);
+        await turn.abort(
+          isAbortError(error) ? "cancelled" : "error",
+          isAbortError(error) ? undefined : error,
+        );
+      }
+    }
+    const onAbort = () => void this.#interrupt(connection, session, turn);
+    if (request.signal.aborted) onAbort();
+    else request.signal.addEventListener("abort", onAbort, { once: true });
+    try {
+      for await (const event of turn.events) yield event;
+    } finally {
+      request.signal.removeEventListener("abort", onAbort);
+      if (!turn.finished) await this.#interrupt(connection, session, turn);
+      if (session.turn === turn) session.turn = undefined;
+    }
+  }
+
+  async setModel(sessionId: string, model: string): Promise<void> {
+    this.#session(sessionId).model = model;
+  }
+
+  getState(sessionId: string): Record<string, unknown> | undefined {
+    const threadId = this.#sessions.get(sessionId)?.threadId;
+    return threadId ? { threadId } : undefined;
+  }
+
+  async restoreState(
+    sessionId: string,
+    state: Record<string, unknown>,
+    options: { fork: boolean },
+  ): Promise<void> {
+    if (typeof state.threadId !== "string" || state.threadId === "")
+      throw new ArkyError({ code: "configuration", message: "The stored Codex state has no thread id." });
+    const session = this.#session(sessionId);
+    session.threadId = state.threadId;
+    session.generation = undefined;
+    session.fork = options.fork;
+  }
+
+  async closeSession(sessionId: string): Promise<void> {
+    const session = this.#sessions.get(sessionId);
+    if (!session) return;
+    if (session.turn && !session.turn.finished)
+      await this.#interrupt(await this.#liveConnection(), session, session.turn);
+    this.#sessions.delete(sessionId);
+    this.#bridgeKeys.delete(session.bridgeKey);
+    if (session.threadId) this.#threads.delete(session.threadId);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const connection = await this.#liveConnection();
+    for (const session of this.#sessions.values())
+      if (session.turn && !session.turn.finished) await session.turn.abort("cancelled");
+    await connection?.close();
+    await (await this.#bridge?.catch(() => undefined))?.close();
+  }
+
+  #session(sessionId: string): SessionState {
+    let session = this.#sessions.get(sessionId);
+    if (!session) {
+      session = { bridgeKey: randomUUID() };
+      this.#sessions.set(sessionId, session);
+      this.#bridgeKeys.set(session.bridgeKey, sessionId);
+    }
+    return session;
+  }
+
+  async #liveConnection(): Promise<CodexConnection | undefined> {
+    const connection = await this.#connection?.catch(() => undefined);
+    return connection && !connection.dead ? connection : undefined;
+  }
+
+  async #connect(): Promise<CodexConnection> {
+    if (this.#closed) throw new ArkyError({ code: "configuration", message: "The Codex runtime is closed." });
+    const live = await this.#liveConnection();
+    if (live) return live;
+    this.#bridge ??= CodexToolBridge.start({
+      listTools: (key) => {
+        const sessionId = this.#bridgeKeys.get(key);
+        return sessionId === undefined ? undefined : (this.#sessions.get(sessionId)?.tools?.list() ?? []);
+      },
+      callTool: (call) => this.#bridgeCall(call),
+    });
+    const bridge = await this.#bridge;
+    const generation = ++this.#generation;
+    const opening = CodexConnection.open(this.#options, bridge.token, generation, {
+      onNotification: (method, params) => this.#route(params)?.notify(method, params),
+      onServerRequest: (connection, id, method, params) =>
+        void this.#serverRequest(connection, id, method, params),
+      onProtocolError: (error) => {
+        for (const session of this.#sessions.values()) session.turn?.protocolError(error);
+      },
+      onExit: (connection, error) => {
+        for (const session of this.#sessions.values())
+          if (session.generation === connection.generation && session.turn && !session.turn.finished)
+            void session.turn.abort("error", error);
+      },
+    });
+    this.#connection = opening;
+    opening.catch(() => {
+      if (this.#connection === opening) this.#connection = undefined;
+    });
+    return opening;
+  }
+
+  async #ensureThread(
+    connection: CodexConnection,
+    sessionId: string,
+    session: SessionState,
+    tools: ToolRegistry,
+  ) {
+    const bridge = await this.#bridge!;
+    const params: Record<string, unknown> = {
+      cwd: this.#options.cwd ?? process.cwd(),
+      approvalPolicy: this.#options.approvalPolicy ?? "untrusted",
+      sandbox: this.#options.sandboxMode ?? "workspace-write",
+    };
+    if (session.model ?? this.#options.model) params.model = session.model ?? this.#options.model;
+    if (tools.list().length > 0) params.config = { mcp_servers: bridge.threadConfig(session.bridgeKey) };
+    let method: string | undefined;
+    if (!session.threadId) method = "thread/start";
+    else if (session.fork) method = "thread/fork";
+    else if (session.generation !== connection.generation) method = "thread/resume";
+    if (!method) return;
+    if (session.threadId) params.threadId = session.threadId;
+    const result = await connection.rpc.request(method, params, { schema: threadResultSchema });
+    if (session.threadId && session.threadId !== result.thread.id) this.#threads.delete(session.threadId);
+    session.threadId = result.thread.id;
+    session.generation = connection.generation;
+    session.fork = false;
+    session.model ??= result.model;
+    this.#threads.set(result.thread.id, sessionId);
+  }
+
+  #route(params: unknown): CodexTurn | undefined {
+    const threadId = (params as { threadId?: unknown } | null)?.threadId;
+    if (typeof threadId !== "string") return undefined;
+    const sessionId = this.#threads.get(threadId);
+    const turn = sessionId === undefined ? undefined : this.#sessions.get(sessionId)?.turn;
+    return turn && !turn.finished ? turn : undefined;
+  }
+
+  async #serverRequest(
+    connection: CodexConnection,
+    id: RpcId,
+    method: string,
+    params: unknown,
+  ): Promise<void> {
+    if (!APPROVAL_METHODS.has(method)) {
+      // Features Arky does not drive (user input, elicitation, auth refresh): refuse so Codex moves on.
+      connection.rpc.respondError(id, -32601, `Arky does not handle ${method}.`);
+      return;
+    }
+    const turn = this.#route(params);
+    const decision = turn ? await turn.approve(method, params) : "decline";
+    connection.rpc.respond(id, { decision });
+  }
+
+  async #bridgeCall(call: BridgeCall): Promise<ToolResultBlock> {
+    const sessionId = this.#bridgeKeys.get(call.sessionKey);
+    const turn = sessionId === undefined ? undefined : this.#sessions.get(sessionId)?.turn;
+    const toolCallId = call.callId ?? newId("toolu");
+    if (!turn || turn.finished)
+      return {
+        type: "tool-result",
+        toolUseId: toolCallId,
+        content: [{ type: "text", text: "No Arky turn is running for this tool call." }],
+        isError: true,
+      };
+    return turn.callTool(call, toolCallId);
+  }
+
+  async #interrupt(
+    connection: CodexConnection | undefined,
+    session: SessionState,
+    turn: CodexTurn,
+  ): Promise<void> {
+    if (turn.finished) return;
+    if (connection && !connection.dead && session.threadId && turn.turnId) {
+      try {
+        await connection.rpc.request(
+          "turn/interrupt",
+          { threadId: session.threadId, turnId: turn.turnId },
+          { schema: emptyResult, timeoutMs: INTERRUPT_WAIT_MS },
+        );
+        await waitFinished(turn, INTERRUPT_WAIT_MS);
+      } catch {
+        // The turn already ended or the process is gone; it is closed as cancelled below.
+      }
+    }
+    if (!turn.finished) await turn.abort("cancelled");
+  }
+}
+
+const emptyResult = z.object({}).loose();
+
+async function waitFinished(turn: CodexTurn, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([turn.done, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
+
+/** Creates a {@link CodexRuntime}. */
+export function codex(options: CodexRuntimeOptions = {}): CodexRuntime {
+  return new CodexRuntime(options);
+}

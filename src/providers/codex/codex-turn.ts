@@ -1,0 +1,223 @@
+import type { GuardedToolCall } from "../../permissions/index.js";
+import {
+  type AgentEventBody,
+  ArkyError,
+  emptyUsage,
+  serializeError,
+  stopReason,
+  type ToolResultBlock,
+  toArkyError,
+} from "../../protocol/index.js";
+import type { TurnRequest } from "../../provider/index.js";
+import { AsyncQueue } from "../../provider/subprocess/index.js";
+import { executeToolCall, outcomeError } from "../../tools/index.js";
+import { approvalRequestSchema, turnNotificationSchema } from "./codex-messages.js";
+import type { BridgeCall } from "./codex-tool-bridge.js";
+import { CODEX_TOOL_NAMES, type CodexTurnMapper } from "./map-codex-events.js";
+
+/** How an approval request is answered. */
+export type ApprovalDecision = "accept" | "decline" | "cancel";
+
+/**
+ * One running Codex turn: receives the notifications, approval requests and bridged tool
+ * calls routed to it, consults the request's guard, and produces Arky events in order on
+ * {@link events}. Work is chained so events keep the order in which Codex reported them,
+ * even when a guard or hook is slow.
+ */
+export class CodexTurn {
+  readonly events = new AsyncQueue<AgentEventBody>();
+  readonly #request: TurnRequest;
+  readonly #mapper: CodexTurnMapper;
+  #chain: Promise<void> = Promise.resolve();
+  #resolveDone!: () => void;
+  /** Resolves once the turn's `turn-end` was produced. */
+  readonly done = new Promise<void>((resolve) => {
+    this.#resolveDone = resolve;
+  });
+  /** Codex's turn id, once `turn/start` answered. */
+  turnId: string | undefined;
+
+  constructor(request: TurnRequest, mapper: CodexTurnMapper) {
+    this.#request = request;
+    this.#mapper = mapper;
+  }
+
+  get finished(): boolean {
+    return this.#mapper.finished;
+  }
+
+  #enqueue(work: () => Promise<void> | void): Promise<void> {
+    const next = this.#chain.then(work).catch((thrown: unknown) => {
+      this.#push([{ type: "error", error: serializeError(toArkyError(thrown, "protocol")), fatal: false }]);
+    });
+    this.#chain = next;
+    return next;
+  }
+
+  #push(events: AgentEventBody[]): void {
+    for (const event of events) {
+      this.events.push(event);
+      if (event.type === "turn-end") {
+        this.events.end();
+        this.#resolveDone();
+      }
+    }
+  }
+
+  /** A notification for this turn's thread. */
+  notify(method: string, params: unknown): void {
+    void this.#enqueue(async () => {
+      if (method === "turn/completed") {
+        const { turn } = turnNotificationSchema.parse(params);
+        if (this.turnId !== undefined && turn.id !== this.turnId) return;
+        return this.#pushWithAfterHooks(this.#mapper.complete(turn));
+      }
+      await this.#pushWithAfterHooks(this.#mapper.map(method, params));
+    });
+  }
+
+  /** A stdout line that could not be used: reported, the turn goes on. */
+  protocolError(error: ArkyError): void {
+    void this.#enqueue(() => this.#push([{ type: "error", error: serializeError(error), fatal: false }]));
+  }
+
+  /** Ends the turn without `turn/completed` (process exit, cancellation that Codex did not confirm). */
+  abort(unified: "cancelled" | "error", error?: ArkyError): Promise<void> {
+    return this.#enqueue(() => this.#push(this.#mapper.abort(unified, error)));
+  }
+
+  /** Asks the guard about a command or file change Codex wants to run; resolves with the answer for Codex. */
+  approve(method: string, params: unknown): Promise<ApprovalDecision> {
+    let decision: ApprovalDecision = "decline";
+    return this.#enqueue(async () => {
+      const request = approvalRequestSchema.parse(params);
+      const open = this.#mapper.openTool(request.itemId);
+      const fileChange = method.includes("fileChange");
+      const call: GuardedToolCall = {
+        toolCallId: request.itemId,
+        toolName: open?.toolName ?? (fileChange ? CODEX_TOOL_NAMES.fileChange : CODEX_TOOL_NAMES.command),
+        input: open?.input ?? {
+          command: request.command,
+          cwd: request.cwd ?? undefined,
+          reason: request.reason ?? undefined,
+        },
+        readOnly: false,
+      };
+      const outcome = await this.#request.guard.beforeToolCall(call, this.#request.signal);
+      this.#push(outcome.events);
+      if (outcome.decision === "allow") {
+        decision = "accept";
+        this.#push(this.#mapper.startTool(request.itemId));
+      }
+    }).then(() => decision);
+  }
+
+  /** Runs an Arky tool Codex called through the bridge: guard, execute in the host, after-hooks. */
+  async callTool(call: BridgeCall, toolCallId: string): Promise<ToolResultBlock> {
+    const tool = this.#request.tools.get(call.toolName);
+    const guarded: GuardedToolCall = {
+      toolCallId,
+      toolName: call.toolName,
+      input: call.input,
+      readOnly: tool?.readOnly ?? false,
+    };
+    const signal = AbortSignal.any([this.#request.signal, call.signal]);
+    let input: unknown;
+    let denied: ToolResultBlock | undefined;
+    await this.#enqueue(async () => {
+      this.#push(this.#toolUseMessage(guarded));
+      const outcome = await this.#request.guard.beforeToolCall(guarded, signal);
+      this.#push(outcome.events);
+      if (outcome.decision === "allow") {
+        input = outcome.input;
+        return;
+      }
+      const error = new ArkyError({ code: "tool-denied", message: outcome.reason });
+      denied = {
+        type: "tool-result",
+        toolUseId: toolCallId,
+        content: [{ type: "text", text: outcome.reason }],
+        isError: true,
+      };
+      this.#push([
+        {
+          type: "tool-execution-end",
+          toolCallId,
+          toolName: call.toolName,
+          result: denied,
+          durationMs: 0,
+          error: serializeError(error),
+        },
+      ]);
+    });
+    if (denied) return denied;
+    const outcome = await executeToolCall(
+      this.#request.tools,
+      { id: toolCallId, name: call.toolName, input },
+      {
+        signal,
+        onStart: (valid) =>
+          void this.#enqueue(() =>
+            this.#push([{ type: "tool-execution-start", toolCallId, toolName: call.toolName, input: valid }]),
+          ),
+        onUpdate: (update) =>
+          void this.#enqueue(() =>
+            this.#push([{ type: "tool-execution-update", toolCallId, toolName: call.toolName, update }]),
+          ),
+      },
+    );
+    let result = outcome.result;
+    await this.#enqueue(async () => {
+      const after = await this.#request.guard.afterToolCall({ ...guarded, input }, outcome.result, signal);
+      this.#push(after.events);
+      result = after.result;
+      const error = outcomeError(outcome);
+      this.#push([
+        {
+          type: "tool-execution-end",
+          toolCallId,
+          toolName: call.toolName,
+          result,
+          durationMs: outcome.durationMs,
+          ...(error ? { error } : {}),
+        },
+      ]);
+    });
+    return result;
+  }
+
+  #toolUseMessage(call: GuardedToolCall): AgentEventBody[] {
+    const messageId = `${call.toolCallId}:call`;
+    return [
+      { type: "message-start", messageId, role: "assistant" },
+      {
+        type: "message-end",
+        messageId,
+        message: {
+          role: "assistant",
+          content: [{ type: "tool-use", id: call.toolCallId, name: call.toolName, input: call.input }],
+        },
+        stopReason: stopReason("tool-use"),
+        usage: emptyUsage(),
+      },
+    ];
+  }
+
+  // Codex's own tools already ran; after-hooks may still record or rewrite what Arky reports.
+  async #pushWithAfterHooks(events: AgentEventBody[]): Promise<void> {
+    for (const event of events) {
+      if (event.type !== "tool-execution-end" || this.#mapper.finished) {
+        this.#push([event]);
+        continue;
+      }
+      const call: GuardedToolCall = {
+        toolCallId: event.toolCallId,
+        toolName: event.toolName,
+        input: undefined,
+        readOnly: false,
+      };
+      const after = await this.#request.guard.afterToolCall(call, event.result, this.#request.signal);
+      this.#push([...after.events, { ...event, result: after.result }]);
+    }
+  }
+}

@@ -1,0 +1,20 @@
+/**
+ * `arky/codex`: the Codex runtime, over the Codex app server (`codex app-server`).
+ *
+ * ```ts
+ * import { Agent } from "arky";
+ * import { codex } from "arky/codex";
+ * const agent = new Agent({ runtime: codex({ model: "gpt-5.5", sandboxMode: "workspace-write" }) });
+ * ```
+ */
+export { classifyCodexTurnError, codexRpcError } from "./codex-errors.js";
+export type {
+  CodexApprovalPolicy,
+  CodexModelProvider,
+  CodexReasoningEffort,
+  CodexRetryOptions,
+  CodexRuntimeOptions,
+  CodexSandboxMode,
+} from "./codex-options.js";
+export { CodexRuntime, codex } from "./codex-runtime.js";
+export { CODEX_TOOL_NAMES } from "./map-codex-events.js";

@@ -1,0 +1,393 @@
+import {
+  type AgentEventBody,
+  ArkyError,
+  addUsage,
+  computeCost,
+  emptyUsage,
+  serializeError,
+  stopReason,
+  type ToolResultBlock,
+  type UnifiedStopReason,
+  type Usage,
+} from "../../protocol/index.js";
+import { classifyCodexTurnError } from "./codex-errors.js";
+import {
+  type CodexItem,
+  type CodexTokenBreakdown,
+  type CodexTurnNotification,
+  deltaNotificationSchema,
+  errorNotificationSchema,
+  itemNotificationSchema,
+  progressNotificationSchema,
+  tokenUsageNotificationSchema,
+} from "./codex-messages.js";
+
+/** Tool names Arky gives Codex's own tools (what permission rules and hooks match on). */
+export const CODEX_TOOL_NAMES = { command: "exec_command", fileChange: "apply_patch" } as const;
+
+/** Options of {@link CodexTurnMapper}. */
+export interface CodexTurnMapperOptions {
+  model: string | undefined;
+  /**
+   * The MCP server name of Arky's own tool bridge: its calls are reported by the bridge
+   * (which runs them), so the mapper skips Codex's items for them.
+   */
+  bridgeServer?: string;
+  /** Clock, for durations (default `performance.now`). */
+  now?: () => number;
+}
+
+interface OpenMessage {
+  kind: "text" | "thinking";
+  text: string;
+}
+
+interface OpenTool {
+  toolName: string;
+  input: unknown;
+  startedAt: number;
+  /** Whether `tool-execution-start` was emitted (after an approval, or at first output). */
+  started: boolean;
+  output: string;
+}
+
+/** Converts a Codex token breakdown into Arky's usage (cached input counted apart). */
+export function codexUsage(tokens: CodexTokenBreakdown): Usage {
+  const cached = tokens.cachedInputTokens ?? 0;
+  return {
+    inputTokens: Math.max(0, tokens.inputTokens - cached),
+    outputTokens: tokens.outputTokens,
+    cacheReadInputTokens: cached,
+    cacheCreationInputTokens: tokens.cacheWriteInputTokens ?? 0,
+  };
+}
+
+/** Arky's description of a Codex tool item: name and input, or undefined for other items. */
+export function describeToolItem(item: CodexItem): { toolName: string; input: unknown } | undefined {
+  if (item.type === "commandExecution") {
+    const actions = (item.commandActions ?? []).map((a) => a.command).filter((c) => c !== undefined);
+    return {
+      toolName: CODEX_TOOL_NAMES.command,
+      input: {
+        command: actions.length === 1 ? actions[0] : (item.command ?? actions.join(" && ")),
+        cwd: item.cwd ?? undefined,
+      },
+    };
+  }
+  if (item.type === "fileChange")
+    return { toolName: CODEX_TOOL_NAMES.fileChange, input: { changes: item.changes ?? [] } };
+  if (item.type === "mcpToolCall")
+    return {
+      toolName: `mcp/${item.server ?? "unknown"}/${item.tool ?? "unknown"}`,
+      input: item.arguments ?? {},
+    };
+  return undefined;
+}
+
+function toolResult(item: CodexItem, output: string): ToolResultBlock {
+  const id = item.id;
+  let text = output;
+  let isError = item.status === "failed" || item.status === "declined";
+  if (item.type === "commandExecution") {
+    text = item.aggregatedOutput ?? output;
+    if (item.status === "declined") text = "The command was declined.";
+    if (item.exitCode !== undefined && item.exitCode !== null && item.exitCode !== 0) isError = true;
+  } else if (item.type === "fileChange") {
+    text =
+      item.status === "completed"
+        ? `Changed ${(item.changes ?? []).map((c) => c.path).join(", ")}`
+        : `Patch ${item.status}`;
+  } else if (item.type === "mcpToolCall") {
+    text = item.error?.message ?? mcpText(item.result?.content);
+    if (item.error) isError = true;
+  }
+  const block: ToolResultBlock = { type: "tool-result", toolUseId: id, content: [{ type: "text", text }] };
+  if (isError) block.isError = true;
+  return block;
+}
+
+function mcpText(content: unknown[] | undefined): string {
+  return (content ?? [])
+    .map((c) =>
+      typeof c === "object" && c !== null && "text" in c && typeof c.text === "string" ? c.text : "",
+    )
+    .join("");
+}
+
+/**
+ * Turns the notifications of one Codex turn into Arky events (pure state, no I/O):
+ * agent messages and reasoning summaries become messages, command executions, file
+ * changes and MCP calls become tool executions (each preceded by an assistant message
+ * holding its tool-use block, so the rebuilt conversation pairs calls and results), token
+ * usage becomes `usage`. {@link complete} closes whatever Codex left open.
+ */
+export class CodexTurnMapper {
+  readonly #options: CodexTurnMapperOptions;
+  readonly #now: () => number;
+  readonly #started: number;
+  readonly #messages = new Map<string, OpenMessage>();
+  readonly #tools = new Map<string, OpenTool>();
+  #usage = emptyUsage();
+  #modelCalls = 0;
+  #finished = false;
+  #lastError: ArkyError | undefined;
+
+  constructor(options: CodexTurnMapperOptions) {
+    this.#options = options;
+    this.#now = options.now ?? (() => performance.now());
+    this.#started = this.#now();
+  }
+
+  /** Whether the turn-end was produced. */
+  get finished(): boolean {
+    return this.#finished;
+  }
+
+  /** The tool a Codex item id belongs to, if it is open. */
+  openTool(itemId: string): { toolName: string; input: unknown } | undefined {
+    return this.#tools.get(itemId);
+  }
+
+  /** Maps one notification of this turn. Unknown methods map to nothing. */
+  map(method: string, params: unknown): AgentEventBody[] {
+    if (this.#finished) return [];
+    switch (method) {
+      case "item/started":
+        return this.#itemStarted(itemNotificationSchema.parse(params).item);
+      case "item/completed":
+        return this.#itemCompleted(itemNotificationSchema.parse(params).item);
+      case "item/agentMessage/delta":
+        return this.#delta(deltaNotificationSchema.parse(params), "text");
+      case "item/reasoning/summaryTextDelta":
+      case "item/reasoning/textDelta":
+        return this.#delta(deltaNotificationSchema.parse(params), "thinking");
+      case "item/commandExecution/outputDelta":
+      case "item/fileChange/outputDelta": {
+        const { itemId, delta } = deltaNotificationSchema.parse(params);
+        return this.#toolUpdate(itemId, delta);
+      }
+      case "item/mcpToolCall/progress": {
+        const { itemId, message } = progressNotificationSchema.parse(params);
+        return this.#toolUpdate(itemId, message);
+      }
+      case "thread/tokenUsage/updated":
+        return this.#tokenUsage(tokenUsageNotificationSchema.parse(params).tokenUsage.last);
+      case "error":
+        return this.#error(errorNotificationSchema.parse(params));
+      default:
+        return [];
+    }
+  }
+
+  /** Emits `tool-execution-start` for an open tool once it is known to run (approved or producing output). */
+  startTool(itemId: string): AgentEventBody[] {
+    const tool = this.#tools.get(itemId);
+    if (!tool || tool.started) return [];
+    tool.started = true;
+    return [{ type: "tool-execution-start", toolCallId: itemId, toolName: tool.toolName, input: tool.input }];
+  }
+
+  /** Ends the turn from `turn/completed`: closes open items, then `error` (if failed) and `turn-end`. */
+  complete(turn: CodexTurnNotification["turn"]): AgentEventBody[] {
+    const status = turn.status;
+    if (status === "completed") return this.#finish("end-turn", status);
+    if (status === "interrupted") return this.#finish("cancelled", status);
+    const error =
+      (turn.error ? classifyCodexTurnError(turn.error) : this.#lastError) ??
+      new ArkyError({ code: "unknown", message: `Codex ended the turn with status "${status}".` });
+    return this.#finish("error", status, error);
+  }
+
+  /** Ends the turn without `turn/completed` (the process died, the caller cancelled). */
+  abort(unified: "cancelled" | "error", error?: ArkyError): AgentEventBody[] {
+    return this.#finish(unified, undefined, error);
+  }
+
+  #itemStarted(item: CodexItem): AgentEventBody[] {
+    if (item.type === "agentMessage" || item.type === "reasoning") {
+      if (this.#messages.has(item.id)) return [];
+      this.#messages.set(item.id, { kind: item.type === "agentMessage" ? "text" : "thinking", text: "" });
+      return [{ type: "message-start", messageId: item.id, role: "assistant", model: this.#options.model }];
+    }
+    if (item.type === "mcpToolCall" && item.server === this.#options.bridgeServer) return [];
+    const tool = describeToolItem(item);
+    if (!tool || this.#tools.has(item.id)) return [];
+    this.#tools.set(item.id, { ...tool, startedAt: this.#now(), started: false, output: "" });
+    return this.#toolUseMessage(item.id, tool.toolName, tool.input);
+  }
+
+  #toolUseMessage(id: string, name: string, input: unknown): AgentEventBody[] {
+    const messageId = `${id}:call`;
+    return [
+      { type: "message-start", messageId, role: "assistant", model: this.#options.model },
+      {
+        type: "message-end",
+        messageId,
+        message: { role: "assistant", content: [{ type: "tool-use", id, name, input }] },
+        stopReason: stopReason("tool-use"),
+        usage: emptyUsage(),
+        model: this.#options.model,
+      },
+    ];
+  }
+
+  #delta(params: { itemId: string; delta: string }, kind: "text" | "thinking"): AgentEventBody[] {
+    const events: AgentEventBody[] = [];
+    let open = this.#messages.get(params.itemId);
+    if (!open) {
+      open = { kind, text: "" };
+      this.#messages.set(params.itemId, open);
+      events.push({
+        type: "message-start",
+        messageId: params.itemId,
+        role: "assistant",
+        model: this.#options.model,
+      });
+    }
+    open.text += params.delta;
+    events.push({
+      type: "message-delta",
+      messageId: params.itemId,
+      delta: { kind, index: 0, text: params.delta },
+    });
+    return events;
+  }
+
+  #itemCompleted(item: CodexItem): AgentEventBody[] {
+    if (item.type === "agentMessage" || item.type === "reasoning") {
+      const events = this.#messages.has(item.id) ? [] : this.#itemStarted(item);
+      const open = this.#messages.get(item.id);
+      if (!open) return events;
+      const finalText =
+        item.type === "agentMessage"
+          ? (item.text ?? open.text)
+          : (item.summary ?? []).join("\n\n") || open.text;
+      if (open.text === "" && finalText !== "")
+        events.push({
+          type: "message-delta",
+          messageId: item.id,
+          delta: { kind: open.kind, index: 0, text: finalText },
+        });
+      open.text = finalText;
+      events.push(this.#messageEnd(item.id, open, stopReason("end-turn")));
+      return events;
+    }
+    if (item.type === "mcpToolCall" && item.server === this.#options.bridgeServer) return [];
+    const events = this.#tools.has(item.id) ? [] : this.#itemStarted(item);
+    const tool = this.#tools.get(item.id);
+    if (!tool) return events;
+    if (item.status !== "declined") events.push(...this.startTool(item.id));
+    this.#tools.delete(item.id);
+    const result = toolResult(item, tool.output);
+    const denied =
+      item.status === "declined"
+        ? {
+            error: serializeError(
+              new ArkyError({ code: "tool-denied", message: `${tool.toolName} was declined.` }),
+            ),
+          }
+        : {};
+    events.push({
+      type: "tool-execution-end",
+      toolCallId: item.id,
+      toolName: tool.toolName,
+      result,
+      durationMs: item.durationMs ?? this.#now() - tool.startedAt,
+      ...denied,
+    });
+    return events;
+  }
+
+  #messageEnd(messageId: string, open: OpenMessage, reason: ReturnType<typeof stopReason>): AgentEventBody {
+    this.#messages.delete(messageId);
+    const content =
+      open.text === ""
+        ? []
+        : open.kind === "text"
+          ? [{ type: "text" as const, text: open.text }]
+          : [{ type: "thinking" as const, thinking: open.text }];
+    return {
+      type: "message-end",
+      messageId,
+      message: { role: "assistant", content },
+      stopReason: reason,
+      usage: emptyUsage(),
+      model: this.#options.model,
+    };
+  }
+
+  #toolUpdate(itemId: string, update: string): AgentEventBody[] {
+    const tool = this.#tools.get(itemId);
+    if (!tool) return [];
+    tool.output += update;
+    return [
+      ...this.startTool(itemId),
+      { type: "tool-execution-update", toolCallId: itemId, toolName: tool.toolName, update },
+    ];
+  }
+
+  #tokenUsage(last: CodexTokenBreakdown): AgentEventBody[] {
+    const usage = codexUsage(last);
+    this.#usage = addUsage(this.#usage, usage);
+    this.#modelCalls++;
+    const model = this.#options.model ?? "unknown";
+    return [{ type: "usage", model, usage, costUsd: computeCost(model, usage) }];
+  }
+
+  #error(params: { willRetry: boolean; error: { message: string } }): AgentEventBody[] {
+    const error = classifyCodexTurnError(params.error);
+    if (!params.willRetry) {
+      this.#lastError = error;
+      return [];
+    }
+    // A retry restarts the model response under new item ids; the old partial messages never complete.
+    const events: AgentEventBody[] = [];
+    for (const [id, open] of this.#messages)
+      events.push(this.#messageEnd(id, { ...open, text: "" }, stopReason("error", "retried")));
+    const match = /(\d+)\s*\/\s*(\d+)/.exec(params.error.message);
+    events.push({
+      type: "retry",
+      attempt: match ? Number(match[1]) : 1,
+      maxAttempts: match ? Number(match[2]) : 1,
+      delayMs: 0,
+      error: serializeError(error),
+    });
+    return events;
+  }
+
+  #finish(unified: UnifiedStopReason, raw: string | undefined, error?: ArkyError): AgentEventBody[] {
+    if (this.#finished) return [];
+    this.#finished = true;
+    const closing = unified === "end-turn" ? "end-turn" : unified;
+    const events: AgentEventBody[] = [];
+    for (const [id, open] of [...this.#messages])
+      events.push(this.#messageEnd(id, open, stopReason(closing, raw)));
+    for (const [id, tool] of [...this.#tools]) {
+      this.#tools.delete(id);
+      events.push({
+        type: "tool-execution-end",
+        toolCallId: id,
+        toolName: tool.toolName,
+        result: {
+          type: "tool-result",
+          toolUseId: id,
+          content: [{ type: "text", text: "The tool call was interrupted before it returned a result." }],
+          isError: true,
+        },
+        durationMs: this.#now() - tool.startedAt,
+      });
+    }
+    const serialized = error ? serializeError(error) : undefined;
+    if (serialized) events.push({ type: "error", error: serialized, fatal: true });
+    events.push({
+      type: "turn-end",
+      stopReason: stopReason(unified, raw),
+      usage: this.#usage,
+      costUsd: computeCost(this.#options.model ?? "unknown", this.#usage),
+      durationMs: this.#now() - this.#started,
+      modelCalls: this.#modelCalls,
+      ...(serialized ? { error: serialized } : {}),
+    });
+    return events;
+  }
+}
