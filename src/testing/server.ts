@@ -33,6 +33,8 @@ export interface ScriptedModelServer extends AsyncDisposable {
   readonly remaining: number;
   /** Requests that found no step (script exhausted) or hit an unknown path. */
   readonly unexpectedRequests: number;
+  /** What each unexpected request was, e.g. `GET /v1/models: no such endpoint`. */
+  readonly unexpected: readonly string[];
   /** Responses the client abandoned before the server finished them (closed sockets). */
   readonly clientDisconnects: number;
   /** Responses in progress right now. */
@@ -93,6 +95,11 @@ export async function startScriptedModelServer(
     const url = new URL(req.url ?? "/", "http://scripted.invalid");
     const route = allRoutes.find((r) => r.method === req.method && r.path === url.pathname);
     const raw = await readBody(req, maxBodyBytes);
+    if (!route && isConnectivityProbe(req.method, url.pathname)) {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(req.method === "HEAD" ? undefined : "{}");
+      return;
+    }
     if (!route) {
       unexpected.push(`${req.method} ${url.pathname}: no such endpoint`);
       res.writeHead(404, { "content-type": "application/json" });
@@ -168,6 +175,9 @@ export async function startScriptedModelServer(
     get unexpectedRequests() {
       return unexpected.length;
     },
+    get unexpected() {
+      return [...unexpected];
+    },
     get clientDisconnects() {
       return clientDisconnects;
     },
@@ -184,6 +194,14 @@ export async function startScriptedModelServer(
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+/**
+ * Claude Code sends `HEAD /api/hello` before its first call to check the base URL is
+ * reachable; answering such probes keeps them out of `unexpected`.
+ */
+function isConnectivityProbe(method: string | undefined, pathname: string): boolean {
+  return method === "HEAD" || (method === "GET" && pathname === "/api/hello");
 }
 
 /** Reads the body as text; undefined when it exceeds `limit` bytes. */

@@ -245,12 +245,22 @@ describe("scripted model server: errors", () => {
     expect(s.remaining).toBe(1);
   });
 
+  it("answers connectivity probes (Claude Code's HEAD /api/hello) without counting them", async () => {
+    const s = await start([]);
+    expect((await fetch(`${s.baseUrl}/api/hello`, { method: "HEAD" })).status).toBe(200);
+    expect((await fetch(`${s.baseUrl}/api/hello`)).status).toBe(200);
+    expect(s.unexpectedRequests).toBe(0);
+    expect(s.requests).toHaveLength(0);
+    s.assertDone();
+  });
+
   it("answers an unknown path with 404 and reports it as unexpected", async () => {
     const s = await start([]);
     const res = await fetch(`${s.baseUrl}/v1/models`, { method: "GET" });
     expect(res.status).toBe(404);
     await res.text();
     expect(s.unexpectedRequests).toBe(1);
+    expect(s.unexpected).toEqual(["GET /v1/models: no such endpoint"]);
     expect(() => s.assertDone()).toThrow(/GET \/v1\/models/);
   });
 });
