@@ -124,7 +124,9 @@ export class ClaudeCodeRuntime implements AgentRuntime {
     if (session.process?.alive) await session.process.request({ subtype: "set_model", model });
   }
 
-  async setPermissionMode(sessionId: string, mode: string): Promise<void> {
+  /** Forwards a mode to the CLI; Arky's `bypass` is the CLI's `bypassPermissions`. */
+  async setPermissionMode(sessionId: string, requested: string): Promise<void> {
+    const mode = requested === "bypass" ? "bypassPermissions" : requested;
     const session = this.#session(sessionId);
     if (session.process?.alive) await session.process.request({ subtype: "set_permission_mode", mode });
     session.permissionMode = mode;
