@@ -20,6 +20,7 @@ export const HEAVY_MODULES = [
   "@hono/node-server",
   "@modelcontextprotocol/sdk",
   "@anthropic-ai/sdk",
+  "openai",
 ] as const;
 
 function isHeavy(specifier: string): boolean {

@@ -30,7 +30,7 @@ export function sourceFiles(dir = SRC): string[] {
  * literal specifier. A dynamic import with a computed specifier is reported as `"<dynamic>"`.
  */
 export function parseImports(source: string, fileName = "module.ts"): ImportRef[] {
-  const file = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const file = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
   const out: ImportRef[] = [];
   const visit = (node: ts.Node): void => {
     if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
