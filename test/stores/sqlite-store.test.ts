@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { describe, expect, it } from "vitest";
-import { isDeltaEvent } from "../../src/protocol/index.js";
+import { type ArkyError, isDeltaEvent } from "../../src/protocol/index.js";
 import { defaultSqlitePath } from "../../src/stores/sqlite/default-path.js";
 import { SqliteSessionStore } from "../../src/stores/sqlite/index.js";
 import { SQLITE_MIGRATIONS } from "../../src/stores/sqlite/sqlite-migrations.js";
@@ -177,6 +177,6 @@ describe("SqliteSessionStore", () => {
       Promise.resolve().then(() => new SqliteSessionStore({ path })),
       "store",
     );
-    expect(error.correction).toMatch(/upgrade arky/i);
+    expect((error as ArkyError).correction).toMatch(/upgrade arky/i);
   });
 });

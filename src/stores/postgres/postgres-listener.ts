@@ -33,15 +33,20 @@ export class PostgresListener {
 
   /** Registers a subscriber and resolves once LISTEN is active; returns the unsubscribe function. */
   async subscribe(sessionId: string, subscriber: NotificationSubscriber): Promise<() => void> {
-    let set = this.#subscribers.get(sessionId);
-    if (!set) this.#subscribers.set(sessionId, (set = new Set()));
+    const set = this.#subscribers.get(sessionId) ?? new Set<NotificationSubscriber>();
+    this.#subscribers.set(sessionId, set);
     set.add(subscriber);
     const unsubscribe = () => {
       set.delete(subscriber);
       if (set.size === 0 && this.#subscribers.get(sessionId) === set) this.#subscribers.delete(sessionId);
     };
     try {
-      if (!this.#client) await (this.#starting ??= this.#start().finally(() => (this.#starting = undefined)));
+      if (!this.#client) {
+        this.#starting ??= this.#start().finally(() => {
+          this.#starting = undefined;
+        });
+        await this.#starting;
+      }
     } catch (error) {
       unsubscribe();
       throw toPostgresStoreError(error, { operation: "Listening for new events of", sessionId });
