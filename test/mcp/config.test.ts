@@ -5,6 +5,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { loadMcpConfig, parseMcpConfig } from "../../src/mcp/index.js";
 import { ArkyError } from "../../src/protocol/index.js";
 
+// `${VAR}` below is the literal reference syntax of .mcp.json, not a template placeholder.
+const ref = (name: string) => `\${${name}}`;
+
 let dir: string | undefined;
 afterEach(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
@@ -48,15 +51,15 @@ describe("MCP config", () => {
     });
   });
 
-  it("expands ${VAR} and ${VAR:-default}, and names a missing variable", () => {
+  it("expands variable references with and without defaults, and names a missing variable", () => {
     const config = parseMcpConfig(
-      { mcpServers: { s: { url: "http://${HOST}/mcp", headers: { token: "${TOKEN:-none}" } } } },
+      { mcpServers: { s: { url: `http://${ref("HOST")}/mcp`, headers: { token: ref("TOKEN:-none") } } } },
       { env: { HOST: "127.0.0.1:9" } },
     );
     expect(config.s).toEqual({ url: "http://127.0.0.1:9/mcp", headers: { token: "none" } });
     const error = thrown(() =>
       parseMcpConfig(
-        { mcpServers: { s: { command: "x", env: { K: "${NOPE}" } } } },
+        { mcpServers: { s: { command: "x", env: { K: ref("NOPE") } } } },
         { source: "a.json", env: {} },
       ),
     );

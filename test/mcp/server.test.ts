@@ -1,0 +1,180 @@
+import { request } from "node:http";
+import { afterEach, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { McpClient, type ServingMcp, serveMcp } from "../../src/mcp/index.js";
+import { codingTools } from "../../src/tools/builtin/index.js";
+import { ToolRegistry, tool } from "../../src/tools/index.js";
+import { nodeFixture } from "./helpers.js";
+
+const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=";
+
+function registry() {
+  return new ToolRegistry([
+    tool({
+      name: "add",
+      description: "Add two numbers",
+      input: z.object({ a: z.number(), b: z.number() }),
+      readOnly: true,
+      execute: ({ a, b }) => String(a + b),
+    }),
+    tool({
+      name: "picture",
+      description: "A tiny image",
+      input: z.object({}),
+      readOnly: true,
+      execute: () => [{ type: "image", source: { type: "base64", mediaType: "image/png", data: PNG } }],
+    }),
+    tool({
+      name: "fail",
+      description: "Always throws",
+      input: z.object({}),
+      execute: () => {
+        throw new Error("kaboom");
+      },
+    }),
+    tool({
+      name: "ns/slow",
+      description: "Waits for cancellation",
+      input: z.object({}),
+      timeoutMs: 200,
+      execute: (_input, { signal }) =>
+        new Promise((_resolve, reject) => signal.addEventListener("abort", () => reject(signal.reason))),
+    }),
+  ]);
+}
+
+const servers: ServingMcp[] = [];
+const clients: McpClient[] = [];
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+async function serveHttp(options: { token?: string; host?: string; port?: number } = {}) {
+  const serving = await serveMcp({ registry: registry(), transport: { http: options } });
+  servers.push(serving);
+  return serving;
+}
+
+function connect(url: string, headers: Record<string, string> = {}) {
+  const client = new McpClient({ name: "arky", config: { type: "http", url, headers } });
+  clients.push(client);
+  return client;
+}
+
+describe("serveMcp over Streamable HTTP", () => {
+  it("binds 127.0.0.1 and serves the registry to an MCP client", async () => {
+    const serving = await serveHttp();
+    expect(serving.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
+    const client = connect(serving.url!);
+    const tools = await client.listTools();
+    expect(tools.map((t) => [t.name, t.annotations?.readOnlyHint])).toEqual([
+      ["add", true],
+      ["picture", true],
+      ["fail", false],
+      ["ns/slow", false],
+    ]);
+    expect(await client.callTool("add", { a: 2, b: 3 })).toEqual({ content: [{ type: "text", text: "5" }] });
+    expect(await client.callTool("picture", {})).toEqual({
+      content: [{ type: "image", source: { type: "base64", mediaType: "image/png", data: PNG } }],
+    });
+  });
+
+  it("validates input against the tool's schema and reports failures as error results", async () => {
+    const client = connect((await serveHttp()).url!);
+    const invalid = await client.callTool("add", { a: "two" });
+    expect(invalid.isError).toBe(true);
+    expect(JSON.stringify(invalid.content)).toMatch(/Invalid input for tool \\"add\\"/);
+    const failed = await client.callTool("fail", {});
+    expect(failed).toEqual({
+      isError: true,
+      content: [{ type: "text", text: 'Tool "fail" failed: kaboom' }],
+    });
+    const slow = await client.callTool("ns/slow", {});
+    expect(slow.isError).toBe(true);
+    expect(JSON.stringify(slow.content)).toMatch(/did not finish within 200 ms/);
+    await expect(client.callTool("nope", {})).rejects.toMatchObject({
+      code: "tool-execution",
+      message: expect.stringContaining("Unknown tool: nope"),
+    });
+  });
+
+  it("serves the built-in coding tools", async () => {
+    const serving = await serveMcp({
+      registry: new ToolRegistry(await codingTools({ cwd: process.cwd() })),
+      transport: { http: {} },
+    });
+    servers.push(serving);
+    const client = connect(serving.url!);
+    const result = await client.callTool("read", { path: "package.json", limit: 2 });
+    expect(JSON.stringify(result.content)).toContain('\\"name\\": \\"arky\\"');
+  });
+
+  it("requires a token beyond loopback, and checks it when set", async () => {
+    await expect(
+      serveMcp({ registry: registry(), transport: { http: { host: "0.0.0.0" } } }),
+    ).rejects.toMatchObject({
+      code: "configuration",
+    });
+    const serving = await serveHttp({ token: "s3cret" });
+    const denied = await fetch(serving.url!, {
+      method: "POST",
+      body: "{}",
+      headers: { "content-type": "application/json" },
+    });
+    expect(denied.status).toBe(401);
+    await expect(connect(serving.url!, { authorization: "Bearer wrong" }).listTools()).rejects.toMatchObject({
+      code: "connection",
+    });
+    const tools = await connect(serving.url!, { authorization: "Bearer s3cret" }).listTools();
+    expect(tools).toHaveLength(4);
+  });
+
+  it("refuses a foreign Host header on loopback (DNS rebinding)", async () => {
+    const serving = await serveHttp();
+    // fetch cannot set Host; a raw request can, as a rebinding attacker's browser effectively does.
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const req = request(serving.url!, { method: "POST", headers: { host: "evil.example:80" } }, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      });
+      req.on("error", reject);
+      req.end(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" }));
+    });
+    expect(status).toBe(403);
+  });
+
+  it("a client reconnects after the server restarts (its session is gone)", async () => {
+    const first = await serveHttp();
+    const client = connect(first.url!);
+    expect(await client.callTool("add", { a: 1, b: 1 })).toEqual({ content: [{ type: "text", text: "2" }] });
+    const port = Number(new URL(first.url!).port);
+    await first.close();
+    await expect(client.callTool("add", { a: 1, b: 2 })).rejects.toMatchObject({ code: "tool-execution" });
+    await serveHttp({ port });
+    expect(await client.callTool("add", { a: 1, b: 3 })).toEqual({ content: [{ type: "text", text: "4" }] });
+  });
+});
+
+describe("serveMcp over stdio", () => {
+  it("serves a registry to a client that spawned it, with a filtered environment", async () => {
+    process.env.ARKY_TEST_PARENT_TOKEN = "leak";
+    try {
+      const client = new McpClient({ name: "mine", config: nodeFixture("serve-stdio.ts", { EXTRA: "1" }) });
+      clients.push(client);
+      const tools = await client.tools();
+      expect(tools.map((t) => t.name)).toEqual(["mcp/mine/add", "mcp/mine/env_has"]);
+      expect(await client.callTool("add", { a: 20, b: 22 })).toEqual({
+        content: [{ type: "text", text: "42" }],
+      });
+      expect(await client.callTool("env_has", { name: "EXTRA" })).toEqual({
+        content: [{ type: "text", text: "true" }],
+      });
+      expect(await client.callTool("env_has", { name: "ARKY_TEST_PARENT_TOKEN" })).toEqual({
+        content: [{ type: "text", text: "false" }],
+      });
+    } finally {
+      delete process.env.ARKY_TEST_PARENT_TOKEN;
+    }
+  });
+});
