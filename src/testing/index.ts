@@ -6,5 +6,6 @@
 export * from "./openai-responses/index.js";
 export * from "./route.js";
 export * from "./script.js";
+export * from "./scripted-provider.js";
 export * from "./server.js";
 export { rawSseFrame, SseWriter, sseFrame } from "./sse.js";
