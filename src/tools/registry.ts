@@ -1,5 +1,5 @@
 import { ArkyError } from "../protocol/index.js";
-import { assertToolName } from "./tool.js";
+import { assertTimeoutMs, assertToolName } from "./tool.js";
 import type { JsonSchema, Tool } from "./types.js";
 
 /** A tool as sent to a model: its name, description and input schema. */
@@ -21,13 +21,25 @@ export class ToolRegistry {
   readonly #tools = new Map<string, Tool>();
 
   constructor(tools: Iterable<Tool> = [], options: ToolRegistryOptions = {}) {
+    assertTimeoutMs(options.defaultTimeoutMs, "the tool registry (defaultTimeoutMs)");
     this.defaultTimeoutMs = options.defaultTimeoutMs ?? 120_000;
     for (const t of tools) this.register(t);
   }
 
-  /** Adds a tool. Throws a `configuration` error on an invalid or duplicate name. */
+  /**
+   * Adds a tool. Throws a `configuration` error on an invalid or duplicate name, an input
+   * schema that is not a JSON Schema object, or an unusable timeout.
+   */
   register(tool: Tool): this {
     assertToolName(tool.name);
+    assertTimeoutMs(tool.timeoutMs, `tool "${tool.name}"`);
+    const schema: unknown = tool.inputSchema;
+    if (typeof schema !== "object" || schema === null || (schema as { type?: unknown }).type !== "object") {
+      throw new ArkyError({
+        code: "configuration",
+        message: `The input schema of tool "${tool.name}" must be a JSON Schema with type "object".`,
+      });
+    }
     if (this.#tools.has(tool.name)) {
       throw new ArkyError({
         code: "configuration",

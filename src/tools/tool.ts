@@ -33,6 +33,21 @@ export function assertToolName(name: string): void {
   }
 }
 
+/** The longest timeout a timer can hold (about 24.8 days); longer ones would fire at once. */
+export const MAX_TIMEOUT_MS = 2_147_483_647;
+
+/** Throws a configuration error unless `value` is a usable timeout in milliseconds (or undefined). */
+export function assertTimeoutMs(value: number | undefined, what: string): void {
+  if (value === undefined) return;
+  if (!Number.isFinite(value) || value <= 0 || value > MAX_TIMEOUT_MS) {
+    throw new ArkyError({
+      code: "configuration",
+      message: `The timeout of ${what} is ${value}; it must be more than 0 and at most ${MAX_TIMEOUT_MS} ms.`,
+      correction: "Pass a positive number of milliseconds, or leave it out for the default.",
+    });
+  }
+}
+
 /**
  * Defines a typed tool from a zod schema. The model's input is validated against the
  * schema before `execute` runs; an invalid input goes back to the model as an error
@@ -49,6 +64,7 @@ export function assertToolName(name: string): void {
  */
 export function tool<Schema extends z.ZodType>(options: ToolOptions<Schema>): Tool {
   assertToolName(options.name);
+  assertTimeoutMs(options.timeoutMs, `tool "${options.name}"`);
   const inputSchema = toJsonSchema(options.input, options.name);
   const readOnly = options.readOnly ?? false;
   return {

@@ -54,6 +54,21 @@ describe("ToolRegistry", () => {
     expect(() => new ToolRegistry([{ ...rawTool, name: "bad name" }])).toThrow(/Invalid tool name/);
   });
 
+  it("refuses a hand-made tool whose input schema is not an object schema", () => {
+    const arraySchema = { ...rawTool, inputSchema: { type: "array" } as unknown as Tool["inputSchema"] };
+    expect(() => new ToolRegistry([arraySchema])).toThrow(/must be a JSON Schema with type "object"/);
+    const missing = { ...rawTool, inputSchema: undefined as unknown as Tool["inputSchema"] };
+    expect(() => new ToolRegistry([missing])).toThrow(ArkyError);
+  });
+
+  it("refuses unusable timeouts with configuration errors", () => {
+    expect(() => new ToolRegistry([], { defaultTimeoutMs: 0 })).toThrow(/defaultTimeoutMs/);
+    expect(() => new ToolRegistry([], { defaultTimeoutMs: Number.POSITIVE_INFINITY })).toThrow(ArkyError);
+    expect(() => new ToolRegistry([{ ...rawTool, timeoutMs: -1 }])).toThrow(
+      /timeout of tool "mcp\/files\/read"/,
+    );
+  });
+
   it("unregisters", () => {
     const registry = new ToolRegistry([make("a")]);
     expect(registry.unregister("a")).toBe(true);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ArkyError } from "../../src/protocol/index.js";
-import { assertToolName, toJsonSchema, tool } from "../../src/tools/index.js";
+import { assertToolName, MAX_TIMEOUT_MS, toJsonSchema, tool } from "../../src/tools/index.js";
 
 function configurationError(run: () => unknown): ArkyError {
   try {
@@ -114,6 +114,25 @@ describe("tool() options", () => {
     });
     const context = { signal: new AbortController().signal, toolCallId: "c1", onUpdate: () => {} };
     expect(await t.execute({ a: 1, b: 2 }, context)).toBe("c1:3");
+  });
+});
+
+describe("tool timeouts", () => {
+  it.each([0, -5, Number.NaN, Number.POSITIVE_INFINITY, MAX_TIMEOUT_MS + 1])(
+    "rejects timeoutMs %s, which a timer cannot hold, with a configuration error",
+    (timeoutMs) => {
+      const error = configurationError(() =>
+        tool({ name: "slow", description: "d", input: z.object({}), timeoutMs, execute: noop }),
+      );
+      expect(error.message).toContain('tool "slow"');
+    },
+  );
+
+  it("accepts the longest timer", () => {
+    expect(
+      tool({ name: "t", description: "d", input: z.object({}), timeoutMs: MAX_TIMEOUT_MS, execute: noop })
+        .timeoutMs,
+    ).toBe(MAX_TIMEOUT_MS);
   });
 });
 
