@@ -89,8 +89,8 @@ export function resultText(content: unknown): string {
   return (content as Array<{ text?: string }>).map((c) => c.text ?? "").join("");
 }
 
-/** Live `claude` processes on this machine, read from /proc. */
-export function claudePids(): number[] {
+/** Live `claude` processes on this machine (only those using `configDir`, when given), read from /proc. */
+export function claudePids(configDir?: string): number[] {
   const out: number[] = [];
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
