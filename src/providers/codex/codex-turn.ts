@@ -81,9 +81,14 @@ export class CodexTurn {
     void this.#enqueue(() => this.#push([{ type: "error", error: serializeError(error), fatal: false }]));
   }
 
-  /** Ends the turn without `turn/completed` (process exit, cancellation that Codex did not confirm). */
+  /**
+   * Ends the turn without `turn/completed` (process exit, cancellation Codex did not
+   * confirm). It does not wait for queued work: a guard that never answers must not keep
+   * the turn open; anything that finishes later is dropped.
+   */
   abort(unified: "cancelled" | "error", error?: ArkyError): Promise<void> {
-    return this.#enqueue(() => this.#push(this.#mapper.abort(unified, error)));
+    this.#push(this.#mapper.abort(unified, error));
+    return Promise.resolve();
   }
 
   /** Asks the guard about a command or file change Codex wants to run; resolves with the answer for Codex. */

@@ -1,0 +1,160 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { Agent } from "../../src/core/index.js";
+import type { ToolCallGuard } from "../../src/permissions/index.js";
+import type { AgentEvent } from "../../src/protocol/index.js";
+import type { CodexRuntime } from "../../src/providers/codex/index.js";
+import { textReply, toolCallReply } from "../../src/testing/index.js";
+import { tool } from "../../src/tools/index.js";
+import { type CodexFixture, codexFixture, lastInput, ofType, recordingGuard } from "./helpers.js";
+
+let fx: CodexFixture;
+let runtime: CodexRuntime;
+beforeAll(async () => {
+  fx = await codexFixture();
+  runtime = fx.runtime();
+});
+afterAll(async () => fx.cleanup());
+
+async function streamAll(agent: Agent, prompt: string, signal?: AbortSignal): Promise<AgentEvent[]> {
+  const events: AgentEvent[] = [];
+  for await (const event of agent.stream(prompt, { signal })) events.push(event);
+  return events;
+}
+
+describe("CodexRuntime turns against the real app server", () => {
+  it("runs a text turn: deltas, message, usage, one turn-end", async () => {
+    fx.server.push(
+      textReply("Hello from the scripted model.", { usage: { inputTokens: 120, outputTokens: 7 } }),
+    );
+    const agent = new Agent({ runtime });
+    const result = await agent.prompt("Say hello");
+    expect(result.text).toBe("Hello from the scripted model.");
+    expect(result.stopReason.unified).toBe("end-turn");
+    expect(result.usage).toMatchObject({ inputTokens: 120, outputTokens: 7 });
+    const request = fx.server.requests.at(-1)!;
+    expect(request.api).toBe("openai-responses");
+    expect(request.headers.authorization).toBe("Bearer sk-test-key");
+    expect(lastInput(request.body)).toMatchObject({
+      role: "user",
+      content: [{ type: "input_text", text: "Say hello" }],
+    });
+    await agent.close();
+  });
+
+  it("streams reasoning summaries as thinking deltas", async () => {
+    fx.server.push({
+      content: [
+        { type: "thinking", thinking: "Pondering the question." },
+        { type: "text", text: "42" },
+      ],
+    });
+    const agent = new Agent({ runtime });
+    const events = await streamAll(agent, "Think first");
+    const thinking = ofType(events, "message-delta").filter((e) => e.delta.kind === "thinking");
+    expect(thinking.map((e) => e.delta.text).join("")).toBe("Pondering the question.");
+    const ends = ofType(events, "message-end").map((e) => e.message.content[0]?.type);
+    expect(ends).toEqual(["thinking", "text"]);
+    await agent.close();
+  });
+
+  it("runs an approved command: guard asked, file written, tool events, output back to the model", async () => {
+    fx.server.push(
+      toolCallReply("exec_command", { cmd: "echo approved > approved.txt && echo wrote" }),
+      textReply("Done."),
+    );
+    const guard = recordingGuard();
+    const agent = new Agent({ runtime, guard });
+    const events = await streamAll(agent, "Write the file");
+    expect(guard.asked).toEqual(["exec_command"]);
+    expect(readFileSync(join(fx.work, "approved.txt"), "utf8").trim()).toBe("approved");
+    const types = events.map((e) => e.type);
+    expect(types.indexOf("permission-decision")).toBeLessThan(types.indexOf("tool-execution-start"));
+    const end = ofType(events, "tool-execution-end")[0]!;
+    expect(end.toolName).toBe("exec_command");
+    expect(end.result.isError).toBeUndefined();
+    expect(JSON.stringify(end.result.content)).toContain("wrote");
+    expect(JSON.stringify(lastInput(fx.server.requests.at(-1)!.body))).toContain("wrote");
+    expect(events.at(-1)).toMatchObject({ type: "turn-end", stopReason: { unified: "end-turn" } });
+    await agent.close();
+  });
+
+  it("declines a command the guard denies: no file, a denied tool result, the turn goes on", async () => {
+    fx.server.push(
+      toolCallReply("exec_command", { cmd: "echo no > declined.txt" }),
+      textReply("Understood."),
+    );
+    const agent = new Agent({ runtime, guard: recordingGuard(["exec_command"]) });
+    const events = await streamAll(agent, "Try to write");
+    expect(existsSync(join(fx.work, "declined.txt"))).toBe(false);
+    expect(ofType(events, "permission-decision")[0]?.decision).toBe("deny");
+    expect(ofType(events, "tool-execution-start")).toHaveLength(0);
+    const end = ofType(events, "tool-execution-end")[0]!;
+    expect(end).toMatchObject({ result: { isError: true }, error: { code: "tool-denied" } });
+    expect(JSON.stringify(lastInput(fx.server.requests.at(-1)!.body))).toContain("rejected");
+    expect(events.at(-1)).toMatchObject({ type: "turn-end", stopReason: { unified: "end-turn" } });
+    await agent.close();
+  });
+
+  it("cancels a turn waiting on an approval: no file, turn-end cancelled", async () => {
+    fx.server.push(toolCallReply("exec_command", { cmd: "echo late > cancelled.txt" }));
+    const controller = new AbortController();
+    const waiting: ToolCallGuard = {
+      beforeToolCall: (call, signal) =>
+        new Promise((resolve) => {
+          signal.addEventListener("abort", () =>
+            resolve({ decision: "deny", reason: "cancelled", events: [] }),
+          );
+          controller.abort();
+        }),
+      afterToolCall: async (_call, result) => ({ result, events: [] }),
+    };
+    const agent = new Agent({ runtime, guard: waiting });
+    const events = await streamAll(agent, "Write late", controller.signal);
+    expect(events.at(-1)).toMatchObject({ type: "turn-end", stopReason: { unified: "cancelled" } });
+    expect(ofType(events, "turn-end")).toHaveLength(1);
+    expect(existsSync(join(fx.work, "cancelled.txt"))).toBe(false);
+    await agent.close();
+  });
+
+  it("lets Codex call an Arky tool that runs in the host, through the guard", async () => {
+    const calls: unknown[] = [];
+    const add = tool({
+      name: "add",
+      description: "Adds two numbers.",
+      input: z.object({ a: z.number(), b: z.number() }),
+      execute: async ({ a, b }, { onUpdate }) => {
+        calls.push({ a, b });
+        onUpdate("adding");
+        return String(a + b);
+      },
+    });
+    fx.server.push(toolCallReply("mcp__arky__add", { a: 2, b: 3 }), textReply("It is 5."));
+    const guard = recordingGuard();
+    const agent = new Agent({ runtime, tools: [add], guard });
+    const events = await streamAll(agent, "Add 2 and 3");
+    expect(calls).toEqual([{ a: 2, b: 3 }]);
+    expect(guard.asked).toEqual(["add"]);
+    expect(ofType(events, "tool-execution-start")[0]).toMatchObject({
+      toolName: "add",
+      input: { a: 2, b: 3 },
+    });
+    expect(ofType(events, "tool-execution-update")[0]).toMatchObject({ toolName: "add", update: "adding" });
+    const end = ofType(events, "tool-execution-end")[0]!;
+    expect(end.result.content).toEqual([{ type: "text", text: "5" }]);
+    const output = lastInput(fx.server.requests.at(-1)!.body) as { type: string; output: unknown };
+    expect(output.type).toBe("function_call_output");
+    expect(JSON.stringify(output.output)).toContain('"5"');
+    const tools = (fx.server.requests.at(-1)!.body as { tools: Array<{ name?: string }> }).tools;
+    expect(tools.some((t) => t.name === "mcp__arky")).toBe(true);
+    const denied = new Agent({ runtime, tools: [add], guard: recordingGuard(["add"]) });
+    fx.server.push(toolCallReply("mcp__arky__add", { a: 1, b: 1 }), textReply("Not allowed."));
+    const deniedEvents = await streamAll(denied, "Add 1 and 1");
+    expect(calls).toHaveLength(1);
+    expect(ofType(deniedEvents, "tool-execution-end")[0]).toMatchObject({ error: { code: "tool-denied" } });
+    await agent.close();
+    await denied.close();
+  });
+});
