@@ -98,9 +98,8 @@ describe("ClaudeCodeRuntime process hygiene (real claude CLI)", () => {
       // Killed from outside mid-stream.
       async () => {
         const agent = new Agent({ runtime });
-        const before = new Set(runtime.pids);
         const events = await untilDelta(agent.stream("SLOW"), () => {
-          for (const pid of runtime.pids) if (!before.has(pid)) process.kill(pid, "SIGKILL");
+          process.kill(runtime.pidOf(agent.sessionId)!, "SIGKILL");
         });
         endings.push(`killed:${events.at(-1)?.type}`);
         await agent.close();

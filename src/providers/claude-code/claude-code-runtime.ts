@@ -59,6 +59,12 @@ export class ClaudeCodeRuntime implements AgentRuntime {
     return out;
   }
 
+  /** The PID of a session's CLI process, when one is running. */
+  pidOf(sessionId: string): number | undefined {
+    const process = this.#sessions.get(sessionId)?.process;
+    return process?.alive ? process.pid : undefined;
+  }
+
   async *runTurn(request: TurnRequest): AsyncGenerator<ClaudeEventBody> {
     const session = this.#session(request.sessionId);
     if (session.turn && !session.turn.finished) {
