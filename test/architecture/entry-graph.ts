@@ -23,7 +23,8 @@ export const HEAVY_MODULES = [
   "openai",
 ] as const;
 
-function isHeavy(specifier: string): boolean {
+/** Whether a specifier names one of the {@link HEAVY_MODULES} or a subpath of one. */
+export function isHeavy(specifier: string): boolean {
   return HEAVY_MODULES.some((name) => specifier === name || specifier.startsWith(`${name}/`));
 }
 

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { heavyImportsReachedFrom } from "./entry-graph.js";
+import { heavyImportsReachedFrom, isHeavy } from "./entry-graph.js";
 import { ROOT, SRC } from "./imports.js";
 
 const run = promisify(execFile);
@@ -103,8 +103,11 @@ describe("the built package", () => {
     expect(build.ok).toBe(true);
   });
 
-  it("is importable as `arky` from a separate Node process", async () => {
+  it("is importable as `arky` from a separate Node process, loading no heavy module", async () => {
     const script = `
+      import { registerHooks } from "node:module";
+      const loaded = [];
+      registerHooks({ resolve: (specifier, context, next) => (loaded.push(specifier), next(specifier, context)) });
       const arky = await import("arky");
       const error = new arky.ArkyError({ code: "overloaded", message: "busy" });
       const store = new arky.InMemorySessionStore();
@@ -116,13 +119,15 @@ describe("the built package", () => {
         branded: arky.ArkyError.isArkyError(error),
         retryable: error.retryable,
         session: (await store.get("s1")).sessionId,
+        loaded,
       }));`;
     const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], {
       cwd: ROOT,
       env: childEnv(),
       timeout: 60_000,
     });
-    expect(JSON.parse(stdout)).toEqual({
+    const { loaded, ...exported } = JSON.parse(stdout) as { loaded: string[] };
+    expect(exported).toEqual({
       ArkyError: "function",
       tool: "function",
       InMemorySessionStore: "function",
@@ -130,5 +135,7 @@ describe("the built package", () => {
       retryable: true,
       session: "s1",
     });
+    expect(loaded).toContain("arky");
+    expect(loaded.filter(isHeavy)).toEqual([]);
   });
 });
