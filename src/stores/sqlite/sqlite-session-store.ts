@@ -151,16 +151,21 @@ export class SqliteSessionStore implements SessionStore {
 
   async *read(sessionId: string, options: ReadOptions = {}): AsyncIterable<AgentEvent> {
     this.#run("Reading", sessionId, () => this.#meta(sessionId));
-    const page = this.#stmt(options.excludeDeltas ? PAGE_WITHOUT_DELTAS : PAGE);
+    const page = this.#stmt(options.excludeDeltas ? PAGE_WITHOUT_DELTAS : PAGE, { arrays: true });
     let after = options.afterSeq ?? 0;
     for (;;) {
-      const rows = this.#run("Reading", sessionId, () => page.all(sessionId, after, this.#pageSize));
-      for (const row of rows) {
-        const seq = row.seq as number;
+      // Rows come as [seq, schema_version, data] arrays: no object per row on the replay path.
+      const rows = this.#run("Reading", sessionId, () =>
+        page.all(sessionId, after, this.#pageSize),
+      ) as unknown as [number, unknown, unknown][];
+      for (const [seq, version, data] of rows) {
         yield parseStoredEvent(
-          typeof row.data === "string" ? row.data : "",
-          typeof row.schema_version === "number" ? row.schema_version : Number.NaN,
-          { sessionId, seq },
+          typeof data === "string" ? data : "",
+          typeof version === "number" ? version : Number.NaN,
+          {
+            sessionId,
+            seq,
+          },
         );
         after = seq;
       }
@@ -286,10 +291,11 @@ export class SqliteSessionStore implements SessionStore {
     this.#stmt(UPDATE_META).run(metadataToRow(meta) as Record<string, SQLInputValue>);
   }
 
-  #stmt(sql: string): StatementSync {
+  #stmt(sql: string, options: { arrays?: boolean } = {}): StatementSync {
     let statement = this.#statements.get(sql);
     if (!statement) {
       statement = this.#db.prepare(sql);
+      if (options.arrays) statement.setReturnArrays(true);
       this.#statements.set(sql, statement);
     }
     return statement;
