@@ -104,12 +104,19 @@ export function cancelledError(reason?: unknown): ArkyError {
 
 /**
  * Wraps anything thrown into an ArkyError: ArkyErrors pass through, aborts become
- * `cancelled`, everything else becomes `fallback` (default `unknown`) with the original
- * as `cause`.
+ * `cancelled`, a `TimeoutError` (from `AbortSignal.timeout()`) becomes `timeout`,
+ * everything else becomes `fallback` (default `unknown`) with the original as `cause`.
  */
 export function toArkyError(error: unknown, fallback: ErrorCode = "unknown"): ArkyError {
   if (ArkyError.isArkyError(error)) return error;
   if (isAbortError(error)) return cancelledError(error);
+  if (error instanceof Error && error.name === "TimeoutError") {
+    return new ArkyError({
+      code: "timeout",
+      message: error.message || "The operation timed out.",
+      cause: error,
+    });
+  }
   const message = error instanceof Error ? error.message : String(error);
   return new ArkyError({ code: fallback, message, cause: error });
 }

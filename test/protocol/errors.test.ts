@@ -146,6 +146,15 @@ describe("toArkyError and aborts", () => {
     expect(isAbortError(new ArkyError({ code: "timeout", message: "t" }))).toBe(false);
   });
 
+  it("turns an AbortSignal.timeout() reason into a retryable timeout", async () => {
+    const signal = AbortSignal.timeout(1);
+    await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
+    const error = toArkyError(signal.reason);
+    expect(error.code).toBe("timeout");
+    expect(error.retryable).toBe(true);
+    expect(error.cause).toBe(signal.reason);
+  });
+
   it("does not loop forever on a cause cycle", () => {
     const a = new Error("a") as Error & { cause?: unknown };
     const b = new Error("b", { cause: a });
