@@ -53,8 +53,10 @@ describe("CodexRuntime turns against the real app server", () => {
     });
     const agent = new Agent({ runtime });
     const events = await streamAll(agent, "Think first");
-    const thinking = ofType(events, "message-delta").filter((e) => e.delta.kind === "thinking");
-    expect(thinking.map((e) => e.delta.text).join("")).toBe("Pondering the question.");
+    const thinking = ofType(events, "message-delta").flatMap((e) =>
+      e.delta.kind === "thinking" ? [e.delta.text] : [],
+    );
+    expect(thinking.join("")).toBe("Pondering the question.");
     const ends = ofType(events, "message-end").map((e) => e.message.content[0]?.type);
     expect(ends).toEqual(["thinking", "text"]);
     await agent.close();
