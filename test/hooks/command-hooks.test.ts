@@ -234,6 +234,13 @@ describe("PreToolUse command hooks (real processes)", () => {
     expect(env).toContain(`CLAUDE_PROJECT_DIR=${dir}`);
   });
 
+  it("names the hook by its program only, so arguments (tokens) stay out of events", async () => {
+    const g = guardWith({ command: "/bin/echo --token=secret-token-123 > /dev/null" });
+    const r = await g.beforeToolCall(bash("ls"), signal);
+    expect(hookEvents(r.events)).toMatchObject([{ hook: "command: echo" }]);
+    expect(JSON.stringify(r.events)).not.toContain("secret-token-123");
+  });
+
   it("matchers select tools in Claude Code's spelling", async () => {
     const log = join(dir, "matched.log");
     const g = guardWith({ matcher: "Write|Edit", command: `cat >> ${log}` });

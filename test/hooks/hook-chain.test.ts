@@ -204,6 +204,13 @@ describe("HookChain.afterToolCall", () => {
     expect(out.events.map((e) => e.decision)).toEqual(["modify", "modify", "modify"]);
   });
 
+  it("ignores a malformed replacement result from a JavaScript hook", async () => {
+    const chain = new HookChain([{ afterToolCall: () => ({ result: { type: "tool-result" } as never }) }]);
+    const out = await chain.afterToolCall({ ...call(), result: result("kept") });
+    expect(out.result).toEqual(result("kept"));
+    expect(out.events[0]?.decision).toBe("continue");
+  });
+
   it("fail-closed: a failing hook withholds the result", async () => {
     const chain = new HookChain([
       { failureMode: "fail-closed", afterToolCall: () => Promise.reject(new Error("scan failed")) },

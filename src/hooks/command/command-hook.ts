@@ -1,3 +1,4 @@
+import { basename } from "node:path";
 import { textOf } from "../../protocol/index.js";
 import { claudeCodeToolName } from "../tool-names.js";
 import type { HookFailureMode, Hooks } from "../types.js";
@@ -28,6 +29,11 @@ export interface CommandHookSpec {
   timeoutSeconds?: number;
   /** Default `fail-open`: a crash, unknown exit code or bad output is recorded and ignored. */
   failureMode?: HookFailureMode;
+  /**
+   * The name in `hook-decision` events. Default `command: <program>` — only the program's
+   * file name, since the rest of a command line may carry secrets.
+   */
+  name?: string;
 }
 
 /** Where and how command hooks run. */
@@ -54,7 +60,6 @@ const GRACE_MS = 5000;
 export function createCommandHook(spec: CommandHookSpec, options: CommandHookOptions = {}): Hooks {
   const { cwd = process.cwd(), projectDir = cwd, env = {}, baseEnv } = options;
   const timeoutMs = (spec.timeoutSeconds ?? 60) * 1000;
-  const label = spec.command.length > 60 ? `${spec.command.slice(0, 57)}...` : spec.command;
   const run = async (input: Record<string, unknown>, signal: AbortSignal): Promise<CommandVerdict> => {
     const stdin = JSON.stringify({ cwd, hook_event_name: spec.event, ...input });
     const result = await runCommand({
@@ -69,7 +74,7 @@ export function createCommandHook(spec: CommandHookSpec, options: CommandHookOpt
     return interpretCommandResult(result, spec.command, timeoutMs);
   };
   const hooks: Hooks = {
-    name: `command: ${label}`,
+    name: spec.name ?? `command: ${programName(spec.command)}`,
     // The command enforces its own timeout (and kills its process group); this is a backstop.
     timeoutMs: timeoutMs + GRACE_MS,
     failureMode: spec.failureMode ?? "fail-open",
@@ -171,4 +176,9 @@ export function createCommandHook(spec: CommandHookSpec, options: CommandHookOpt
       break;
   }
   return hooks;
+}
+
+function programName(command: string): string {
+  const first = command.trim().split(/\s+/)[0] ?? "";
+  return basename(first.replace(/^["']|["']$/g, "")) || "sh";
 }
