@@ -39,7 +39,10 @@ export interface CreateToolCallGuardOptions {
 export interface PermissionGuard extends ToolCallGuard {
   /** The permission mode in force. */
   readonly mode: PermissionMode;
-  /** Changes the mode for later calls (`setPermissionMode()` mid-session). Throws on an unknown mode. */
+  /**
+   * Changes the mode for later calls (`setPermissionMode()` mid-session). Accepts Claude
+   * Code's `bypassPermissions` for `bypass`; throws a `configuration` error on an unknown mode.
+   */
   setMode(mode: PermissionMode): void;
   /** The hook chain the guard runs; the Agent uses it for prompt, session and stop hooks. */
   readonly hooks: HookChain;
@@ -77,7 +80,7 @@ export function createToolCallGuard(options: CreateToolCallGuardOptions = {}): P
   const preliminary = (toolName: string, input: unknown, readOnly: boolean): Step => {
     const rule = rules.evaluate({ toolName, input });
     if (rule?.behavior === "deny")
-      return { behavior: "deny" as const, source: "rule" as const, reason: `denied by rule "${rule.rule}"` };
+      return { behavior: "deny" as const, source: "rule" as const, reason: `it matches deny rule "${rule.rule}"` };
     if (mode === "plan" && !readOnly) {
       const decided = decideByMode(mode, { toolName, input, readOnly }, cwd);
       return { behavior: "deny" as const, source: "mode" as const, reason: decided.reason };
@@ -86,7 +89,7 @@ export function createToolCallGuard(options: CreateToolCallGuardOptions = {}): P
       return {
         behavior: rule.behavior,
         source: "rule" as const,
-        reason: `${rule.behavior} rule "${rule.rule}"`,
+        reason: `it matches ${rule.behavior} rule "${rule.rule}"`,
       };
     return { ...decideByMode(mode, { toolName, input, readOnly }, cwd), source: "mode" as const };
   };
@@ -199,7 +202,7 @@ export function createToolCallGuard(options: CreateToolCallGuardOptions = {}): P
       input = answer.updatedInput;
       const recheck = rules.evaluate({ toolName, input });
       if (recheck?.behavior === "deny")
-        return deny("rule", `denied by rule "${recheck.rule}" (input edited by canUseTool)`, input);
+        return deny("rule", `the edited input matches deny rule "${recheck.rule}"`, input);
     }
     return allow("callback", "allowed by canUseTool", input);
   }
@@ -252,6 +255,8 @@ export function createToolCallGuard(options: CreateToolCallGuardOptions = {}): P
 }
 
 function checkMode(mode: unknown): PermissionMode {
+  // Claude Code's spelling is accepted so a mode string can be passed through unchanged.
+  if (mode === "bypassPermissions") return "bypass";
   if (isPermissionMode(mode)) return mode;
   throw new ArkyError({
     code: "configuration",

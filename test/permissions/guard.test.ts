@@ -104,7 +104,9 @@ describe("modes", () => {
     expect(g.mode).toBe("acceptEdits");
     expect((await g.beforeToolCall(write("a.md"), signal)).decision).toBe("allow");
     expect(() => g.setMode("yolo" as never)).toThrow(/Unknown permission mode "yolo"/);
-    expect(() => guard({ mode: "bypassPermissions" as never })).toThrow(ArkyError);
+    expect(() => guard({ mode: "auto" as never })).toThrow(ArkyError);
+    g.setMode("bypassPermissions" as never);
+    expect(g.mode).toBe("bypass");
   });
 
   it("a malformed rule in the options fails creation with a configuration error", () => {
@@ -133,7 +135,7 @@ describe("order: rules → mode → hooks → callback", () => {
         toolName: "bash",
         decision: "deny",
         source: "rule",
-        reason: 'denied by rule "Bash(rm:*)"',
+        reason: 'it matches deny rule "Bash(rm:*)"',
       },
     ]);
     expect(hook).not.toHaveBeenCalled();
@@ -312,7 +314,7 @@ describe("events and afterToolCall", () => {
         toolName: "mcp/files/write",
         decision: "allow",
         source: "rule",
-        reason: 'allow rule "mcp/files"',
+        reason: 'it matches allow rule "mcp/files"',
       },
     ]);
   });
