@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isDeltaEvent } from "../../src/protocol/index.js";
+import { InMemorySessionStore, type SessionMetadata } from "../../src/session/index.js";
 import { PostgresSessionStore } from "../../src/stores/postgres/index.js";
 import { collect, expectArkyError, sleep, usage } from "../session/events.js";
 import { deltas, sessionEvents } from "./helpers.js";
@@ -30,6 +31,24 @@ describe.skipIf(!availability.available)(pgTitle("PostgresSessionStore"), () => 
     });
     expect(meta?.costUsd).toBeCloseTo(0.014);
     expect(meta).toEqual(await writer.get("s1"));
+  });
+
+  it("folds appends into the same metadata as the in-memory store", async () => {
+    const store = pg.store({ schema: pg.newSchema() });
+    const memory = new InMemorySessionStore();
+    const withoutTimes = ({ createdAt, updatedAt, ...rest }: SessionMetadata) => rest;
+    for (const [id, input] of [
+      ["preset", { title: "Preset", model: "m0", cwd: "/elsewhere", tags: ["a"] }],
+      ["empty", {}],
+    ] as const) {
+      const events = sessionEvents(id, 4);
+      for (const target of [store, memory]) {
+        await target.create(id, input);
+        for (const slice of [events.slice(0, 1), events.slice(1, 9), events.slice(9)])
+          await target.append(id, slice);
+      }
+      expect(withoutTimes((await store.get(id))!)).toEqual(withoutTimes((await memory.get(id))!));
+    }
   });
 
   it("reads in pages from a seq, with or without deltas", async () => {

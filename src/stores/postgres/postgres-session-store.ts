@@ -116,24 +116,47 @@ export class PostgresSessionStore implements SessionStore {
   }
 
   async append(sessionId: string, events: readonly AgentEvent[]): Promise<void> {
-    await this.#transaction("Appending to", sessionId, async (client) => {
-      const meta = await this.#lockSession(client, sessionId);
-      if (events.length === 0) return;
-      assertAppendable(sessionId, meta.lastSeq, events);
-      await client.query(this.#sql.insertEvents, [
-        sessionId,
-        EVENT_SCHEMA_VERSION,
-        events.map((e) => e.seq),
-        events.map((e) => e.type),
-        events.map(isDeltaEvent),
-        events.map((e) => JSON.stringify(e)),
-      ]);
-      const next = foldEvents(meta, events);
-      await client.query(this.#sql.updateSession, metadataToParams(next));
-      await client.query(this.#sql.notify, [
-        this.#channel,
-        JSON.stringify({ sessionId, lastSeq: next.lastSeq }),
-      ]);
+    if (events.length === 0) {
+      if (!(await this.get(sessionId))) throw sessionNotFound(sessionId);
+      return;
+    }
+    const expected = events[0]!.seq - 1;
+    assertAppendable(sessionId, expected, events);
+    // The events' own totals; the statement adds them to the stored ones, which is what
+    // foldEvents(stored, events) computes, in one round trip without a read first.
+    const fold = foldEvents(newMetadata(sessionId, {}, 0), events);
+    const lastSeq = fold.lastSeq;
+    const rows = await this.#query("Appending to", sessionId, this.#sql.append, [
+      sessionId,
+      expected,
+      lastSeq,
+      Date.now(),
+      fold.usage.inputTokens,
+      fold.usage.outputTokens,
+      fold.usage.cacheReadInputTokens,
+      fold.usage.cacheCreationInputTokens,
+      fold.costUsd,
+      fold.title ?? null,
+      fold.runtime ?? null,
+      fold.model ?? null,
+      fold.cwd ?? null,
+      EVENT_SCHEMA_VERSION,
+      events.map((e) => e.seq),
+      events.map((e) => e.type),
+      events.map(isDeltaEvent),
+      events.map((e) => JSON.stringify(e)),
+      this.#channel,
+      JSON.stringify({ sessionId, lastSeq }),
+    ]);
+    if (rows.length === 1) return;
+    const meta = await this.get(sessionId);
+    if (!meta) throw sessionNotFound(sessionId);
+    assertAppendable(sessionId, meta.lastSeq, events);
+    // The stored seq moved back to `expected` meanwhile: still another writer's doing.
+    throw new ArkyError({
+      code: "session-conflict",
+      message: `Append to session ${sessionId} lost a race with another writer.`,
+      details: { sessionId, expectedSeq: expected + 1 },
     });
   }
 

@@ -12,10 +12,29 @@ export function postgresSql(s: string) {
       .join(", ")} WHERE session_id = $1`,
     selectSession: `SELECT * FROM ${s}.sessions WHERE session_id = $1`,
     lockSession: `SELECT * FROM ${s}.sessions WHERE session_id = $1 FOR UPDATE`,
-    insertEvents: `INSERT INTO ${s}.events (session_id, seq, type, is_delta, schema_version, data)
-      SELECT $1, e.seq, e.type, e.is_delta, $2, e.data::jsonb
-      FROM unnest($3::integer[], $4::text[], $5::boolean[], $6::text[]) AS e (seq, type, is_delta, data)`,
-    notify: "SELECT pg_notify($1, $2)",
+    /**
+     * One atomic statement per append: the UPDATE only matches when the stored last seq
+     * is the one the events continue (a concurrent writer makes it match nothing), the
+     * events are inserted only if it matched, and the NOTIFY goes out on commit.
+     */
+    append: `WITH updated AS (
+        UPDATE ${s}.sessions SET
+          last_seq = $3, updated_at = $4,
+          input_tokens = input_tokens + $5, output_tokens = output_tokens + $6,
+          cache_read_input_tokens = cache_read_input_tokens + $7,
+          cache_creation_input_tokens = cache_creation_input_tokens + $8,
+          cost_usd = cost_usd + $9,
+          title = coalesce(title, $10), runtime = coalesce(runtime, $11),
+          model = coalesce(model, $12), cwd = coalesce(cwd, $13)
+        WHERE session_id = $1 AND last_seq = $2
+        RETURNING session_id
+      ), inserted AS (
+        INSERT INTO ${s}.events (session_id, seq, type, is_delta, schema_version, data)
+        SELECT $1, e.seq, e.type, e.is_delta, $14, e.data::jsonb
+        FROM unnest($15::integer[], $16::text[], $17::boolean[], $18::text[]) AS e (seq, type, is_delta, data)
+        WHERE EXISTS (SELECT 1 FROM updated)
+      )
+      SELECT pg_notify($19, $20) FROM updated`,
     page: `SELECT seq, schema_version, data FROM ${s}.events
       WHERE session_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
     pageWithoutDeltas: `SELECT seq, schema_version, data FROM ${s}.events
