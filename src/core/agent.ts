@@ -226,7 +226,10 @@ export class Agent {
           signal: controller.signal,
         });
         for await (const body of turn) {
-          const event = await this.#emit(body, turnId);
+          const event = this.#stamp(body, turnId);
+          const committing = this.#writer.write(event);
+          if (committing) await committing;
+          this.#notify(event);
           yield event;
           if (body.type === "turn-end") {
             ended = true;
@@ -314,11 +317,22 @@ export class Agent {
     );
   }
 
+  /** Stamps, stores and fans out one event; awaits the store only when it commits. */
   async #emit(
     body: AgentEventBody,
     turnId: string | undefined,
     options: { store?: boolean } = {},
   ): Promise<AgentEvent> {
+    const event = this.#stamp(body, turnId);
+    if (options.store !== false) {
+      const committing = this.#writer.write(event);
+      if (committing) await committing;
+    }
+    this.#notify(event);
+    return event;
+  }
+
+  #stamp(body: AgentEventBody, turnId: string | undefined): AgentEvent {
     const event = {
       ...body,
       sessionId: this.sessionId,
@@ -334,7 +348,10 @@ export class Agent {
           ? undefined
           : this.#costUsd + event.costUsd;
     }
-    if (options.store !== false) await this.#writer.write(event);
+    return event;
+  }
+
+  #notify(event: AgentEvent): void {
     for (const listener of this.#listeners) {
       try {
         listener(event);
@@ -342,7 +359,6 @@ export class Agent {
         // A listener's failure is its own; it must not break the turn or other listeners.
       }
     }
-    return event;
   }
 
   async #saveRuntimeState(): Promise<void> {

@@ -1,5 +1,5 @@
 export * from "./agent.js";
 export * from "./agent-types.js";
-export * from "./async-queue.js";
+export * from "./event-queue.js";
 export * from "./native-loop.js";
 export * from "./native-runtime.js";

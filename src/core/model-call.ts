@@ -30,6 +30,8 @@ export interface CallModelOptions {
   retry: RetryPolicy;
   signal: AbortSignal;
   prices?: Readonly<Record<string, ModelPrice>>;
+  /** Receives the call's events as they happen. */
+  emit: (event: AgentEventBody) => void;
 }
 
 /**
@@ -38,10 +40,8 @@ export interface CallModelOptions {
  * is held back until the first content arrives, so a retried attempt leaves no trace but
  * its `retry` event. Returns the outcome; never throws.
  */
-export async function* callModel(
-  options: CallModelOptions,
-): AsyncGenerator<AgentEventBody, ModelCallOutcome> {
-  const { provider, request, retry, signal } = options;
+export async function callModel(options: CallModelOptions): Promise<ModelCallOutcome> {
+  const { provider, request, retry, signal, emit } = options;
   for (let attempt = 1; ; attempt++) {
     let pendingStart: AgentEventBody | undefined;
     let messageId = "";
@@ -59,11 +59,11 @@ export async function* callModel(
           case "thinking-delta":
           case "tool-input-delta":
             if (pendingStart) {
-              yield pendingStart;
+              emit(pendingStart);
               pendingStart = undefined;
             }
             streamed = true;
-            yield {
+            emit({
               type: "message-delta",
               messageId,
               delta:
@@ -80,27 +80,27 @@ export async function* callModel(
                       index: part.index,
                       text: part.text,
                     },
-            };
+            });
             break;
           case "tool-input-start":
             toolNames.set(part.index, part.toolName);
             break;
           case "finish": {
-            if (pendingStart) yield pendingStart;
-            yield {
+            if (pendingStart) emit(pendingStart);
+            emit({
               type: "message-end",
               messageId,
               message: part.message,
               stopReason: part.stopReason,
               usage: part.usage,
               model: part.model,
-            };
-            yield {
+            });
+            emit({
               type: "usage",
               model: part.model,
               usage: part.usage,
               costUsd: computeCost(part.model, part.usage, options.prices),
-            };
+            });
             return {
               ok: true,
               message: part.message,
@@ -126,13 +126,13 @@ export async function* callModel(
     failure ??= toArkyError(new Error("The model stream ended without a result."), "malformed-response");
     const delay = streamed ? undefined : retryDelay(failure, attempt, retry);
     if (delay === undefined) return { ok: false, error: failure };
-    yield {
+    emit({
       type: "retry",
       attempt,
       maxAttempts: retry.maxAttempts,
       delayMs: delay,
       error: serializeError(failure),
-    };
+    });
     try {
       await sleep(delay, signal);
     } catch {

@@ -11,9 +11,11 @@ import {
   serializeError,
   stopReason,
   type ToolUseBlock,
+  toArkyError,
   type Usage,
 } from "../protocol/index.js";
 import type { ModelProvider, RetryPolicy, TurnRequest } from "../provider/index.js";
+import { EventQueue } from "./event-queue.js";
 import { callModel } from "./model-call.js";
 import { runToolCalls } from "./run-tools.js";
 
@@ -31,71 +33,96 @@ export interface NativeLoopSettings {
 }
 
 /**
- * Arky's own agent loop for one turn, as a plain function: call the model → run the
- * tools it asks for → feed the results back → until the model stops, `maxTurns` model
- * calls were made, or the signal aborts. Yields event bodies ending with exactly one
- * `turn-end`; never throws.
+ * Arky's own agent loop for one turn: call the model → run the tools it asks for → feed
+ * the results back → until the model stops, `maxTurns` model calls were made, or the
+ * signal aborts. Returns the turn's events, ending with exactly one `turn-end`; never
+ * throws. The loop runs as a plain async function pushing into a queue; before each tool
+ * it waits until the events so far have been taken (and so stored) by the Agent.
  */
-export async function* runNativeTurn(
+export function runNativeTurn(
   request: TurnRequest,
   settings: NativeLoopSettings,
-): AsyncGenerator<AgentEventBody> {
+): AsyncIterable<AgentEventBody> {
+  const queue = new EventQueue<AgentEventBody>();
+  void runLoop(request, settings, queue).finally(() => queue.end());
+  return queue;
+}
+
+async function runLoop(
+  request: TurnRequest,
+  settings: NativeLoopSettings,
+  queue: EventQueue<AgentEventBody>,
+): Promise<void> {
   const started = performance.now();
   const { signal } = request;
+  const emit = (event: AgentEventBody) => queue.push(event);
+  const checkpoint = () => queue.drained();
   const messages: Message[] = [...request.history, request.input];
   let usage: Usage = emptyUsage();
   let costUsd: number | undefined = 0;
   let modelCalls = 0;
 
-  const end = (reason: StopReason, error?: ArkyError): AgentEventBody => ({
-    type: "turn-end",
-    stopReason: reason,
-    usage,
-    costUsd,
-    durationMs: performance.now() - started,
-    modelCalls,
-    ...(error ? { error: serializeError(error) } : {}),
-  });
-  const fail = function* (error: ArkyError): Generator<AgentEventBody> {
-    if (error.code === "cancelled") {
-      yield end(stopReason("cancelled"), error);
-      return;
-    }
-    yield { type: "error", error: serializeError(error), fatal: true };
-    yield end(stopReason(error.code === "context-overflow" ? "context-overflow" : "error"), error);
+  const end = (reason: StopReason, error?: ArkyError) =>
+    emit({
+      type: "turn-end",
+      stopReason: reason,
+      usage,
+      costUsd,
+      durationMs: performance.now() - started,
+      modelCalls,
+      ...(error ? { error: serializeError(error) } : {}),
+    });
+  const fail = (error: ArkyError) => {
+    if (error.code === "cancelled") return end(stopReason("cancelled"), error);
+    emit({ type: "error", error: serializeError(error), fatal: true });
+    end(stopReason(error.code === "context-overflow" ? "context-overflow" : "error"), error);
   };
 
-  for (;;) {
-    if (signal.aborted) return yield* fail(cancelledError(signal.reason));
-    if (modelCalls >= settings.maxTurns) return yield end(stopReason("max-turns"));
-    modelCalls++;
-    const outcome = yield* callModel({
-      provider: settings.provider,
-      request: {
-        system: settings.system,
-        messages,
-        tools: request.tools.specs(),
-        maxOutputTokens: settings.maxOutputTokens,
-        thinking: settings.thinking,
-        temperature: settings.temperature,
-      },
-      retry: settings.retry,
-      signal,
-      prices: settings.prices,
-    });
-    if (!outcome.ok) return yield* fail(outcome.error);
-    usage = addUsage(usage, outcome.usage);
-    const callCost = computeCost(outcome.model, outcome.usage, settings.prices);
-    costUsd = costUsd === undefined || callCost === undefined ? undefined : costUsd + callCost;
-    messages.push(outcome.message);
+  try {
+    for (;;) {
+      if (signal.aborted) return fail(cancelledError(signal.reason));
+      if (modelCalls >= settings.maxTurns) return end(stopReason("max-turns"));
+      modelCalls++;
+      const outcome = await callModel({
+        provider: settings.provider,
+        request: {
+          system: settings.system,
+          messages,
+          tools: request.tools.specs(),
+          maxOutputTokens: settings.maxOutputTokens,
+          thinking: settings.thinking,
+          temperature: settings.temperature,
+        },
+        retry: settings.retry,
+        signal,
+        prices: settings.prices,
+        emit,
+      });
+      if (!outcome.ok) return fail(outcome.error);
+      usage = addUsage(usage, outcome.usage);
+      const callCost = computeCost(outcome.model, outcome.usage, settings.prices);
+      costUsd = costUsd === undefined || callCost === undefined ? undefined : costUsd + callCost;
+      messages.push(outcome.message);
 
-    const calls = outcome.message.content.filter((b): b is ToolUseBlock => b.type === "tool-use");
-    if (calls.length === 0) {
-      // A paused turn continues with the same conversation; anything else ends it.
-      if (outcome.stopReason.unified === "pause-turn") continue;
-      return yield end(outcome.stopReason);
+      const calls = outcome.message.content.filter((b): b is ToolUseBlock => b.type === "tool-use");
+      if (calls.length === 0) {
+        // A paused turn continues with the same conversation; anything else ends it.
+        if (outcome.stopReason.unified === "pause-turn") continue;
+        return end(outcome.stopReason);
+      }
+      const results = await runToolCalls({
+        calls,
+        tools: request.tools,
+        guard: request.guard,
+        signal,
+        emit,
+        checkpoint,
+      });
+      messages.push({ role: "user", content: results });
     }
-    const results = yield* runToolCalls({ calls, tools: request.tools, guard: request.guard, signal });
-    messages.push({ role: "user", content: results });
+  } catch (thrown) {
+    // Everything above is meant not to throw (guards, tools and providers encode failures);
+    // a bug must still end the turn rather than leave the Agent waiting forever.
+    fail(signal.aborted ? cancelledError(signal.reason) : toArkyError(thrown));
   }
 }

@@ -19,10 +19,14 @@ export class SessionWriter {
     this.#batchSize = batchSize;
   }
 
-  /** Buffers a delta, or commits everything buffered plus this event. */
-  async write(event: AgentEvent): Promise<void> {
+  /**
+   * Buffers a delta, or commits everything buffered plus this event. Returns a promise
+   * only when it commits, so buffered deltas cost no await.
+   */
+  write(event: AgentEvent): Promise<void> | undefined {
     this.#buffer.push(event);
-    if (!isDeltaEvent(event) || this.#buffer.length >= this.#batchSize) await this.flush();
+    if (!isDeltaEvent(event) || this.#buffer.length >= this.#batchSize) return this.flush();
+    return undefined;
   }
 
   /** Commits whatever is buffered. */
