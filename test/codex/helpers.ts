@@ -25,7 +25,7 @@ export interface CodexFixture {
   cleanup(): Promise<void>;
 }
 
-export async function codexFixture(script: ScriptStep[] = []): Promise<CodexFixture> {
+export async function codexFixture(script: Script = []): Promise<CodexFixture> {
   const server = await startScriptedModelServer({ script });
   // Outside /tmp, Codex would create PATH alias helpers in the home; a scratch dir is enough.
   const root = mkdtempSync(join(tmpdir(), "arky-codex-"));
@@ -106,8 +106,8 @@ export function recordingGuard(deny: readonly string[] = []): ToolCallGuard & { 
   };
 }
 
-/** Live processes whose command line mentions `codex app-server` (read from /proc). */
-export function codexProcesses(): number[] {
+/** Live `codex app-server` processes (read from /proc), optionally only those using this CODEX_HOME. */
+export function codexProcesses(codexHome?: string): number[] {
   const pids: number[] = [];
   for (const name of readdirSync("/proc")) {
     if (!/^\d+$/.test(name)) continue;
@@ -125,4 +125,17 @@ export function codexProcesses(): number[] {
     }
   }
   return pids;
+}
+
+/** The text of the last user message of a Responses request body. */
+export function lastUserText(body: unknown): string {
+  const input =
+    (body as { input?: Array<{ role?: string; content?: Array<{ text?: string }> }> } | null)?.input ?? [];
+  const user = [...input].reverse().find((item) => item.role === "user");
+  return (user?.content ?? []).map((c) => c.text ?? "").join("");
+}
+
+/** Everything a Responses request sent as input, as one string (for history assertions). */
+export function inputText(body: unknown): string {
+  return JSON.stringify((body as { input?: unknown } | null)?.input ?? []);
 }

@@ -227,7 +227,9 @@ export class CodexRuntime implements AgentRuntime {
     if (!method) return;
     if (session.threadId) params.threadId = session.threadId;
     const result = await connection.rpc.request(method, params, { schema: threadResultSchema });
-    if (session.threadId && session.threadId !== result.thread.id) this.#threads.delete(session.threadId);
+    // A fork starts from its parent's thread id, which stays routed to the parent.
+    if (session.threadId && this.#threads.get(session.threadId) === sessionId)
+      this.#threads.delete(session.threadId);
     session.threadId = result.thread.id;
     session.generation = connection.generation;
     session.fork = false;
