@@ -20,7 +20,10 @@ beforeAll(async () => {
   fx = await codexFixture((request) => {
     const text = lastUserText(request.body);
     if (text.startsWith("SLOW"))
-      return textReply(`${text} ${"word ".repeat(30)}`, { chunks: 30, chunkDelayMs: 60 });
+      return {
+        content: [{ type: "text", text: `${text} ${"word ".repeat(30)}`, chunks: 30 }],
+        chunkDelayMs: 60,
+      };
     return textReply(`echo: ${text}`);
   });
   runtime = fx.runtime();

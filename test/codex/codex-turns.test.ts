@@ -104,7 +104,7 @@ describe("CodexRuntime turns against the real app server", () => {
     fx.server.push(toolCallReply("exec_command", { cmd: "echo late > cancelled.txt" }));
     const controller = new AbortController();
     const waiting: ToolCallGuard = {
-      beforeToolCall: (call, signal) =>
+      beforeToolCall: (_call, signal) =>
         new Promise((resolve) => {
           signal.addEventListener("abort", () =>
             resolve({ decision: "deny", reason: "cancelled", events: [] }),

@@ -4,11 +4,7 @@ import { join, resolve } from "node:path";
 import type { ToolCallGuard } from "../../src/permissions/index.js";
 import type { AgentEventBody, AgentEventBodyOf } from "../../src/protocol/index.js";
 import { type CodexRuntimeOptions, codex } from "../../src/providers/codex/index.js";
-import {
-  type ScriptedModelServer,
-  type ScriptStep,
-  startScriptedModelServer,
-} from "../../src/testing/index.js";
+import { type Script, type ScriptedModelServer, startScriptedModelServer } from "../../src/testing/index.js";
 
 /** The real Codex binary from the devDependency. */
 export const CODEX_BIN = resolve("node_modules/.bin/codex");
@@ -115,11 +111,11 @@ export function codexProcesses(codexHome?: string): number[] {
       const cmdline = readFileSync(`/proc/${name}/cmdline`, "utf8").split("\0");
       const stat = readFileSync(`/proc/${name}/stat`, "utf8");
       if (stat.split(") ")[1]?.startsWith("Z")) continue;
-      if (
-        cmdline.some((part) => part.endsWith("codex") || part.endsWith("codex.js")) &&
-        cmdline.includes("app-server")
-      )
-        pids.push(Number(name));
+      const isCodex = cmdline.some((part) => part.endsWith("codex") || part.endsWith("codex.js"));
+      if (!isCodex || !cmdline.includes("app-server")) continue;
+      const environ = readFileSync(`/proc/${name}/environ`, "utf8").split("\0");
+      if (codexHome && !environ.includes(`CODEX_HOME=${codexHome}`)) continue;
+      pids.push(Number(name));
     } catch {
       // The process ended while we looked.
     }
