@@ -1,7 +1,6 @@
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import type { AgentEventBody } from "../../src/protocol/index.js";
 import {
   type ClaudeCodeOptions,
   type ClaudeCodeRuntime,
@@ -99,15 +98,13 @@ export function claudePids(configDir?: string): number[] {
       const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
       if (state === "Z") continue;
       const cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8");
-      if (cmdline.includes("stream-json") && cmdline.includes("--permission-prompt-tool"))
-        out.push(Number(entry));
+      if (!cmdline.includes("stream-json") || !cmdline.includes("--permission-prompt-tool")) continue;
+      const environ = readFileSync(`/proc/${entry}/environ`, "utf8");
+      if (configDir && !environ.includes(`CLAUDE_CONFIG_DIR=${configDir}\0`)) continue;
+      out.push(Number(entry));
     } catch {
       // The process ended while we looked.
     }
   }
   return out;
-}
-
-export function types(events: readonly AgentEventBody[]): string[] {
-  return events.map((e) => e.type);
 }

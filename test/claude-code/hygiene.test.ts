@@ -70,7 +70,8 @@ describe("ClaudeCodeRuntime process hygiene (real claude CLI)", () => {
         const events = await untilDelta(agent.stream("SLOW", { signal: controller.signal }), () =>
           controller.abort(),
         );
-        endings.push(`aborted:${events.at(-1)?.type === "turn-end" && events.at(-1)?.stopReason.unified}`);
+        const last = events.at(-1);
+        endings.push(`aborted:${last?.type === "turn-end" && last.stopReason.unified}`);
         await agent.close();
       },
       // The consumer leaves mid-stream.

@@ -45,7 +45,8 @@ export async function handleControlRequest(
       const parsed = canUseToolRequestSchema.parse(request);
       if (!context) return { behavior: "deny", message: "No Arky turn is running." };
       const id = parsed.tool_use_id ?? `${parsed.tool_name}:${JSON.stringify(parsed.input)}`;
-      const decision = await context.decide(id, parsed.tool_name, parsed.input);
+      const parent = context.tracker.parentOfAgent(parsed.agent_id);
+      const decision = await context.decide(id, parsed.tool_name, parsed.input, parent);
       return decision.decision === "allow"
         ? { behavior: "allow", updatedInput: decision.input }
         : { behavior: "deny", message: decision.reason };
@@ -57,7 +58,8 @@ export async function handleControlRequest(
         return { continue: true };
       const id = parsed.tool_use_id ?? input.tool_use_id;
       if (!id || !input.tool_name) return { continue: true };
-      const decision = await context.decide(id, input.tool_name, input.tool_input);
+      const parent = context.tracker.parentOfAgent(input.agent_id);
+      const decision = await context.decide(id, input.tool_name, input.tool_input, parent);
       if (decision.decision === "deny")
         return {
           decision: "block",

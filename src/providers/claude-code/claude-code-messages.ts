@@ -151,6 +151,7 @@ export const canUseToolRequestSchema = z.looseObject({
   tool_name: z.string(),
   input: z.unknown(),
   tool_use_id: z.string().optional(),
+  agent_id: z.string().optional(),
 });
 
 export const hookCallbackRequestSchema = z.looseObject({
@@ -162,6 +163,8 @@ export const hookCallbackRequestSchema = z.looseObject({
     tool_name: z.string().optional(),
     tool_input: z.unknown().optional(),
     tool_use_id: z.string().optional(),
+    /** Set when a sub-agent makes the call. */
+    agent_id: z.string().optional(),
   }),
 });
 

@@ -189,6 +189,9 @@ export class ClaudeCodeEventMapper {
   }
 
   #user(line: UserLine, out: MappedLine): void {
+    const agentId = (line as { agent_id?: unknown }).agent_id;
+    if (typeof agentId === "string" && line.parent_tool_use_id)
+      this.#tracker.linkAgent(agentId, line.parent_tool_use_id);
     if (line.isReplay || typeof line.message.content === "string") return;
     for (const block of line.message.content) {
       if (block.type !== "tool_result") continue;
@@ -199,6 +202,9 @@ export class ClaudeCodeEventMapper {
   }
 
   #system(line: SystemLine, events: ClaudeEventBody[]): void {
+    const task = line as { task_id?: unknown; tool_use_id?: unknown };
+    if (typeof task.task_id === "string" && typeof task.tool_use_id === "string")
+      this.#tracker.linkAgent(task.task_id, task.tool_use_id);
     if (line.subtype === "init") {
       if (line.model) this.model = line.model;
       return;

@@ -19,6 +19,8 @@ interface TrackedCall {
  */
 export class ToolCallTracker {
   readonly #calls = new Map<string, TrackedCall>();
+  /** Sub-agent (task) id → the tool call that started it. */
+  readonly #agents = new Map<string, string>();
   /** Maps the CLI's name of a tool to the name shown in events (Arky tools lose their MCP prefix). */
   readonly #displayName: (cliName: string) => string;
 
@@ -31,6 +33,7 @@ export class ToolCallTracker {
     const existing = this.#calls.get(toolCallId);
     if (existing) {
       existing.input = input;
+      if (parentToolCallId) existing.parentToolCallId = parentToolCallId;
       return;
     }
     this.#calls.set(toolCallId, {
@@ -39,6 +42,16 @@ export class ToolCallTracker {
       ended: false,
       ...(parentToolCallId ? { parentToolCallId } : {}),
     });
+  }
+
+  /** Records which tool call started a sub-agent (from `task_*` system lines). */
+  linkAgent(agentId: string, toolCallId: string): void {
+    this.#agents.set(agentId, toolCallId);
+  }
+
+  /** The tool call that started a sub-agent, when known. */
+  parentOfAgent(agentId: string | undefined): string | undefined {
+    return agentId === undefined ? undefined : this.#agents.get(agentId);
   }
 
   toolName(toolCallId: string, fallback = "unknown"): string {
