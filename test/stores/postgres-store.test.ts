@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { isDeltaEvent } from "../../src/protocol/index.js";
-import { InMemorySessionStore, type SessionMetadata } from "../../src/session/index.js";
+import {
+  InMemorySessionStore,
+  type SessionMetadata,
+  type SessionMetadataInput,
+} from "../../src/session/index.js";
 import { PostgresSessionStore } from "../../src/stores/postgres/index.js";
 import { collect, expectArkyError, sleep, usage } from "../session/events.js";
 import { deltas, sessionEvents } from "./helpers.js";
@@ -37,10 +41,11 @@ describe.skipIf(!availability.available)(pgTitle("PostgresSessionStore"), () => 
     const store = pg.store({ schema: pg.newSchema() });
     const memory = new InMemorySessionStore();
     const withoutTimes = ({ createdAt, updatedAt, ...rest }: SessionMetadata) => rest;
-    for (const [id, input] of [
+    const cases: [string, SessionMetadataInput][] = [
       ["preset", { title: "Preset", model: "m0", cwd: "/elsewhere", tags: ["a"] }],
       ["empty", {}],
-    ] as const) {
+    ];
+    for (const [id, input] of cases) {
       const events = sessionEvents(id, 4);
       for (const target of [store, memory]) {
         await target.create(id, input);

@@ -11,6 +11,7 @@ import {
   applyMetadataPatch,
   assertAppendable,
   foldEvents,
+  forkPoint,
   type ListOptions,
   newMetadata,
   type ReadOptions,
@@ -66,6 +67,7 @@ export class PostgresSessionStore implements SessionStore {
   readonly #channel: string;
   readonly #listener: PostgresListener;
   #ready: Promise<void> | undefined;
+  #closed = false;
 
   constructor(options: PostgresSessionStoreOptions) {
     const { connectionString, pool, schema = "arky", pageSize = 1000 } = options;
@@ -254,12 +256,9 @@ export class PostgresSessionStore implements SessionStore {
     options: { atSeq?: number; newSessionId?: string } = {},
   ): Promise<SessionMetadata> {
     const { atSeq: requested, newSessionId: id = newSessionId() } = options;
-    if (requested !== undefined && (!Number.isInteger(requested) || requested < 0)) {
-      throw new ArkyError({ code: "configuration", message: "Fork atSeq must be an integer >= 0." });
-    }
     return this.#transaction("Forking", sessionId, async (client) => {
       const source = await this.#lockSession(client, sessionId);
-      const atSeq = Math.min(requested ?? source.lastSeq, source.lastSeq);
+      const atSeq = forkPoint(sessionId, requested, source.lastSeq);
       const { title, runtime, model, cwd, tags, runtimeState } = source;
       const meta = newMetadata(id, { title, runtime, model, cwd, tags, runtimeState });
       await this.#insertSession(client, meta);
@@ -293,6 +292,8 @@ export class PostgresSessionStore implements SessionStore {
 
   /** Stops listening and, when the store created the pool, ends it. */
   async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
     await this.#listener.close();
     if (this.#ownsPool) await this.#pool.end();
   }

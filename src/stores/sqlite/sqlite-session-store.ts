@@ -13,6 +13,7 @@ import {
   applyMetadataPatch,
   assertAppendable,
   foldEvents,
+  forkPoint,
   type ListOptions,
   newMetadata,
   type ReadOptions,
@@ -227,12 +228,9 @@ export class SqliteSessionStore implements SessionStore {
     options: { atSeq?: number; newSessionId?: string } = {},
   ): Promise<SessionMetadata> {
     const { atSeq: requested, newSessionId: id = newSessionId() } = options;
-    if (requested !== undefined && (!Number.isInteger(requested) || requested < 0)) {
-      throw new ArkyError({ code: "configuration", message: `Fork atSeq must be an integer >= 0.` });
-    }
     return this.#transaction("Forking", sessionId, () => {
       const source = this.#meta(sessionId);
-      const atSeq = Math.min(requested ?? source.lastSeq, source.lastSeq);
+      const atSeq = forkPoint(sessionId, requested, source.lastSeq);
       const { title, runtime, model, cwd, tags, runtimeState } = source;
       const meta = newMetadata(id, { title, runtime, model, cwd, tags, runtimeState });
       this.#insertMeta(meta);
