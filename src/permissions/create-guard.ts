@@ -80,7 +80,11 @@ export function createToolCallGuard(options: CreateToolCallGuardOptions = {}): P
   const preliminary = (toolName: string, input: unknown, readOnly: boolean): Step => {
     const rule = rules.evaluate({ toolName, input });
     if (rule?.behavior === "deny")
-      return { behavior: "deny" as const, source: "rule" as const, reason: `it matches deny rule "${rule.rule}"` };
+      return {
+        behavior: "deny" as const,
+        source: "rule" as const,
+        reason: `it matches deny rule "${rule.rule}"`,
+      };
     if (mode === "plan" && !readOnly) {
       const decided = decideByMode(mode, { toolName, input, readOnly }, cwd);
       return { behavior: "deny" as const, source: "mode" as const, reason: decided.reason };

@@ -4,14 +4,16 @@ import { isAbsolute, resolve } from "node:path";
 /**
  * Resolves a path pattern of a rule such as `Read(src/**)` to an absolute glob:
  * `//abs/path` is absolute, `~/x` is under the home directory, anything else (`/x`,
- * `./x`, `x`) is relative to `cwd`. A pattern without a `/` (`*.env`) matches at any
- * depth, as in `.gitignore`.
+ * `./x`, `x`) is relative to `cwd`. A pattern with no `/` at all (`*.env`) matches at
+ * any depth, as in `.gitignore`; a leading `/` or `./` anchors it at `cwd`.
  */
 export function resolvePathPattern(pattern: string, cwd: string, home: string = homedir()): string {
   if (pattern.startsWith("//")) return pattern.slice(1);
   if (pattern.startsWith("~/")) return joinGlob(home, pattern.slice(2));
+  const anchored = /^\.?\//.test(pattern);
   const body = pattern.replace(/^\.?\//, "");
-  if (!body.replace(/\/$/, "").includes("/") && !body.startsWith("**")) return joinGlob(cwd, `**/${body}`);
+  if (!anchored && !body.replace(/\/$/, "").includes("/") && !body.startsWith("**"))
+    return joinGlob(cwd, `**/${body}`);
   return joinGlob(cwd, body);
 }
 

@@ -6,7 +6,7 @@ import { splitShellCommand } from "./shell-split.js";
 /**
  * A rule that would allow calls like this one, offered in denial reasons and to
  * `canUseTool`: `Bash(git push:*)` for a command, `Edit(docs/**)` for a file edit inside
- * the working directory, else the tool's name.
+ * the working directory (`Edit(/README.md)` at its top), else the tool's name.
  */
 export function suggestRule(toolName: string, input: unknown, cwd: string): string {
   const record = typeof input === "object" && input !== null ? (input as Record<string, unknown>) : {};
@@ -17,9 +17,10 @@ export function suggestRule(toolName: string, input: unknown, cwd: string): stri
   }
   const path = record.file_path ?? record.path;
   if (typeof path === "string" && (FILE_EDIT_TOOLS.has(toolName) || toolName === "read")) {
-    const dir = relative(cwd, resolveInputPath(path, cwd)).split("/").slice(0, -1).join("/");
+    const file = relative(cwd, resolveInputPath(path, cwd));
+    const dir = file.split("/").slice(0, -1).join("/");
     const family = FILE_EDIT_TOOLS.has(toolName) ? "Edit" : "Read";
-    if (!dir.startsWith("..")) return `${family}(${dir ? `${dir}/**` : "*"})`;
+    if (!dir.startsWith("..")) return `${family}(${dir ? `${dir}/**` : `/${file}`})`;
   }
   return toolName.startsWith("mcp/") ? toolName : claudeCodeToolName(toolName);
 }

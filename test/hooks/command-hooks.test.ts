@@ -147,6 +147,20 @@ describe("PreToolUse command hooks (real processes)", () => {
     expect(closed.decision).toBe("deny");
   });
 
+  it("a hook that cannot start (missing working directory) is a hook failure", async () => {
+    const hook = createCommandHook(
+      { event: "PreToolUse", command: "true" },
+      { cwd: join(dir, "no-such-dir") },
+    );
+    const r = await createToolCallGuard({ permissions: { allow: ["Bash"] }, hooks: [hook] }).beforeToolCall(
+      bash("ls"),
+      signal,
+    );
+    expect(r.decision).toBe("allow");
+    const [event] = hookEvents(r.events);
+    expect(event?.type === "hook-decision" && event.reason).toMatch(/could not start.*no-such-dir/);
+  });
+
   it("invalid JSON on stdout is an error, not a decision", async () => {
     const r = await guardWith({ command: script(`echo '{"decision": "block", oops'`) }).beforeToolCall(
       bash("ls"),

@@ -114,7 +114,8 @@ export function runCommand(options: RunCommandOptions): Promise<CommandResult> {
 
     let spawnError: Error | undefined;
     child.on("error", (error) => {
-      spawnError = error;
+      // A missing working directory also shows up as "spawn /bin/sh ENOENT"; name it.
+      spawnError = new Error(`${error.message} (cwd: ${cwd})`, { cause: error });
     });
     child.on("close", (code) => {
       clearTimeout(timer);
