@@ -5,7 +5,7 @@ import type { ModelStreamEvent } from "../../src/provider/index.js";
 import { anthropic } from "../../src/providers/anthropic/index.js";
 import type { ScriptedModelServer, ScriptStep } from "../../src/testing/index.js";
 import { textReply } from "../../src/testing/index.js";
-import { collect, errorOf, hello, setup, textOf } from "./helpers.js";
+import { collect, errorOf, finishOf, hello, setup, textOf } from "./helpers.js";
 
 let server: ScriptedModelServer | undefined;
 afterEach(async () => {
@@ -154,6 +154,45 @@ describe("AnthropicProvider: connections", () => {
     expect(error.code).toBe("timeout");
     expect(error.retryable).toBe(true);
     await expect.poll(() => server.activeResponses).toBe(0);
+  });
+});
+
+describe("AnthropicProvider: silence and bad requests", () => {
+  it("a stream that goes silent after the headers → timeout after timeoutMs", async () => {
+    const { events, server } = await run([{ kind: "fault", fault: "hang" }], { timeoutMs: 150 });
+    const { error, contentStreamed } = errorOf(events);
+    expect(error.code).toBe("timeout");
+    expect(error.retryable).toBe(true);
+    expect(contentStreamed).toBe(false);
+    await expect.poll(() => server.clientDisconnects).toBe(1);
+  });
+
+  it("a slow but steady stream is not timed out (the limit is per silence, not total)", async () => {
+    const { events } = await run(
+      [{ content: [{ type: "text", text: "abcdef", chunks: 6 }], chunkDelayMs: 40 }],
+      {
+        timeoutMs: 400,
+      },
+    );
+    expect(finishOf(events).message.content).toEqual([{ type: "text", text: "abcdef" }]);
+  });
+
+  it("an unsupported content block → invalid-request, before any HTTP request", async () => {
+    const s = await setup([]);
+    server = s.server;
+    const bad = { messages: [{ role: "user", content: [{ type: "video", url: "x" }] }], tools: [] };
+    const events = await collect(s.provider.stream(bad as never));
+    const { error } = errorOf(events);
+    expect(error.code).toBe("invalid-request");
+    expect(error.message).toContain('"video"');
+    expect(s.server.requests).toHaveLength(0);
+  });
+
+  it("messages that are not an array → invalid-request, not a throw", async () => {
+    const s = await setup([]);
+    server = s.server;
+    const events = await collect(s.provider.stream({ messages: null, tools: [] } as never));
+    expect(errorOf(events).error.code).toBe("invalid-request");
   });
 });
 

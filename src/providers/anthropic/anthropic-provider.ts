@@ -10,6 +10,7 @@ import { malformedResponse, toAnthropicError } from "./anthropic-error.js";
 import { AnthropicToolNames, prepareAnthropicTools } from "./anthropic-prepare-tools.js";
 import { AnthropicStreamState } from "./anthropic-stream-state.js";
 import { convertToAnthropicMessages } from "./convert-to-anthropic-messages.js";
+import { StreamWatchdog } from "./stream-watchdog.js";
 
 /** Options of {@link anthropic}. */
 export interface AnthropicProviderOptions {
@@ -25,13 +26,20 @@ export interface AnthropicProviderOptions {
   thinking?: { budgetTokens: number };
   /** Extra HTTP headers on every request (e.g. `anthropic-beta`). */
   headers?: Record<string, string>;
-  /** How long to wait for the response headers, in milliseconds (default 10 minutes). */
+  /**
+   * How long the API may stay silent, in milliseconds: until the response headers, and
+   * then between stream events. Default: 10 minutes until the headers, no limit after.
+   */
   timeoutMs?: number;
   /** A `fetch` implementation to use instead of the global one. */
   fetch?: typeof globalThis.fetch;
 }
 
 const DEFAULT_MAX_OUTPUT_TOKENS = 8192;
+
+// This SDK's types no longer list sampling parameters; the API still takes `temperature`
+// for the models that support it, so a caller's explicit value is sent as given.
+type MessageParams = Anthropic.MessageCreateParamsStreaming & { temperature?: number };
 
 /**
  * The Anthropic Messages API as a {@link ModelProvider}, through the official SDK with
@@ -55,6 +63,7 @@ export class AnthropicProvider implements ModelProvider {
   readonly #client: Anthropic;
   readonly #maxOutputTokens: number;
   readonly #thinking: { budgetTokens: number } | undefined;
+  readonly #timeoutMs: number | undefined;
 
   constructor(options: AnthropicProviderOptions) {
     if (!options?.model)
@@ -73,6 +82,7 @@ export class AnthropicProvider implements ModelProvider {
     this.modelId = options.model;
     this.#maxOutputTokens = options.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS;
     this.#thinking = options.thinking;
+    this.#timeoutMs = options.timeoutMs;
     this.#client = new Anthropic({
       apiKey,
       authToken: null,
@@ -94,31 +104,39 @@ export class AnthropicProvider implements ModelProvider {
   async *#run(request: ModelRequest, signal: AbortSignal | undefined): AsyncGenerator<ModelStreamEvent> {
     const names = new AnthropicToolNames();
     const state = new AnthropicStreamState(names);
+    const watchdog = new StreamWatchdog(this.#timeoutMs, signal);
     try {
-      const params = this.#params(request, names);
-      const stream = await this.#client.messages.create(params, { signal });
+      const params = buildOrReject(() => this.#params(request, names));
+      const stream = await this.#client.messages.create(params, { signal: watchdog.signal });
       for await (const event of stream) {
+        watchdog.touch();
         const out = state.accept(event);
         if (out === undefined) continue;
         if (Array.isArray(out)) yield* out;
         else yield out;
       }
       // The SDK ends the iteration quietly when the request is aborted.
-      if (signal?.aborted) throw signal.reason;
+      if (watchdog.signal.aborted) throw watchdog.signal.reason;
       if (!state.stopped) throw malformedResponse("the stream ended before message_stop");
       const message: AssistantMessage = { role: "assistant", content: state.content() };
       yield { type: "finish", message, stopReason: state.stopReason, usage: state.usage, model: state.model };
     } catch (error) {
-      yield { type: "error", error: toAnthropicError(error, signal), contentStreamed: state.contentStreamed };
+      const failure =
+        watchdog.timedOut && !signal?.aborted
+          ? watchdog.error(this.#timeoutMs)
+          : toAnthropicError(error, signal);
+      yield { type: "error", error: failure, contentStreamed: state.contentStreamed };
+    } finally {
+      watchdog.dispose();
     }
   }
 
-  #params(request: ModelRequest, names: AnthropicToolNames): Anthropic.MessageCreateParamsStreaming {
+  #params(request: ModelRequest, names: AnthropicToolNames): MessageParams {
     const thinking = request.thinking ?? this.#thinking;
     let maxTokens = request.maxOutputTokens ?? this.#maxOutputTokens;
     // The API requires max_tokens above the thinking budget.
     if (thinking && maxTokens <= thinking.budgetTokens) maxTokens = thinking.budgetTokens + maxTokens;
-    const params: Anthropic.MessageCreateParamsStreaming = {
+    const params: MessageParams = {
       model: this.modelId,
       max_tokens: maxTokens,
       messages: convertToAnthropicMessages(request.messages, names),
@@ -127,9 +145,24 @@ export class AnthropicProvider implements ModelProvider {
     if (request.system) params.system = request.system;
     if (request.tools.length > 0) params.tools = prepareAnthropicTools(request.tools, names);
     if (thinking) params.thinking = { type: "enabled", budget_tokens: thinking.budgetTokens };
-    // Thinking only allows the default temperature.
+    // Thinking only allows the default temperature; without it, an explicit one is passed through.
     else if (request.temperature !== undefined) params.temperature = request.temperature;
     if (request.stopSequences?.length) params.stop_sequences = request.stopSequences;
     return params;
+  }
+}
+
+/** Runs the request conversion; a failure there is the caller's malformed request. */
+function buildOrReject<T>(build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    if (ArkyError.isArkyError(error)) throw error;
+    throw new ArkyError({
+      code: "invalid-request",
+      message: `Invalid model request: ${error instanceof Error ? error.message : String(error)}`,
+      correction: "Pass `messages` as an array of Arky messages and `tools` as an array of tool specs.",
+      cause: error,
+    });
   }
 }

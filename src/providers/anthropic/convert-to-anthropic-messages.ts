@@ -1,5 +1,5 @@
 import type Anthropic from "@anthropic-ai/sdk";
-import type { ImageBlock, Message, TextBlock } from "../../protocol/index.js";
+import { ArkyError, type ImageBlock, type Message, type TextBlock } from "../../protocol/index.js";
 import type { AnthropicToolNames } from "./anthropic-prepare-tools.js";
 
 type ContentParam = Anthropic.ContentBlockParam;
@@ -54,6 +54,13 @@ function convertBlocks(message: Message, names: AnthropicToolNames): ContentPara
           input: block.input ?? {},
         });
         break;
+      default:
+        throw new ArkyError({
+          code: "invalid-request",
+          message: `Unsupported content block type ${JSON.stringify((block as { type?: unknown }).type)} in a ${message.role} message.`,
+          correction:
+            "Use Arky content blocks: text, image, tool-result, thinking, redacted-thinking, tool-use.",
+        });
     }
   }
   return out;
