@@ -1,10 +1,11 @@
-import { timingSafeEqual } from "node:crypto";
+import { randomUUID, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import { ArkyError } from "../protocol/index.js";
 import type { ToolRegistry } from "../tools/index.js";
+import { BoundedEventStore } from "./event-store.js";
 import { createMcpServer, type McpServerInfo } from "./mcp-server.js";
 
 /** Options of the Streamable HTTP server. */
@@ -63,7 +64,10 @@ export async function startMcpHttpServer(
     if (!isInitializeRequest(body)) return jsonRpcError(res, 400, "Missing mcp-session-id header");
     const server = createMcpServer(registry, info);
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: () => crypto.randomUUID(),
+      sessionIdGenerator: () => randomUUID(),
+      // Resumable streams: a client whose SSE stream drops reconnects and gets what it missed.
+      eventStore: new BoundedEventStore(),
+      retryInterval: 1000,
       onsessioninitialized: (id) => {
         sessions.set(id, transport);
       },
