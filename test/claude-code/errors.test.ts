@@ -113,10 +113,12 @@ describe("ClaudeCodeRuntime API errors (real claude CLI)", () => {
 
 describe("ClaudeCodeRuntime protocol failures", () => {
   it("reports malformed and schema-invalid lines as protocol errors and finishes the turn", async () => {
+    const notes: string[] = [];
     const fake = claudeCode({
       ...cliOptions("http://127.0.0.1:9"),
       executable: FAKE,
       env: { FAKE_CLAUDE_MODE: "garbage" },
+      onDebug: (note) => notes.push(note),
     });
     extra.push(fake);
     const events = await collect(new Agent({ runtime: fake }), "hello");
@@ -124,6 +126,7 @@ describe("ClaudeCodeRuntime protocol failures", () => {
     expect(errors).toHaveLength(2);
     expect(errors.every((e) => e.type === "error" && e.error.code === "protocol" && !e.fatal)).toBe(true);
     expect(events.at(-1)).toMatchObject({ type: "turn-end", stopReason: { unified: "end-turn" } });
+    expect(notes).toEqual(['Ignored a claude stdout line of unknown type "some_future_type".']);
   });
 
   it("reports a CLI that dies at start with its exit code and stderr", async () => {

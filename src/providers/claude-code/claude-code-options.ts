@@ -90,6 +90,8 @@ export interface ClaudeCodeOptions {
   graceMs?: number;
   /** Longest stdout line accepted, in bytes (default 16 MiB). */
   maxLineBytes?: number;
+  /** Notes about what the runtime ignored (stdout lines of types this version does not know). */
+  onDebug?: (note: string, details?: unknown) => void;
 }
 
 /** Host variables the CLI inherits by default: its credentials and proxy settings. */

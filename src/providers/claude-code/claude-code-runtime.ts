@@ -186,7 +186,7 @@ export class ClaudeCodeRuntime implements AgentRuntime {
   #session(sessionId: string): ClaudeCodeSession {
     let session = this.#sessions.get(sessionId);
     if (!session) {
-      session = new ClaudeCodeSession();
+      session = new ClaudeCodeSession(this.#options.onDebug);
       this.#sessions.set(sessionId, session);
     }
     return session;

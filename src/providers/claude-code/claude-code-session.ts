@@ -6,6 +6,11 @@ import type { CliLine, ControlRequestLine } from "./claude-code-messages.js";
 import type { ClaudeCodeProcess, ClaudeCodeProcessListener } from "./claude-code-process.js";
 import type { ClaudeCodeTurn } from "./claude-code-turn.js";
 
+/** Receives notes about things the runtime ignored (unknown line types from a newer CLI). */
+export type DebugListener = (note: string, details?: unknown) => void;
+
+const HANDLED = new Set(["system", "assistant", "user", "result", "stream_event"]);
+
 /** What a session will resume from when its next process starts. */
 export interface PendingResume {
   claudeSessionId: string;
@@ -19,6 +24,7 @@ export interface PendingResume {
  * process is gone (resume id, transcript copy, model and mode overrides).
  */
 export class ClaudeCodeSession implements ClaudeCodeProcessListener {
+  readonly #onDebug: DebugListener | undefined;
   process: ClaudeCodeProcess | undefined;
   claudeSessionId: string | undefined;
   pendingResume: PendingResume | undefined;
@@ -30,6 +36,10 @@ export class ClaudeCodeSession implements ClaudeCodeProcessListener {
   turn: ClaudeCodeTurn | undefined;
   tools: ToolRegistry | undefined;
 
+  constructor(onDebug?: DebugListener) {
+    this.#onDebug = onDebug;
+  }
+
   /** Attaches a started (or claimed) process. */
   attach(process: ClaudeCodeProcess): void {
     this.process = process;
@@ -38,6 +48,8 @@ export class ClaudeCodeSession implements ClaudeCodeProcessListener {
   }
 
   onLine(line: CliLine): void {
+    if (!HANDLED.has(line.type))
+      this.#onDebug?.(`Ignored a claude stdout line of unknown type "${line.type}".`, line);
     if ("session_id" in line && typeof line.session_id === "string" && line.session_id)
       this.claudeSessionId = line.session_id;
     this.turn?.onLine(line);
