@@ -1,0 +1,99 @@
+import { resolve } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { z } from "zod";
+import type { ArkyError } from "../../src/protocol/index.js";
+import { CodexRpcClient, type RpcId } from "../../src/providers/codex/codex-rpc.js";
+
+const FAKE = resolve("test/codex/fixtures/fake-app-server.mjs");
+
+interface Recorded {
+  notifications: Array<[string, unknown]>;
+  requests: Array<[RpcId, string]>;
+  protocolErrors: ArkyError[];
+  exits: number;
+}
+
+let client: CodexRpcClient | undefined;
+afterEach(async () => {
+  await client?.close();
+  client = undefined;
+});
+
+async function start(command = process.execPath, args = [FAKE]): Promise<[CodexRpcClient, Recorded]> {
+  const seen: Recorded = { notifications: [], requests: [], protocolErrors: [], exits: 0 };
+  client = await CodexRpcClient.start({
+    command,
+    args,
+    env: {},
+    inheritEnv: [],
+    requestTimeoutMs: 500,
+    handlers: {
+      onNotification: (method, params) => seen.notifications.push([method, params]),
+      onServerRequest: (id, method) => seen.requests.push([id, method]),
+      onProtocolError: (error) => seen.protocolErrors.push(error),
+      onExit: () => seen.exits++,
+    },
+  });
+  return [client, seen];
+}
+
+const any = z.unknown();
+
+describe("CodexRpcClient against a misbehaving app server", () => {
+  it("skips non-JSON lines as protocol errors and hands unknown notifications on", async () => {
+    const [rpc, seen] = await start();
+    await rpc.request("initialize", {}, { schema: z.object({ userAgent: z.string() }) });
+    expect(seen.protocolErrors[0]).toMatchObject({
+      code: "protocol",
+      details: { excerpt: "this is not json" },
+    });
+    expect(seen.notifications).toContainEqual(["no/such/notification", { threadId: "T" }]);
+  });
+
+  it("classifies JSON-RPC errors, bad result shapes and timeouts", async () => {
+    const [rpc] = await start();
+    await expect(rpc.request("thread/start", {}, { schema: any })).rejects.toMatchObject({
+      code: "protocol",
+      details: { method: "thread/start", rpcCode: -32600 },
+    });
+    await expect(rpc.request("thread/resume", {}, { schema: any })).rejects.toMatchObject({
+      code: "session-not-found",
+    });
+    await expect(
+      rpc.request("wrong/shape", {}, { schema: z.object({ turn: z.object({}) }) }),
+    ).rejects.toMatchObject({
+      code: "protocol",
+    });
+    await expect(rpc.request("silent", {}, { schema: any, timeoutMs: 100 })).rejects.toMatchObject({
+      code: "timeout",
+    });
+    const controller = new AbortController();
+    const aborted = rpc.request("silent", {}, { schema: any, signal: controller.signal });
+    controller.abort();
+    await expect(aborted).rejects.toMatchObject({ code: "cancelled" });
+  });
+
+  it("reports answers to unknown ids and delivers server requests", async () => {
+    const [rpc, seen] = await start();
+    await rpc.request("stray", {}, { schema: any, timeoutMs: 200 }).catch(() => undefined);
+    expect(seen.protocolErrors.some((e) => e.message.includes("not pending"))).toBe(true);
+    await rpc.request("ask/me", {}, { schema: any, timeoutMs: 200 }).catch(() => undefined);
+    expect(seen.requests).toEqual([[0, "item/tool/requestUserInput"]]);
+  });
+
+  it("rejects pending requests with process-exited when the process dies", async () => {
+    const [rpc, seen] = await start();
+    const pending = rpc.request("silent", {}, { schema: any, timeoutMs: 5000 });
+    rpc.kill();
+    await expect(pending).rejects.toMatchObject({ code: "process-exited" });
+    await expect(rpc.request("initialize", {}, { schema: any })).rejects.toMatchObject({
+      code: "process-exited",
+    });
+    expect(rpc.alive).toBe(false);
+    expect(seen.exits).toBe(1);
+  });
+
+  it("rejects a missing executable with executable-not-found", async () => {
+    await expect(start("/nonexistent/codex", [])).rejects.toMatchObject({ code: "executable-not-found" });
+  });
+});
