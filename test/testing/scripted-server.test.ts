@@ -168,6 +168,30 @@ describe("scripted model server: replies", () => {
     expect(frames.at(-1)!.event).toBe("message_stop");
   });
 
+  it("streams a large reply intact through socket backpressure", async () => {
+    const text = Array.from(
+      { length: 2000 },
+      (_, i) => `${String(i).padStart(4, "0")}${"é".repeat(996)}`,
+    ).join("");
+    const s = await start([{ content: [{ type: "text", text, chunks: 2000 }] }]);
+    const res = await postMessages(s.baseUrl, streamBody);
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let body = "";
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      body += decoder.decode(value, { stream: true });
+      // A slow reader: let the server's socket buffer fill up.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const received = sseJson(body)
+      .filter((f) => f.event === "content_block_delta")
+      .map((f) => (f.data.delta as { text: string }).text)
+      .join("");
+    expect(received).toBe(text);
+  });
+
   it("spaces frames by chunkDelayMs and waits delayMs before the headers", async () => {
     const s = await start([textReply("abcd", { chunkDelayMs: 20, delayMs: 50 })]);
     const started = Date.now();
@@ -353,6 +377,24 @@ describe("scripted model server: faults", () => {
     const overloaded = await postMessages(s.baseUrl, body);
     expect(overloaded.status).toBe(529);
   });
+
+  it("non-streaming faults: a truncated JSON body, and a hang that ends when the client leaves", async () => {
+    const s = await start([
+      { kind: "fault", fault: "truncated", textBefore: "half" },
+      { kind: "fault", fault: "hang" },
+    ]);
+    const body = { model: "m", messages: [] };
+    const truncated = await (await postMessages(s.baseUrl, body)).text();
+    expect(truncated.startsWith('{"id":"msg_')).toBe(true);
+    expect(() => JSON.parse(truncated)).toThrow();
+    const controller = new AbortController();
+    const hanging = postMessages(s.baseUrl, body, { signal: controller.signal });
+    await expect.poll(() => s.activeResponses).toBe(1);
+    controller.abort();
+    await expect(hanging).rejects.toThrow();
+    await expect.poll(() => s.activeResponses).toBe(0);
+    expect(s.clientDisconnects).toBe(1);
+  });
 });
 
 describe("scripted model server: script bookkeeping", () => {
@@ -389,6 +431,20 @@ describe("scripted model server: script bookkeeping", () => {
     expect((delta.data.delta as { text: string }).text).toBe("0:zed");
     expect(server.remaining).toBe(Number.POSITIVE_INFINITY);
     expect(() => server!.push(textReply("x"))).toThrow(TypeError);
+  });
+
+  it("a throwing script function answers 500 and is reported", async () => {
+    server = await startScriptedModelServer({
+      script: () => {
+        throw new Error("no answer for this");
+      },
+    });
+    const res = await postMessages(server.baseUrl, streamBody);
+    expect(res.status).toBe(500);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toContain(
+      "no answer for this",
+    );
+    expect(() => server!.assertDone()).toThrow(/script function threw/);
   });
 
   it("binds 127.0.0.1 on a free port and supports await using", async () => {
