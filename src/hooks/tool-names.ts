@@ -1,11 +1,14 @@
 /**
  * Tool names differ between runtimes: Arky's built-ins are `bash`, `read`, `write`, `edit`,
  * `glob`, `grep` and MCP tools are `mcp/<server>/<tool>`; Claude Code calls the same tools
- * `Bash`, `Read`, … and `mcp__<server>__<tool>`. Rules, matchers and callbacks work on the
- * canonical (Arky) name, so one configuration matches on every runtime.
+ * `Bash`, `Read`, … and `mcp__<server>__<tool>`; Codex runs commands as `exec_command` and
+ * edits files with `apply_patch`. Rules, matchers and callbacks work on the canonical
+ * (Arky) name, so one configuration matches on every runtime.
  */
 
-const CLAUDE_TO_ARKY: Record<string, string> = {
+/** Runtime names → canonical names. */
+const TO_CANONICAL: Record<string, string> = {
+  exec_command: "bash",
   Bash: "bash",
   Read: "read",
   Write: "write",
@@ -18,22 +21,35 @@ const CLAUDE_TO_ARKY: Record<string, string> = {
   WebSearch: "web_search",
 };
 
-const ARKY_TO_CLAUDE: Record<string, string> = Object.fromEntries(
-  Object.entries(CLAUDE_TO_ARKY).map(([claude, arky]) => [arky, claude]),
-);
+/** Canonical names → Claude Code's names (what settings-file hook scripts expect). */
+const TO_CLAUDE: Record<string, string> = {
+  ...Object.fromEntries(
+    Object.entries(TO_CANONICAL)
+      .filter(([runtime]) => /^[A-Z]/.test(runtime))
+      .map(([claude, arky]) => [arky, claude]),
+  ),
+  apply_patch: "Edit",
+};
 
 /** Tools that change files; `Edit(…)` rules and the `acceptEdits` mode apply to them. */
-export const FILE_EDIT_TOOLS: ReadonlySet<string> = new Set(["write", "edit", "multi_edit", "notebook_edit"]);
+export const FILE_EDIT_TOOLS: ReadonlySet<string> = new Set([
+  "write",
+  "edit",
+  "multi_edit",
+  "notebook_edit",
+  "apply_patch",
+]);
 
 /** Tools that read files; `Read(…)` rules apply to them. They are read-only. */
 export const FILE_READ_TOOLS: ReadonlySet<string> = new Set(["read", "glob", "grep"]);
 
 /**
- * The canonical Arky name of a tool: `Bash` → `bash`, `mcp__files__read` → `mcp/files/read`.
+ * The canonical Arky name of a tool: `Bash` and `exec_command` → `bash`,
+ * `mcp__files__read` → `mcp/files/read`.
  * Names Arky does not know pass through unchanged.
  */
 export function canonicalToolName(name: string): string {
-  const mapped = CLAUDE_TO_ARKY[name];
+  const mapped = TO_CANONICAL[name];
   if (mapped) return mapped;
   if (name.startsWith("mcp__")) {
     const rest = name.slice(5);
@@ -45,11 +61,12 @@ export function canonicalToolName(name: string): string {
 
 /**
  * The name Claude Code uses for a tool: `bash` → `Bash`, `mcp/files/read` →
- * `mcp__files__read`. Command hooks written for Claude Code receive this name.
+ * `mcp__files__read`, Codex's `apply_patch` → `Edit`. Command hooks written for Claude
+ * Code receive this name, and hook matchers are tested against it.
  */
 export function claudeCodeToolName(name: string): string {
   const canonical = canonicalToolName(name);
-  const mapped = ARKY_TO_CLAUDE[canonical];
+  const mapped = TO_CLAUDE[canonical];
   if (mapped) return mapped;
   if (canonical.startsWith("mcp/")) return `mcp__${canonical.slice(4).replace("/", "__")}`;
   return canonical;

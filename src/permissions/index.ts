@@ -4,5 +4,4 @@ export * from "./guard.js";
 export * from "./mode.js";
 export * from "./rule.js";
 export * from "./rule-set.js";
-export * from "./shell-split.js";
 export * from "./suggest-rule.js";

@@ -1,4 +1,5 @@
 import { FILE_EDIT_TOOLS } from "../hooks/tool-names.js";
+import { pathsOf } from "./input-fields.js";
 import { resolveInputPath } from "./path-glob.js";
 
 /**
@@ -50,11 +51,13 @@ export function decideByMode(
 }
 
 function insideCwd(input: unknown, cwd: string): boolean {
-  if (typeof input !== "object" || input === null) return false;
-  const record = input as Record<string, unknown>;
-  const path = record.file_path ?? record.path ?? record.notebook_path ?? record.filePath;
-  if (typeof path !== "string") return false;
-  const absolute = resolveInputPath(path, cwd);
+  const paths = pathsOf(input);
   const base = cwd.replace(/\/+$/, "");
-  return absolute === base || absolute.startsWith(`${base}/`);
+  return (
+    paths.length > 0 &&
+    paths.every((path) => {
+      const absolute = resolveInputPath(path, cwd);
+      return absolute === base || absolute.startsWith(`${base}/`);
+    })
+  );
 }

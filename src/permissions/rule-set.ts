@@ -1,5 +1,6 @@
 import { homedir } from "node:os";
 import { canonicalToolName, FILE_EDIT_TOOLS, FILE_READ_TOOLS } from "../hooks/tool-names.js";
+import { commandOf, hostOf, pathsOf } from "./input-fields.js";
 import { globToRegExp, resolveInputPath, resolvePathPattern } from "./path-glob.js";
 import { type PermissionBehavior, type PermissionRule, parsePermissionRule } from "./rule.js";
 import { splitShellCommand } from "./shell-split.js";
@@ -69,15 +70,15 @@ export class PermissionRuleSet {
     const toolName = canonicalToolName(subject.toolName);
     const call = { toolName, input: subject.input };
     for (const behavior of ["deny", "ask"] as const) {
-      const rule = this.rules[behavior].find((r) => this.matchesAny(r, call));
+      const rule = this.rules[behavior].find((r) => this.matchesAny(r, call, "any"));
       if (rule) return { behavior, rule: rule.text };
     }
     const allow = this.matchAllow(call);
     return allow ? { behavior: "allow", rule: allow.text } : undefined;
   }
 
-  private matchesAny(rule: PermissionRule, call: RuleSubject): boolean {
-    if (!isBashContentRule(rule)) return this.matchesCall(rule, call);
+  private matchesAny(rule: PermissionRule, call: RuleSubject, paths: "any" | "all"): boolean {
+    if (!isBashContentRule(rule)) return this.matchesCall(rule, call, paths);
     if (call.toolName !== "bash") return false;
     const command = commandOf(call.input);
     if (command === undefined) return false;
@@ -86,7 +87,7 @@ export class PermissionRuleSet {
   }
 
   private matchAllow(call: RuleSubject): PermissionRule | undefined {
-    const direct = this.rules.allow.find((r) => !isBashContentRule(r) && this.matchesCall(r, call));
+    const direct = this.rules.allow.find((r) => !isBashContentRule(r) && this.matchesCall(r, call, "all"));
     if (direct || call.toolName !== "bash") return direct;
     const command = commandOf(call.input);
     if (command === undefined) return undefined;
@@ -102,7 +103,11 @@ export class PermissionRuleSet {
     return first;
   }
 
-  private matchesCall(rule: PermissionRule, call: RuleSubject): boolean {
+  /**
+   * Whether a non-Bash rule matches. For a call touching several files (a Codex patch),
+   * `any` (deny, ask) needs one path to match, `all` (allow) needs every one.
+   */
+  private matchesCall(rule: PermissionRule, call: RuleSubject, mode: "any" | "all"): boolean {
     switch (rule.kind) {
       case "tool":
         return sameTool(rule.toolName, call.toolName);
@@ -110,10 +115,12 @@ export class PermissionRuleSet {
         return call.toolName.startsWith(`mcp/${rule.server}/`);
       case "path": {
         if (!sameTool(rule.toolName, call.toolName)) return false;
-        const path = pathOf(call.input) ?? (FILE_READ_TOOLS.has(call.toolName) ? this.cwd : undefined);
-        if (path === undefined) return false;
+        const paths = pathsOf(call.input);
+        if (paths.length === 0 && FILE_READ_TOOLS.has(call.toolName)) paths.push(this.cwd);
+        if (paths.length === 0) return false;
         const glob = globToRegExp(resolvePathPattern(rule.pattern, this.cwd, this.home));
-        return glob.test(resolveInputPath(path, this.cwd, this.home));
+        const test = (path: string) => glob.test(resolveInputPath(path, this.cwd, this.home));
+        return mode === "any" ? paths.some(test) : paths.every(test);
       }
       case "domain": {
         if (call.toolName !== "web_fetch") return false;
@@ -149,31 +156,4 @@ function sameTool(ruleTool: string, callTool: string): boolean {
   if (ruleTool === "read") return FILE_READ_TOOLS.has(callTool);
   if (ruleTool === "edit") return FILE_EDIT_TOOLS.has(callTool);
   return false;
-}
-
-function field(input: unknown, ...names: string[]): string | undefined {
-  if (typeof input !== "object" || input === null) return undefined;
-  for (const name of names) {
-    const value = (input as Record<string, unknown>)[name];
-    if (typeof value === "string") return value;
-  }
-  return undefined;
-}
-
-function commandOf(input: unknown): string | undefined {
-  return field(input, "command", "cmd");
-}
-
-function pathOf(input: unknown): string | undefined {
-  return field(input, "file_path", "path", "notebook_path", "filePath");
-}
-
-function hostOf(input: unknown): string | undefined {
-  const url = field(input, "url");
-  if (!url) return undefined;
-  try {
-    return new URL(url).hostname.toLowerCase();
-  } catch {
-    return undefined; // not a URL: no domain rule can vouch for it
-  }
 }

@@ -1,5 +1,6 @@
 import { relative } from "node:path";
 import { claudeCodeToolName, FILE_EDIT_TOOLS } from "../hooks/tool-names.js";
+import { commandOf, pathsOf } from "./input-fields.js";
 import { resolveInputPath } from "./path-glob.js";
 import { splitShellCommand } from "./shell-split.js";
 
@@ -9,13 +10,13 @@ import { splitShellCommand } from "./shell-split.js";
  * the working directory (`Edit(/README.md)` at its top), else the tool's name.
  */
 export function suggestRule(toolName: string, input: unknown, cwd: string): string {
-  const record = typeof input === "object" && input !== null ? (input as Record<string, unknown>) : {};
-  if (toolName === "bash" && typeof record.command === "string") {
-    const first = splitShellCommand(record.command).parts[0];
+  const command = commandOf(input);
+  if (toolName === "bash" && command !== undefined) {
+    const first = splitShellCommand(command).parts[0];
     const words = first?.split(/\s+/).filter((w) => !w.startsWith("-")) ?? [];
     if (words.length > 0) return `Bash(${words.slice(0, 2).join(" ")}:*)`;
   }
-  const path = record.file_path ?? record.path;
+  const [path] = pathsOf(input);
   if (typeof path === "string" && (FILE_EDIT_TOOLS.has(toolName) || toolName === "read")) {
     const file = relative(cwd, resolveInputPath(path, cwd));
     const dir = file.split("/").slice(0, -1).join("/");

@@ -91,17 +91,22 @@ describe("HookChain.beforeToolCall", () => {
 
   it("runs tool hooks only for tools their matcher matches, in either runtime's spelling", async () => {
     const bash = vi.fn();
+    const edit = vi.fn();
     const mcp = vi.fn();
     const chain = new HookChain([
       { matcher: "Bash|Write", beforeToolCall: bash },
+      { matcher: "Edit", beforeToolCall: edit },
       { matcher: "mcp/files/.*", beforeToolCall: mcp },
     ]);
     await chain.beforeToolCall(call("bash"));
     await chain.beforeToolCall(call("read"));
     await chain.beforeToolCall(call("mcp__files__read"));
     await chain.beforeToolCall(call("mcp/other/read"));
-    expect(bash).toHaveBeenCalledTimes(1);
+    await chain.beforeToolCall(call("exec_command"));
+    await chain.beforeToolCall(call("apply_patch"));
+    expect(bash).toHaveBeenCalledTimes(2);
     expect(mcp).toHaveBeenCalledTimes(1);
+    expect(edit).toHaveBeenCalledTimes(1);
   });
 
   it("rejects an invalid matcher with a configuration error", () => {

@@ -14,6 +14,8 @@ describe("tool names across runtimes", () => {
     ["mcp__files__read_file", "mcp/files/read_file", "mcp__files__read_file"],
     ["mcp/files/read_file", "mcp/files/read_file", "mcp__files__read_file"],
     ["my_tool", "my_tool", "my_tool"],
+    ["exec_command", "bash", "Bash"],
+    ["apply_patch", "apply_patch", "Edit"],
   ])("%s → canonical %s, Claude Code %s", (name, canonical, claude) => {
     expect(canonicalToolName(name)).toBe(canonical);
     expect(claudeCodeToolName(name)).toBe(claude);
@@ -29,6 +31,20 @@ describe("mode decisions when no rule matched", () => {
     ["acceptEdits", { ...edit, input: {} }, "ask"],
     ["acceptEdits", { ...edit, input: { file_path: "/proj-other/a.ts" } }, "ask"],
     ["acceptEdits", { toolName: "bash", input: { command: "ls" }, readOnly: false }, "ask"],
+    [
+      "acceptEdits",
+      { toolName: "apply_patch", input: { changes: [{ path: "/proj/a" }, { path: "b" }] }, readOnly: false },
+      "allow",
+    ],
+    [
+      "acceptEdits",
+      {
+        toolName: "apply_patch",
+        input: { changes: [{ path: "/proj/a" }, { path: "/tmp/b" }] },
+        readOnly: false,
+      },
+      "ask",
+    ],
     ["plan", edit, "deny"],
     ["plan", { toolName: "read", input: {}, readOnly: true }, "allow"],
     ["bypass", { toolName: "bash", input: { command: "rm -rf x" }, readOnly: false }, "allow"],

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { PermissionRuleSet, parsePermissionRule, splitShellCommand } from "../../src/permissions/index.js";
+import { PermissionRuleSet, parsePermissionRule } from "../../src/permissions/index.js";
+import { splitShellCommand } from "../../src/permissions/shell-split.js";
 import { ArkyError } from "../../src/protocol/index.js";
 
 const cwd = "/proj";
@@ -60,6 +61,10 @@ const cases: Case[] = [
   ["mcp/files", "mcp/files/write", {}, true],
   ["mcp/files/*", "mcp__files__write", {}, true],
   ["mcp/files", "mcp/filesystem/read", {}, false],
+  // Codex's tool names
+  ["Bash(git status:*)", "exec_command", { command: "git status", cwd: "/proj" }, true],
+  ["Edit(docs/**)", "apply_patch", { changes: [{ path: "/proj/docs/a.md" }] }, true],
+  ["Edit(docs/**)", "apply_patch", { changes: [] }, false],
   // WebFetch domains
   ["WebFetch(domain:example.com)", "WebFetch", { url: "https://example.com/a" }, true],
   ["WebFetch(domain:example.com)", "web_fetch", { url: "https://evil.com/example.com" }, false],
@@ -108,6 +113,20 @@ describe("compound bash commands", () => {
       unsafe: false,
     });
     expect(splitShellCommand("cat <(ls)").unsafe).toBe(true);
+  });
+});
+
+describe("a Codex patch touching several files", () => {
+  const patch = { changes: [{ path: "/proj/docs/a.md" }, { path: "/proj/src/b.ts" }] };
+  it("is denied when any file matches a deny rule", () => {
+    const set = new PermissionRuleSet({ deny: ["Edit(src/**)"] }, { cwd, home });
+    expect(set.evaluate({ toolName: "apply_patch", input: patch })?.behavior).toBe("deny");
+  });
+  it("is allowed only when every file matches allow rules", () => {
+    const one = new PermissionRuleSet({ allow: ["Edit(docs/**)"] }, { cwd, home });
+    expect(one.evaluate({ toolName: "apply_patch", input: patch })).toBeUndefined();
+    const both = new PermissionRuleSet({ allow: ["Edit(/**)"] }, { cwd, home });
+    expect(both.evaluate({ toolName: "apply_patch", input: patch })?.behavior).toBe("allow");
   });
 });
 
