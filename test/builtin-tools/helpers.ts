@@ -18,8 +18,13 @@ afterEach(async () => {
   await Promise.all(made.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
+/** Calls one tool of the harness's registry. */
+export type CallTool = (name: string, input: unknown, signal?: AbortSignal) => Promise<ToolCallOutcome>;
+
 /** A registry of the coding tools and a function that calls one of them. */
-export async function harness(options: CodingToolsOptions) {
+export async function harness(
+  options: CodingToolsOptions,
+): Promise<{ registry: ToolRegistry; call: CallTool }> {
   const registry = new ToolRegistry(await codingTools(options));
   let n = 0;
   const call = (
