@@ -83,7 +83,9 @@ export class PermissionRuleSet {
     const command = commandOf(call.input);
     if (command === undefined) return false;
     if (matchesCommand(rule, command.trim())) return true;
-    return splitShellCommand(command).parts.some((part) => matchesCommand(rule, part));
+    return splitShellCommand(command).parts.some(
+      (part) => matchesCommand(rule, part) || matchesCommand(rule, unwrapCommand(part)),
+    );
   }
 
   private matchAllow(call: RuleSubject): PermissionRule | undefined {
@@ -131,6 +133,21 @@ export class PermissionRuleSet {
         return false;
     }
   }
+}
+
+const WRAPPERS = new Set(["sudo", "env", "command", "exec", "nohup", "time", "nice", "xargs", "builtin"]);
+
+/**
+ * The command a simple command really runs, for deny and ask rules: leading `VAR=value`
+ * assignments and wrappers (`sudo`, `env`, `nohup`, …) dropped, and `/bin/rm` read as
+ * `rm`. Only ever makes deny and ask rules match more.
+ */
+function unwrapCommand(part: string): string {
+  const words = part.split(/\s+/);
+  while (words.length > 1 && (/^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0]!) || WRAPPERS.has(words[0]!)))
+    words.shift();
+  words[0] = words[0]!.replace(/^.*\//, "");
+  return words.join(" ");
 }
 
 function isBashContentRule(rule: PermissionRule): boolean {

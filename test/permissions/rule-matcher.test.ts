@@ -102,6 +102,10 @@ describe("compound bash commands", () => {
     ["echo 'a && rm -rf /'", "allow"],
     ["(rm -rf build)", "deny"],
     ["git status\nrm -rf x", "deny"],
+    ["sudo rm -rf /", "deny"],
+    ["FOO=1 nohup /bin/rm -rf /", "deny"],
+    ["env rm x", "deny"],
+    ["sudo git status", undefined],
   ])("%j → %s", (command, expected) => {
     expect(decide(command)).toBe(expected);
   });
