@@ -1,0 +1,149 @@
+// `npx tsx bench/claude-code.ts`: ClaudeCodeRuntime against driving the CLI by hand (raw spawn
+// + JSON lines: the floor), alternating, on the same scripted server. Scenarios: `text1` (one
+// text turn on a fresh process) and `tools10` (one turn with ten Bash calls), as wall time and
+// host CPU ratios to the floor; then warm-pool time to first event against a cold spawn.
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import { Agent } from "../src/core/index.js";
+import { claudeCode } from "../src/providers/claude-code/index.js";
+import {
+  type RecordedRequest,
+  type ScriptStep,
+  startScriptedModelServer,
+  textReply,
+} from "../src/testing/index.js";
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const BIN = resolve("node_modules/.bin/claude");
+let answer: (request: RecordedRequest) => ScriptStep = () => textReply("hi");
+const server = await startScriptedModelServer({ script: (request) => answer(request) });
+const ENV = {
+  ANTHROPIC_BASE_URL: server.baseUrl,
+  ANTHROPIC_API_KEY: "sk-bench",
+  DISABLE_TELEMETRY: "1",
+  CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+  CLAUDE_CODE_MAX_RETRIES: "0",
+};
+
+function toolResults(request: RecordedRequest): number {
+  const messages = (request.body as { messages: Array<{ role: string; content: unknown }> }).messages;
+  return messages.filter(
+    (m) => Array.isArray(m.content) && m.content.some((b: { type: string }) => b.type === "tool_result"),
+  ).length;
+}
+
+const SCENARIOS: Record<string, { prompt: string; answer: (r: RecordedRequest) => ScriptStep }> = {
+  text1: {
+    prompt: "say something",
+    answer: () => textReply("A short streamed answer from the scripted model, in a few deltas."),
+  },
+  tools10: {
+    prompt: "run ten commands",
+    answer: (r) => {
+      const done = toolResults(r);
+      return done >= 10
+        ? textReply("all ten done")
+        : {
+            content: [
+              { type: "tool-use", name: "Bash", input: { command: `echo step${done}`, description: "step" } },
+            ],
+          };
+    },
+  },
+};
+
+interface Sample {
+  wallMs: number;
+  hostCpuMs: number;
+  firstEventMs: number;
+}
+
+function dirs() {
+  return {
+    cwd: mkdtempSync(join(tmpdir(), "arky-bench-cc-")),
+    configDir: mkdtempSync(join(tmpdir(), "arky-bench-ccc-")),
+  };
+}
+
+function cpuMs(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
+}
+
+async function raw(prompt: string): Promise<Sample> {
+  const { cwd, configDir } = dirs();
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const child = spawn(
+    BIN,
+    [
+      "--output-format",
+      "stream-json",
+      "--verbose",
+      "--input-format",
+      "stream-json",
+      "--include-partial-messages",
+    ],
+    { cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME, CLAUDE_CONFIG_DIR: configDir, ...ENV } },
+  );
+  let firstEventMs = 0;
+  child.stdin.write(
+    `${JSON.stringify({ type: "user", session_id: "", message: { role: "user", content: [{ type: "text", text: prompt }] }, parent_tool_use_id: null })}\n`,
+  );
+  for await (const line of createInterface({ input: child.stdout })) {
+    const message = JSON.parse(line) as { type: string };
+    if (!firstEventMs && message.type === "stream_event") firstEventMs = performance.now() - started;
+    if (message.type === "result") break;
+  }
+  const wallMs = performance.now() - started;
+  child.stdin.end();
+  await new Promise((r) => child.once("exit", r));
+  return { wallMs, hostCpuMs: cpuMs(cpu), firstEventMs };
+}
+
+async function arky(prompt: string, prewarm = false): Promise<Sample> {
+  const runtime = claudeCode({ executable: BIN, ...dirs(), env: ENV });
+  if (prewarm) await runtime.prewarm(1);
+  const agent = new Agent({ runtime });
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  let firstEventMs = 0;
+  for await (const event of agent.stream(prompt))
+    if (!firstEventMs && event.type === "message-start") firstEventMs = performance.now() - started;
+  const sample = { wallMs: performance.now() - started, hostCpuMs: cpuMs(cpu), firstEventMs };
+  await agent.close();
+  await runtime.close();
+  return sample;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const fmt = (n: number) => n.toFixed(0).padStart(6);
+
+for (const [name, scenario] of Object.entries(SCENARIOS)) {
+  answer = scenario.answer;
+  const samples: Record<"raw" | "arky", Sample[]> = { raw: [], arky: [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    samples.raw.push(await raw(scenario.prompt));
+    samples.arky.push(await arky(scenario.prompt));
+  }
+  const m = (v: "raw" | "arky", k: keyof Sample) => median(samples[v].map((s) => s[k]));
+  console.log(
+    `${name.padEnd(8)} wall ms raw ${fmt(m("raw", "wallMs"))} arky ${fmt(m("arky", "wallMs"))} ratio ${(m("arky", "wallMs") / m("raw", "wallMs")).toFixed(2)}` +
+      ` | host cpu ms raw ${fmt(m("raw", "hostCpuMs"))} arky ${fmt(m("arky", "hostCpuMs"))}`,
+  );
+}
+
+answer = SCENARIOS.text1!.answer;
+const cold: number[] = [];
+const warm: number[] = [];
+for (let round = 0; round < ROUNDS; round++) {
+  cold.push((await arky("say something")).firstEventMs);
+  warm.push((await arky("say something", true)).firstEventMs);
+}
+console.log(
+  `first event ms cold ${fmt(median(cold))} warm ${fmt(median(warm))} ratio ${(median(warm) / median(cold)).toFixed(2)}`,
+);
+await server.close();
