@@ -1,9 +1,9 @@
 import { ArkyError } from "../../protocol/index.js";
 
 /**
- * Aborts a call that goes quiet: no response headers, or no stream event, within
- * `timeoutMs` of the previous sign of life. Also forwards the caller's signal, so the
- * request needs only {@link StreamWatchdog.signal}.
+ * Aborts a call that goes quiet: no response headers, or no stream data, within
+ * `timeoutMs` while waiting on the API (time the consumer spends is not counted). Also
+ * forwards the caller's signal, so the request needs only {@link StreamWatchdog.signal}.
  */
 export class StreamWatchdog {
   readonly #controller = new AbortController();
@@ -11,6 +11,7 @@ export class StreamWatchdog {
   readonly #onOuterAbort = () => this.#controller.abort(this.#outer?.reason);
   #timer: NodeJS.Timeout | undefined;
   #last = performance.now();
+  #waiting = true;
   /** Whether the watchdog fired (as opposed to the caller aborting). */
   timedOut = false;
 
@@ -22,7 +23,7 @@ export class StreamWatchdog {
     // One coarse interval instead of a timer reset per event keeps per-delta cost to a clock read.
     this.#timer = setInterval(
       () => {
-        if (performance.now() - this.#last < timeoutMs) return;
+        if (!this.#waiting || performance.now() - this.#last < timeoutMs) return;
         this.timedOut = true;
         this.#controller.abort(this.error(timeoutMs));
         this.dispose();
@@ -37,9 +38,15 @@ export class StreamWatchdog {
     return this.#controller.signal;
   }
 
-  /** Records a sign of life. */
-  touch(): void {
+  /** Stops counting while the consumer handles what arrived (its pace is not the API's silence). */
+  pause(): void {
+    this.#waiting = false;
+  }
+
+  /** Starts counting silence again, from now. */
+  resume(): void {
     this.#last = performance.now();
+    this.#waiting = true;
   }
 
   /** The error a fired watchdog reports. */
@@ -50,6 +57,12 @@ export class StreamWatchdog {
       correction: "Raise `timeoutMs` for slow models, or retry.",
       details: { provider: "anthropic" },
     });
+  }
+
+  /** Aborts the request (if still open) and disposes the watchdog. */
+  release(): void {
+    this.dispose();
+    if (!this.#controller.signal.aborted) this.#controller.abort(new Error("The stream was released."));
   }
 
   /** Stops the timer and detaches from the caller's signal. */

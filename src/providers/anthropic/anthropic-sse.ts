@@ -1,0 +1,47 @@
+import { createParser } from "eventsource-parser";
+import { classifyHttpError } from "../../protocol/index.js";
+import { malformedResponse } from "./anthropic-error.js";
+
+/**
+ * Reads a Messages API SSE body into batches of parsed event payloads, one batch per
+ * network chunk. Batching keeps the per-event cost to a JSON parse: the consumer loops
+ * over a batch synchronously instead of awaiting each event. `ping` events are skipped;
+ * an `error` event is thrown as a classified ArkyError, unparseable data as
+ * `malformed-response`.
+ */
+export async function* readAnthropicSse(
+  body: AsyncIterable<Uint8Array>,
+  headers?: Headers,
+): AsyncGenerator<unknown[]> {
+  let batch: unknown[] = [];
+  let failure: unknown;
+  const parser = createParser({
+    onEvent(event) {
+      if (failure !== undefined || event.event === "ping") return;
+      let data: unknown;
+      try {
+        data = JSON.parse(event.data);
+      } catch (error) {
+        failure = malformedResponse(`unparseable ${event.event ?? "message"} event data`, error);
+        return;
+      }
+      if (event.event === "error")
+        failure = classifyHttpError({ body: data, headers, provider: "anthropic" });
+      else batch.push(data);
+    },
+  });
+  const decoder = new TextDecoder();
+  for await (const chunk of body) {
+    parser.feed(decoder.decode(chunk, { stream: true }));
+    // Events parsed before a failure are still delivered, then the failure.
+    if (batch.length > 0) {
+      const ready = batch;
+      batch = [];
+      yield ready;
+    }
+    if (failure !== undefined) throw failure;
+  }
+  parser.feed(decoder.decode());
+  if (batch.length > 0) yield batch;
+  if (failure !== undefined) throw failure;
+}
