@@ -343,6 +343,21 @@ describe("other command hook events (real processes)", () => {
     expect(inputs.map((i) => i.stop_hook_active)).toEqual([false, true]);
   });
 
+  it("SessionStart: the matcher selects the source", async () => {
+    const chain = new HookChain([
+      createCommandHook(
+        { event: "SessionStart", matcher: "resume", command: `echo "resumed"` },
+        { cwd: dir },
+      ),
+    ]);
+    expect(
+      (await chain.sessionStart({ sessionId: "s", source: "startup", signal })).additionalContext,
+    ).toBeUndefined();
+    expect((await chain.sessionStart({ sessionId: "s", source: "resume", signal })).additionalContext).toBe(
+      "resumed",
+    );
+  });
+
   it("SessionStart: hookSpecificOutput.additionalContext is returned", async () => {
     const json = `{"hookSpecificOutput":{"hookEventName":"SessionStart","additionalContext":"repo uses pnpm"}}`;
     const chain = new HookChain([

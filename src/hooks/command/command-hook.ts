@@ -21,7 +21,10 @@ export type CommandHookEvent = (typeof COMMAND_HOOK_EVENTS)[number];
 /** A command hook as a settings file declares it. */
 export interface CommandHookSpec {
   event: CommandHookEvent;
-  /** Tool name pattern (PreToolUse, PostToolUse only), as in Claude Code: `Bash|Write`, `mcp__.*`. */
+  /**
+   * As in Claude Code: a tool name pattern for PreToolUse and PostToolUse (`Bash|Write`,
+   * `mcp__.*`), a source pattern for SessionStart (`startup|resume`); ignored otherwise.
+   */
   matcher?: string;
   /** A shell string, run with `/bin/sh -c`. */
   command: string;
@@ -163,6 +166,9 @@ export function createCommandHook(spec: CommandHookSpec, options: CommandHookOpt
       break;
     case "SessionStart":
       hooks.sessionStart = async (c) => {
+        // As in Claude Code, a SessionStart matcher selects the source (`startup|resume`).
+        if (spec.matcher && spec.matcher !== "*" && !new RegExp(`^(?:${spec.matcher})$`).test(c.source))
+          return undefined;
         const verdict = await run({ session_id: c.sessionId, source: c.source }, c.signal);
         if (verdict.kind === "block") return undefined;
         const context = verdict.output.hookSpecificOutput?.additionalContext ?? verdict.text;
