@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Agent } from "../../src/core/index.js";
+import { allowAllGuard } from "../../src/permissions/index.js";
 import { type AgentEvent, ArkyError } from "../../src/protocol/index.js";
 import { type CodexRuntime, codex } from "../../src/providers/codex/index.js";
 import { textReply } from "../../src/testing/index.js";
-import { type CodexFixture, codexFixture, codexProcesses, ofType } from "./helpers.js";
+import { ToolRegistry } from "../../src/tools/index.js";
+import { type CodexFixture, codexFixture, codexProcesses, collect, ofType } from "./helpers.js";
 
 let fx: CodexFixture;
 let runtime: CodexRuntime;
@@ -107,5 +109,31 @@ describe("CodexRuntime failures", () => {
     const error = failure(await streamAll(new Agent({ runtime: missing }), "hello"));
     expect(error.code).toBe("executable-not-found");
     await missing.close();
+  });
+
+  it("rejects stored state without a thread id, a second turn on a busy session, and turns after close", async () => {
+    const local = fx.runtime();
+    await expect(local.restoreState("s1", { threadId: 42 }, { fork: false })).rejects.toMatchObject({
+      code: "configuration",
+    });
+    fx.server.push({ content: [{ type: "text", text: "slow ".repeat(20), chunks: 20 }], chunkDelayMs: 50 });
+    const request = (turnId: string) => ({
+      sessionId: "busy",
+      turnId,
+      input: { role: "user" as const, content: [{ type: "text" as const, text: "hi" }] },
+      history: [],
+      tools: new ToolRegistry([]),
+      guard: allowAllGuard,
+      signal: new AbortController().signal,
+    });
+    const first = collect(local.runTurn(request("t1")));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const second = await collect(local.runTurn(request("t2")));
+    expect(second.map((e) => e.type)).toEqual(["error", "turn-end"]);
+    expect(second[0]).toMatchObject({ error: { code: "session-conflict" } });
+    expect((await first).at(-1)).toMatchObject({ type: "turn-end", stopReason: { unified: "end-turn" } });
+    await local.close();
+    const closed = await collect(local.runTurn(request("t3")));
+    expect(closed[0]).toMatchObject({ type: "error", error: { code: "configuration" } });
   });
 });

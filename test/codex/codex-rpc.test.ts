@@ -75,9 +75,11 @@ describe("CodexRpcClient against a misbehaving app server", () => {
 
   it("reports answers to unknown ids and delivers server requests", async () => {
     const [rpc, seen] = await start();
-    await rpc.request("stray", {}, { schema: any, timeoutMs: 200 }).catch(() => undefined);
+    // The stand-in answers in order, so once `initialize` is answered the earlier lines are in.
+    void rpc.request("stray", {}, { schema: any, timeoutMs: 10_000 }).catch(() => undefined);
+    void rpc.request("ask/me", {}, { schema: any, timeoutMs: 10_000 }).catch(() => undefined);
+    await rpc.request("initialize", {}, { schema: any });
     expect(seen.protocolErrors.some((e) => e.message.includes("not pending"))).toBe(true);
-    await rpc.request("ask/me", {}, { schema: any, timeoutMs: 200 }).catch(() => undefined);
     expect(seen.requests).toEqual([[0, "item/tool/requestUserInput"]]);
   });
 

@@ -8,7 +8,14 @@ import type { AgentEvent } from "../../src/protocol/index.js";
 import type { CodexRuntime } from "../../src/providers/codex/index.js";
 import { textReply, toolCallReply } from "../../src/testing/index.js";
 import { tool } from "../../src/tools/index.js";
-import { type CodexFixture, codexFixture, lastInput, ofType, recordingGuard } from "./helpers.js";
+import {
+  type CodexFixture,
+  codexFixture,
+  codexProcesses,
+  lastInput,
+  ofType,
+  recordingGuard,
+} from "./helpers.js";
 
 let fx: CodexFixture;
 let runtime: CodexRuntime;
@@ -16,7 +23,10 @@ beforeAll(async () => {
   fx = await codexFixture();
   runtime = fx.runtime();
 });
-afterAll(async () => fx.cleanup());
+afterAll(async () => {
+  await fx.cleanup();
+  expect(codexProcesses(fx.home)).toEqual([]);
+});
 
 async function streamAll(agent: Agent, prompt: string, signal?: AbortSignal): Promise<AgentEvent[]> {
   const events: AgentEvent[] = [];
