@@ -194,6 +194,24 @@ describe("SqliteSessionStore across processes", () => {
     await setup.close();
   }, 60_000);
 
+  it("processes opening a new file at once migrate it once and all work", async () => {
+    const path = join(dir, "fresh", "sessions.db");
+    const outcomes = await race(path, [
+      ["p1", "A", "10", "create"],
+      ["p2", "B", "10", "create"],
+      ["p3", "C", "10", "create"],
+    ]);
+    expect(outcomes).toEqual([{ ok: true }, { ok: true }, { ok: true }]);
+    const store = new SqliteSessionStore({ path });
+    expect(store.database.prepare("PRAGMA user_version").get()).toEqual({ user_version: 1 });
+    expect((await store.list()).map((m) => [m.sessionId, m.lastSeq]).sort()).toEqual([
+      ["p1", 10],
+      ["p2", 10],
+      ["p3", 10],
+    ]);
+    await store.close();
+  }, 60_000);
+
   it("two processes appending in rounds never interleave a batch and leave no gaps", async () => {
     const path = freshPath();
     const setup = new SqliteSessionStore({ path });

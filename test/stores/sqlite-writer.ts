@@ -1,7 +1,7 @@
 /**
  * Child process for the two-writer tests: opens the SQLite store at argv[2], prints
  * "ready", waits for a line on stdin, then appends to session argv[3]. Mode "once"
- * appends seq 1…argv[5] in one call; mode "loop" does argv[5] rounds of "read lastSeq,
+ * appends seq 1…argv[5] in one call ("create" first creates the session); mode "loop" does argv[5] rounds of "read lastSeq,
  * append 5 events", counting conflicts. Prints one JSON line with the outcome.
  */
 import { once } from "node:events";
@@ -28,12 +28,14 @@ const batch = (from: number, size: number): AgentEvent[] =>
     turnId: "turn_1",
   }));
 
-const store = new SqliteSessionStore({ path, busyTimeoutMs: 10_000 });
 process.stdout.write("ready\n");
 process.stdin.setEncoding("utf8");
 await once(process.stdin, "data");
+// Opened after the go signal, so racing writers also race to create and migrate the file.
+const store = new SqliteSessionStore({ path, busyTimeoutMs: 10_000 });
+if (mode === "create") await store.create(sessionId);
 
-if (mode === "once") {
+if (mode === "once" || mode === "create") {
   try {
     await store.append(sessionId, batch(1, count));
     process.stdout.write(`${JSON.stringify({ ok: true })}\n`);

@@ -23,7 +23,7 @@ import {
   sessionNotFound,
 } from "../../session/index.js";
 import { defaultSqlitePath } from "./default-path.js";
-import { sleep } from "./sleep.js";
+import { sleep, sleepSync } from "./sleep.js";
 import { toSqliteStoreError } from "./sqlite-errors.js";
 import { migrateSqlite } from "./sqlite-migrations.js";
 import { metadataToRow, rowToMetadata, SESSION_COLUMNS } from "./sqlite-rows.js";
@@ -104,13 +104,31 @@ export class SqliteSessionStore implements SessionStore {
     } catch (error) {
       throw toSqliteStoreError(error, context);
     }
-    try {
-      this.#db.exec("PRAGMA journal_mode = WAL");
-      this.#db.exec("PRAGMA synchronous = NORMAL");
-      migrateSqlite(this.#db, path);
-    } catch (error) {
-      this.#db.close();
-      throw toSqliteStoreError(error, context);
+    // Switching a new file to WAL can fail with SQLITE_BUSY at once, without the busy
+    // handler, while another process does the same; so retry until the busy timeout.
+    const deadline = Date.now() + busyTimeoutMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { journal_mode: mode } = this.#db.prepare("PRAGMA journal_mode = WAL").get() ?? {};
+        if (mode !== "wal" && path !== ":memory:") {
+          throw new ArkyError({
+            code: "store",
+            retryable: true,
+            message: `Could not switch ${path} to WAL mode (it is in ${String(mode)} mode).`,
+          });
+        }
+        this.#db.exec("PRAGMA synchronous = NORMAL");
+        migrateSqlite(this.#db, path);
+        break;
+      } catch (error) {
+        const classified = toSqliteStoreError(error, context);
+        if (classified.retryable && Date.now() < deadline) {
+          sleepSync(Math.min(5 * attempt, 50));
+          continue;
+        }
+        this.#db.close();
+        throw classified;
+      }
     }
   }
 
