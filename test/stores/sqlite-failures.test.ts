@@ -212,6 +212,38 @@ describe("SqliteSessionStore across processes", () => {
     await store.close();
   }, 60_000);
 
+  it("a writer SIGKILLed mid-stream loses nothing it reported committed, and leaves no gaps", async () => {
+    for (let round = 0; round < 5; round++) {
+      const path = join(dir, `killed-${round}.db`);
+      const setup = new SqliteSessionStore({ path });
+      await setup.create("k");
+      await setup.close();
+      const child = spawn(
+        process.execPath,
+        ["--import", "tsx", join(import.meta.dirname, "sqlite-writer.ts"), path, "k", "K", "0", "forever"],
+        { stdio: ["pipe", "pipe", "inherit"], env: { PATH: process.env.PATH ?? "" } },
+      );
+      children.push(child);
+      const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+      expect((await lines.next()).value).toBe("ready");
+      child.stdin!.write("go\n");
+      // Kill after a varying number of committed batches.
+      const target = 5 * (3 + round * 17);
+      let reported = 0;
+      while (reported < target) reported = Number((await lines.next()).value);
+      child.kill("SIGKILL");
+      await once(child, "exit");
+
+      const store = new SqliteSessionStore({ path });
+      const stored = await collect(store.read("k"));
+      const lastSeq = (await store.get("k"))!.lastSeq;
+      expect(lastSeq).toBeGreaterThanOrEqual(reported);
+      expect(stored.map((e) => e.seq)).toEqual(Array.from({ length: lastSeq }, (_, i) => i + 1));
+      await store.append("k", deltas("k", lastSeq, 1));
+      await store.close();
+    }
+  }, 120_000);
+
   it("two processes appending in rounds never interleave a batch and leave no gaps", async () => {
     const path = freshPath();
     const setup = new SqliteSessionStore({ path });

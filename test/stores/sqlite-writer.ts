@@ -2,7 +2,8 @@
  * Child process for the two-writer tests: opens the SQLite store at argv[2], prints
  * "ready", waits for a line on stdin, then appends to session argv[3]. Mode "once"
  * appends seq 1…argv[5] in one call ("create" first creates the session); mode "loop" does argv[5] rounds of "read lastSeq,
- * append 5 events", counting conflicts. Prints one JSON line with the outcome.
+ * append 5 events", counting conflicts; mode "forever" appends batches of 5 until killed,
+ * printing each committed seq. Prints one JSON line with the outcome.
  */
 import { once } from "node:events";
 import type { AgentEvent } from "../../src/protocol/index.js";
@@ -41,6 +42,12 @@ if (mode === "once" || mode === "create") {
     process.stdout.write(`${JSON.stringify({ ok: true })}\n`);
   } catch (error) {
     process.stdout.write(`${JSON.stringify({ ok: false, code: (error as { code?: string }).code })}\n`);
+  }
+} else if (mode === "forever") {
+  // Appends until killed, reporting each committed seq once append has returned.
+  for (let lastSeq = 0; ; lastSeq += 5) {
+    await store.append(sessionId, batch(lastSeq + 1, 5));
+    process.stdout.write(`${lastSeq + 5}\n`);
   }
 } else {
   let appended = 0;
