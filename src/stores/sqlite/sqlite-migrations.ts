@@ -26,7 +26,6 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     cost_usd REAL NOT NULL DEFAULT 0,
     runtime_state TEXT
   );
-  CREATE INDEX sessions_by_updated ON sessions (updated_at DESC);
   CREATE TABLE events (
     session_id TEXT NOT NULL REFERENCES sessions (session_id) ON DELETE CASCADE,
     seq INTEGER NOT NULL,
