@@ -89,6 +89,7 @@ export class ClaudeCodeRuntime implements AgentRuntime {
       if (request.signal.aborted)
         throw toArkyError(request.signal.reason ?? new DOMException("", "AbortError"));
       const process = await this.#ensureProcess(session);
+      if (request.signal.aborted) throw toArkyError(request.signal.reason ?? new DOMException("", "AbortError"));
       request.signal.addEventListener("abort", onAbort, { once: true });
       if (!process.sendUser(toCliUserContent(request.input)))
         throw new ArkyError({
