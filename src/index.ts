@@ -4,6 +4,7 @@
  * so this entry stays light and free of subprocess, database and server code.
  */
 export * from "./core/index.js";
+export * from "./hooks/index.js";
 export * from "./permissions/index.js";
 export * from "./protocol/index.js";
 export * from "./provider/index.js";

@@ -1,4 +1,5 @@
-import type { ToolCallGuard } from "../permissions/index.js";
+import type { HookChain, Hooks } from "../hooks/index.js";
+import type { PermissionOptions, ToolCallGuard } from "../permissions/index.js";
 import type {
   AgentEvent,
   Message,
@@ -21,7 +22,15 @@ export interface AgentOptions {
   store?: SessionStore;
   /** The session id (default: a new UUID). */
   sessionId?: string;
-  /** Decides on tool calls (default: allow everything). */
+  /**
+   * Permissions: mode, allow / deny / ask rules, and the `canUseTool` callback. Without
+   * `permissions` (and without hooks) every tool call is allowed; with hooks only, the
+   * mode is `bypass` so that hooks alone decide. See docs/hooks-and-permissions.md.
+   */
+  permissions?: PermissionOptions;
+  /** Lifecycle hooks: tool calls, prompts, session start and end, stop. */
+  hooks?: readonly Hooks[] | HookChain;
+  /** A ready-made guard instead of `permissions` (advanced; hooks still run for prompts and stops). */
   guard?: ToolCallGuard;
   /** Session metadata recorded on creation. */
   title?: string;

@@ -1,7 +1,9 @@
-import { allowAllGuard, type ToolCallGuard } from "../permissions/index.js";
+import { HookChain } from "../hooks/index.js";
+import { allowAllGuard, createToolCallGuard, type ToolCallGuard } from "../permissions/index.js";
 import {
   type AgentEvent,
   type AgentEventBody,
+  type AgentEventBodyOf,
   ArkyError,
   addUsage,
   deserializeError,
@@ -14,6 +16,7 @@ import {
   textOf,
   toArkyError,
   toUserMessage,
+  type UserMessage,
 } from "../protocol/index.js";
 import type { AgentRuntime } from "../provider/index.js";
 import { ConversationBuilder, InMemorySessionStore, type SessionStore } from "../session/index.js";
@@ -50,6 +53,8 @@ export class Agent {
   readonly tools: ToolRegistry;
   readonly store: SessionStore;
   readonly #guard: ToolCallGuard;
+  readonly #hooks: HookChain | undefined;
+  #sessionContext: string | undefined;
   readonly #options: AgentOptions;
   readonly #writer: SessionWriter;
   readonly #listeners = new Set<AgentEventListener>();
@@ -77,7 +82,9 @@ export class Agent {
       options.tools instanceof ToolRegistry ? options.tools : new ToolRegistry(options.tools ?? []);
     this.store = options.store ?? new InMemorySessionStore();
     this.sessionId = options.sessionId ?? newSessionId();
-    this.#guard = options.guard ?? allowAllGuard;
+    const built = buildGuard(options, this.sessionId);
+    this.#guard = built.guard;
+    this.#hooks = built.hooks;
     this.#writer = new SessionWriter(this.store, this.sessionId);
     this.#conversation = restored?.conversation ?? new ConversationBuilder();
     this.#seq = restored?.lastSeq ?? 0;
@@ -191,7 +198,9 @@ export class Agent {
 
   /**
    * Runs one turn and streams its events. Leaving the `for await` early cancels the
-   * turn. Throws (before any event) when the agent is closed or a turn is running.
+   * turn. Throws (before any event) when the agent is closed or a turn is running. When an
+   * `onStop` hook blocks the stop, a follow-up turn whose input is the hook's reason runs
+   * in the same stream (each turn still ends with its own `turn-end`).
    */
   async *stream(input: AgentInput, options: TurnOptions = {}): AsyncGenerator<AgentEvent, void, undefined> {
     if (this.#closed) throw new ArkyError({ code: "configuration", message: "This agent is closed." });
@@ -208,61 +217,109 @@ export class Agent {
     const onAbort = () => controller.abort(outer?.reason);
     if (outer?.aborted) controller.abort(outer.reason);
     else outer?.addEventListener("abort", onAbort, { once: true });
-    const turnId = newId("turn");
-    let ended = false;
+    const state: TurnState = { turnId: undefined, ended: true };
     try {
-      yield* this.#prepare();
-      const userMessage = toUserMessage(input);
-      const history = this.#conversation.build().slice();
-      yield await this.#emit({ type: "turn-start", input: userMessage }, turnId);
-      try {
-        const turn = this.runtime.runTurn({
-          sessionId: this.sessionId,
-          turnId,
-          input: userMessage,
-          history,
-          tools: this.tools,
-          guard: this.#guard,
-          signal: controller.signal,
-        });
-        for await (const body of turn) {
-          const event = this.#stamp(body, turnId);
-          const committing = this.#writer.write(event);
-          if (committing) await committing;
-          this.#notify(event);
-          yield event;
-          if (body.type === "turn-end") {
-            ended = true;
-            break;
-          }
-        }
-        if (!ended)
-          throw new ArkyError({
-            code: "protocol",
-            message: `The ${this.runtime.kind} runtime ended a turn without turn-end.`,
-          });
-      } catch (thrown) {
-        if (ended) throw thrown;
-        // A runtime or store broke its contract; end the turn cleanly rather than leave it open.
-        const error = toArkyError(thrown);
-        controller.abort(error);
-        ended = true;
-        for (const body of failedTurnEnd(error))
-          yield await this.#emit(body, turnId, { store: error.code !== "store" });
-      }
+      yield* this.#prepare(controller.signal);
+      let next: UserMessage | undefined = toUserMessage(input);
+      while (next) next = yield* this.#turn(next, controller, state);
     } finally {
       outer?.removeEventListener("abort", onAbort);
-      if (!ended) {
+      if (!state.ended) {
         // The consumer left early: stop the work and record how the turn ended.
         controller.abort(new DOMException("The consumer stopped reading the stream.", "AbortError"));
-        await this.#emit(failedTurnEnd(toArkyError(controller.signal.reason))[0]!, turnId).catch(
-          () => undefined,
-        );
+        const end = failedTurnEnd(toArkyError(controller.signal.reason))[0]!;
+        await this.#emit(end, state.turnId).catch(() => undefined);
       }
       await this.#writer.flush().catch(() => undefined);
       await this.#saveRuntimeState();
       this.#running = false;
     }
+  }
+
+  /** One turn: prompt hooks, the runtime's events, stop hooks. Returns a follow-up prompt, if any. */
+  async *#turn(
+    prompt: UserMessage,
+    controller: AbortController,
+    state: TurnState,
+  ): AsyncGenerator<AgentEvent, UserMessage | undefined> {
+    const turnId = newId("turn");
+    state.turnId = turnId;
+    state.ended = false;
+    const signal = controller.signal;
+    const hooks = this.#hooks;
+    const submitted = hooks?.has("userPromptSubmit")
+      ? await hooks.userPromptSubmit({ sessionId: this.sessionId, prompt, signal })
+      : undefined;
+    let input = submitted?.decision === "continue" ? submitted.prompt : prompt;
+    if (this.#sessionContext) {
+      input = { ...input, content: [...input.content, { type: "text", text: this.#sessionContext }] };
+      this.#sessionContext = undefined;
+    }
+    const history = this.#conversation.build().slice();
+    yield await this.#emit({ type: "turn-start", input }, turnId);
+    for (const event of submitted?.events ?? []) yield await this.#emit(event, turnId);
+    if (submitted?.decision === "block") {
+      const error = new ArkyError({
+        code: "hook",
+        message: `The prompt was blocked by a hook: ${submitted.reason}`,
+      });
+      state.ended = true;
+      for (const body of failedTurnEnd(error)) yield await this.#emit(body, turnId);
+      return undefined;
+    }
+
+    let heldEnd: AgentEventBodyOf<"turn-end"> | undefined;
+    try {
+      const turn = this.runtime.runTurn({
+        sessionId: this.sessionId,
+        turnId,
+        input,
+        history,
+        tools: this.tools,
+        guard: this.#guard,
+        signal,
+      });
+      for await (const body of turn) {
+        if (body.type === "turn-end") {
+          heldEnd = body;
+          break;
+        }
+        const event = this.#stamp(body, turnId);
+        const committing = this.#writer.write(event);
+        if (committing) await committing;
+        this.#notify(event);
+        yield event;
+      }
+      if (!heldEnd) {
+        throw new ArkyError({
+          code: "protocol",
+          message: `The ${this.runtime.kind} runtime ended a turn without turn-end.`,
+        });
+      }
+    } catch (thrown) {
+      // A runtime or store broke its contract; end the turn cleanly rather than leave it open.
+      const error = toArkyError(thrown);
+      controller.abort(error);
+      state.ended = true;
+      for (const body of failedTurnEnd(error))
+        yield await this.#emit(body, turnId, { store: error.code !== "store" });
+      return undefined;
+    }
+
+    let followUp: UserMessage | undefined;
+    if (hooks?.has("onStop") && !heldEnd.error && !signal.aborted) {
+      const last = this.#conversation.messages.findLast((m) => m.role === "assistant");
+      const stop = await hooks.onStop({
+        sessionId: this.sessionId,
+        signal,
+        lastAssistantText: last ? textOf(last) : undefined,
+      });
+      for (const event of stop.events) yield await this.#emit(event, turnId);
+      if (stop.decision === "continue") followUp = toUserMessage(stop.reason ?? "Continue.");
+    }
+    state.ended = true;
+    yield await this.#emit(heldEnd, turnId);
+    return followUp;
   }
 
   /** Re-emits the stored events of this session (deltas included unless `excludeDeltas`). */
@@ -289,32 +346,49 @@ export class Agent {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    if (this.#created)
+    if (this.#created) {
+      if (this.#hooks?.has("sessionEnd")) {
+        const ended = await this.#hooks.sessionEnd({
+          sessionId: this.sessionId,
+          signal: AbortSignal.timeout(60_000),
+          reason: "closed",
+        });
+        for (const event of ended.events) await this.#emit(event, undefined).catch(() => undefined);
+      }
       await this.#emit({ type: "session-end", reason: "closed" }, undefined).catch(() => undefined);
+    }
     await this.#writer.flush().catch(() => undefined);
     await this.runtime.closeSession?.(this.sessionId);
   }
 
-  async *#prepare(): AsyncGenerator<AgentEvent> {
+  /** Before the first turn: restore the runtime's state, create the session, run session-start hooks. */
+  async *#prepare(signal: AbortSignal): AsyncGenerator<AgentEvent> {
     const restore = this.#pendingRestore;
     this.#pendingRestore = undefined;
     if (restore?.runtimeState && this.runtime.restoreState) {
       await this.runtime.restoreState(this.sessionId, restore.runtimeState, { fork: restore.fork });
     }
-    if (this.#created) return;
     const { title, tags, cwd = process.cwd() } = this.#options;
-    await this.store.create(this.sessionId, {
-      runtime: this.runtime.kind,
-      model: this.runtime.model,
-      cwd,
-      title,
-      tags,
-    });
-    this.#created = true;
-    yield await this.#emit(
-      { type: "session-start", runtime: this.runtime.kind, model: this.runtime.model, cwd },
-      undefined,
-    );
+    const source = restore ? (restore.fork ? "fork" : "resume") : this.#created ? undefined : "startup";
+    if (!this.#created) {
+      await this.store.create(this.sessionId, {
+        runtime: this.runtime.kind,
+        model: this.runtime.model,
+        cwd,
+        title,
+        tags,
+      });
+      this.#created = true;
+      yield await this.#emit(
+        { type: "session-start", runtime: this.runtime.kind, model: this.runtime.model, cwd },
+        undefined,
+      );
+    }
+    if (source && this.#hooks?.has("sessionStart")) {
+      const started = await this.#hooks.sessionStart({ sessionId: this.sessionId, signal, source, cwd });
+      for (const event of started.events) yield await this.#emit(event, undefined);
+      this.#sessionContext = started.additionalContext || undefined;
+    }
   }
 
   /** Stamps, stores and fans out one event; awaits the store only when it commits. */
@@ -366,6 +440,27 @@ export class Agent {
     if (state === undefined || !this.#created) return;
     await this.store.update(this.sessionId, { runtimeState: state }).catch(() => undefined);
   }
+}
+
+interface TurnState {
+  turnId: string | undefined;
+  /** Whether the turn's terminal event was emitted. */
+  ended: boolean;
+}
+
+/** The guard from `guard`, or from `permissions` and `hooks`, or one that allows everything. */
+function buildGuard(options: AgentOptions, sessionId: string): { guard: ToolCallGuard; hooks?: HookChain } {
+  const { guard, permissions, hooks } = options;
+  const chain = hooks === undefined ? undefined : hooks instanceof HookChain ? hooks : new HookChain(hooks);
+  if (guard) return { guard, hooks: chain };
+  if (!permissions && !chain) return { guard: allowAllGuard };
+  const cwd = options.cwd ?? process.cwd();
+  const built = createToolCallGuard({
+    permissions: { cwd, ...(permissions ?? { mode: "bypass" }) },
+    hooks: chain,
+    sessionId,
+  });
+  return { guard: built, hooks: built.hooks };
 }
 
 function failedTurnEnd(error: ArkyError): AgentEventBody[] {
