@@ -136,4 +136,34 @@ describe("CodexRuntime failures", () => {
     const closed = await collect(local.runTurn(request("t3")));
     expect(closed[0]).toMatchObject({ type: "error", error: { code: "configuration" } });
   });
+
+  it("refuses input without text or images, and a turn whose signal is already aborted, without starting Codex", async () => {
+    const local = fx.runtime();
+    const base = {
+      sessionId: "early",
+      turnId: "t1",
+      history: [],
+      tools: new ToolRegistry([]),
+      guard: allowAllGuard,
+      signal: new AbortController().signal,
+    };
+    const toolResultOnly = await collect(
+      local.runTurn({
+        ...base,
+        input: { role: "user", content: [{ type: "tool-result", toolUseId: "x", content: [] }] },
+      }),
+    );
+    expect(toolResultOnly.map((e) => e.type)).toEqual(["error", "turn-end"]);
+    expect(toolResultOnly[0]).toMatchObject({ error: { code: "invalid-request" } });
+    const aborted = await collect(
+      local.runTurn({
+        ...base,
+        input: { role: "user", content: [{ type: "text", text: "hi" }] },
+        signal: AbortSignal.abort(),
+      }),
+    );
+    expect(aborted.map((e) => e.type)).toEqual(["turn-end"]);
+    expect(aborted[0]).toMatchObject({ stopReason: { unified: "cancelled" } });
+    expect(await local.pid()).toBeUndefined();
+  });
 });

@@ -78,7 +78,19 @@ export class CodexRuntime implements AgentRuntime {
       new CodexTurnMapper({ model: session.model ?? this.#options.model, bridgeServer: BRIDGE_SERVER_NAME }),
     );
     let connection: CodexConnection | undefined;
-    if (session.turn && !session.turn.finished) {
+    const input = toCodexInput(request.input);
+    if (input.length === 0) {
+      await turn.abort(
+        "error",
+        new ArkyError({
+          code: "invalid-request",
+          message: "Codex needs text or image input; this turn's input has neither.",
+          correction: "Prompt with text (tool results are not input for Codex, which runs its tools itself).",
+        }),
+      );
+    } else if (request.signal.aborted) {
+      await turn.abort("cancelled");
+    } else if (session.turn && !session.turn.finished) {
       await turn.abort(
         "error",
         new ArkyError({
@@ -92,7 +104,7 @@ export class CodexRuntime implements AgentRuntime {
         connection = await this.#connect();
         await this.#ensureThread(connection, request.sessionId, session, request.tools);
         const threadId = session.threadId!;
-        const params: Record<string, unknown> = { threadId, input: toCodexInput(request.input) };
+        const params: Record<string, unknown> = { threadId, input };
         if (session.model) params.model = session.model;
         const started = await connection.rpc.request("turn/start", params, { schema: turnStartResultSchema });
         turn.turnId = started.turn.id;

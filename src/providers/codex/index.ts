@@ -8,6 +8,7 @@
  * ```
  */
 export { classifyCodexTurnError, codexRpcError } from "./codex-errors.js";
+export { CODEX_TOOL_NAMES } from "./codex-items.js";
 export type {
   CodexApprovalPolicy,
   CodexModelProvider,
@@ -17,4 +18,3 @@ export type {
   CodexSandboxMode,
 } from "./codex-options.js";
 export { CodexRuntime, codex } from "./codex-runtime.js";
-export { CODEX_TOOL_NAMES } from "./map-codex-events.js";

@@ -6,11 +6,13 @@ import {
   emptyUsage,
   serializeError,
   stopReason,
-  type ToolResultBlock,
   type UnifiedStopReason,
-  type Usage,
 } from "../../protocol/index.js";
+
+export { CODEX_TOOL_NAMES, codexUsage } from "./codex-items.js";
+
 import { classifyCodexTurnError } from "./codex-errors.js";
+import { codexUsage, describeToolItem, toolResult } from "./codex-items.js";
 import {
   type CodexItem,
   type CodexTokenBreakdown,
@@ -21,9 +23,6 @@ import {
   progressNotificationSchema,
   tokenUsageNotificationSchema,
 } from "./codex-messages.js";
-
-/** Tool names Arky gives Codex's own tools (what permission rules and hooks match on). */
-export const CODEX_TOOL_NAMES = { command: "exec_command", fileChange: "apply_patch" } as const;
 
 /** Options of {@link CodexTurnMapper}. */
 export interface CodexTurnMapperOptions {
@@ -49,69 +48,6 @@ interface OpenTool {
   /** Whether `tool-execution-start` was emitted (after an approval, or at first output). */
   started: boolean;
   output: string;
-}
-
-/** Converts a Codex token breakdown into Arky's usage (cached input counted apart). */
-export function codexUsage(tokens: CodexTokenBreakdown): Usage {
-  const cached = tokens.cachedInputTokens ?? 0;
-  return {
-    inputTokens: Math.max(0, tokens.inputTokens - cached),
-    outputTokens: tokens.outputTokens,
-    cacheReadInputTokens: cached,
-    cacheCreationInputTokens: tokens.cacheWriteInputTokens ?? 0,
-  };
-}
-
-/** Arky's description of a Codex tool item: name and input, or undefined for other items. */
-export function describeToolItem(item: CodexItem): { toolName: string; input: unknown } | undefined {
-  if (item.type === "commandExecution") {
-    const actions = (item.commandActions ?? []).map((a) => a.command).filter((c) => c !== undefined);
-    return {
-      toolName: CODEX_TOOL_NAMES.command,
-      input: {
-        command: actions.length === 1 ? actions[0] : (item.command ?? actions.join(" && ")),
-        cwd: item.cwd ?? undefined,
-      },
-    };
-  }
-  if (item.type === "fileChange")
-    return { toolName: CODEX_TOOL_NAMES.fileChange, input: { changes: item.changes ?? [] } };
-  if (item.type === "mcpToolCall")
-    return {
-      toolName: `mcp/${item.server ?? "unknown"}/${item.tool ?? "unknown"}`,
-      input: item.arguments ?? {},
-    };
-  return undefined;
-}
-
-function toolResult(item: CodexItem, output: string): ToolResultBlock {
-  const id = item.id;
-  let text = output;
-  let isError = item.status === "failed" || item.status === "declined";
-  if (item.type === "commandExecution") {
-    text = item.aggregatedOutput ?? output;
-    if (item.status === "declined") text = "The command was declined.";
-    if (item.exitCode !== undefined && item.exitCode !== null && item.exitCode !== 0) isError = true;
-  } else if (item.type === "fileChange") {
-    text =
-      item.status === "completed"
-        ? `Changed ${(item.changes ?? []).map((c) => c.path).join(", ")}`
-        : `Patch ${item.status}`;
-  } else if (item.type === "mcpToolCall") {
-    text = item.error?.message ?? mcpText(item.result?.content);
-    if (item.error) isError = true;
-  }
-  const block: ToolResultBlock = { type: "tool-result", toolUseId: id, content: [{ type: "text", text }] };
-  if (isError) block.isError = true;
-  return block;
-}
-
-function mcpText(content: unknown[] | undefined): string {
-  return (content ?? [])
-    .map((c) =>
-      typeof c === "object" && c !== null && "text" in c && typeof c.text === "string" ? c.text : "",
-    )
-    .join("");
 }
 
 /**
