@@ -102,6 +102,7 @@ export class McpClient {
       `tool ${name}`,
       (c, o) => c.callTool({ name, arguments: input }, undefined, o),
       options,
+      false,
     );
     return fromMcpToolResult(result as Parameters<typeof fromMcpToolResult>[0]);
   }
@@ -165,6 +166,7 @@ export class McpClient {
     what: string,
     run: (client: Client, options: RequestOptions) => Promise<T>,
     options: McpRequestOptions,
+    idempotent = true,
     attempt = 0,
   ): Promise<T> {
     const { signal } = options;
@@ -188,8 +190,12 @@ export class McpClient {
       if (signal?.aborted) throw cancelledError(signal.reason);
       const classified = classifyMcpError(thrown, { server: this.name, what });
       if (classified.connectionLost) this.#drop(client);
-      if (classified.sessionExpired && attempt === 0 && !this.#closed)
-        return this.#request(what, run, options, attempt + 1);
+      // A lost session means the server never saw the request: retrying is always safe. A
+      // dropped connection may have lost the answer of a request the server ran, so only
+      // reads are retried then; a tool call reports the failure instead of running twice.
+      const retry = classified.sessionExpired || (idempotent && classified.connectionLost);
+      if (retry && attempt === 0 && !this.#closed)
+        return this.#request(what, run, options, idempotent, attempt + 1);
       throw classified.error;
     } finally {
       this.#inFlight.delete(fail);

@@ -1,4 +1,4 @@
-import { request } from "node:http";
+import { type IncomingHttpHeaders, request } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { McpClient, type ServingMcp, serveMcp } from "../../src/mcp/index.js";
@@ -41,6 +41,30 @@ function registry() {
         new Promise((_resolve, reject) => signal.addEventListener("abort", () => reject(signal.reason))),
     }),
   ]);
+}
+
+/** A POST on a fresh connection (no keep-alive pool), with any headers, Host included. */
+function rawPost(url: string, headers: Record<string, string>, body: unknown) {
+  return new Promise<{ status: number | undefined; headers: IncomingHttpHeaders }>((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: "POST",
+        agent: false,
+        headers: {
+          "content-type": "application/json",
+          accept: "application/json, text/event-stream",
+          ...headers,
+        },
+      },
+      (res) => {
+        res.resume();
+        resolve({ status: res.statusCode, headers: res.headers });
+      },
+    );
+    req.on("error", reject);
+    req.end(JSON.stringify(body));
+  });
 }
 
 const servers: ServingMcp[] = [];
@@ -133,24 +157,52 @@ describe("serveMcp over Streamable HTTP", () => {
   it("refuses a foreign Host header on loopback (DNS rebinding)", async () => {
     const serving = await serveHttp();
     // fetch cannot set Host; a raw request can, as a rebinding attacker's browser effectively does.
-    const status = await new Promise<number | undefined>((resolve, reject) => {
-      const req = request(serving.url!, { method: "POST", headers: { host: "evil.example:80" } }, (res) => {
-        res.resume();
-        resolve(res.statusCode);
-      });
-      req.on("error", reject);
-      req.end(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" }));
-    });
+    const { status } = await rawPost(
+      serving.url!,
+      { host: "evil.example:80" },
+      { jsonrpc: "2.0", id: 1, method: "ping" },
+    );
     expect(status).toBe(403);
   });
 
-  it("a client reconnects after the server restarts (its session is gone)", async () => {
+  it("a restarted server answers an old session with 404, and a client's reads reconnect transparently", async () => {
     const first = await serveHttp();
     const client = connect(first.url!);
     expect(await client.callTool("add", { a: 1, b: 1 })).toEqual({ content: [{ type: "text", text: "2" }] });
+    const initialize = {
+      protocolVersion: "2025-06-18",
+      capabilities: {},
+      clientInfo: { name: "raw", version: "1" },
+    };
+    const init = await rawPost(
+      first.url!,
+      {},
+      { jsonrpc: "2.0", id: 1, method: "initialize", params: initialize },
+    );
+    const oldSession = String(init.headers["mcp-session-id"]);
     const port = Number(new URL(first.url!).port);
     await first.close();
-    await expect(client.callTool("add", { a: 1, b: 2 })).rejects.toMatchObject({ code: "tool-execution" });
+    await serveHttp({ port });
+    const stale = await rawPost(
+      first.url!,
+      { "mcp-session-id": oldSession },
+      { jsonrpc: "2.0", id: 2, method: "tools/list" },
+    );
+    expect(stale.status).toBe(404);
+    expect((await client.listTools()).map((t) => t.name)).toContain("add");
+    expect(await client.callTool("add", { a: 1, b: 2 })).toEqual({ content: [{ type: "text", text: "3" }] });
+  });
+
+  it("a call while the server is down fails as tool-execution; the next one after it is back succeeds", async () => {
+    const first = await serveHttp();
+    const client = connect(first.url!);
+    await client.listTools();
+    const port = Number(new URL(first.url!).port);
+    await first.close();
+    await expect(client.callTool("add", { a: 1, b: 2 })).rejects.toMatchObject({
+      code: "tool-execution",
+      details: { reason: "connection-failed" },
+    });
     await serveHttp({ port });
     expect(await client.callTool("add", { a: 1, b: 3 })).toEqual({ content: [{ type: "text", text: "4" }] });
   });
