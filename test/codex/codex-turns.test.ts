@@ -169,4 +169,33 @@ describe("CodexRuntime turns against the real app server", () => {
     await agent.close();
     await denied.close();
   });
+
+  it("routes apply_patch file changes through the guard: approved writes the file, denied does not", async () => {
+    // Codex offers apply_patch (a freeform tool) only to models it knows.
+    const known = fx.runtime({ model: "gpt-5.5" });
+    const patch = (file: string) => `*** Begin Patch\n*** Add File: ${file}\n+patched\n*** End Patch\n`;
+    fx.server.push(toolCallReply("apply_patch", patch("patched.txt")), textReply("Patched."));
+    const guard = recordingGuard();
+    const events = await streamAll(new Agent({ runtime: known, guard }), "Add a file");
+    expect(guard.asked).toEqual(["apply_patch"]);
+    expect(readFileSync(join(fx.work, "patched.txt"), "utf8")).toBe("patched\n");
+    const end = ofType(events, "tool-execution-end")[0]!;
+    expect(end).toMatchObject({ toolName: "apply_patch" });
+    expect(end.result.isError).toBeUndefined();
+    expect(ofType(events, "tool-execution-start")[0]?.input).toMatchObject({
+      changes: [{ kind: { type: "add" } }],
+    });
+
+    fx.server.push(toolCallReply("apply_patch", patch("refused.txt")), textReply("Not patched."));
+    const denied = await streamAll(
+      new Agent({ runtime: known, guard: recordingGuard(["apply_patch"]) }),
+      "Add another",
+    );
+    expect(existsSync(join(fx.work, "refused.txt"))).toBe(false);
+    expect(ofType(denied, "tool-execution-end")[0]).toMatchObject({
+      result: { isError: true },
+      error: { code: "tool-denied" },
+    });
+    expect(denied.at(-1)).toMatchObject({ type: "turn-end", stopReason: { unified: "end-turn" } });
+  });
 });

@@ -91,6 +91,26 @@ describe("scripted OpenAI Responses API", () => {
     expect(done?.item).toMatchObject({ type: "function_call", namespace: "mcp__arky", name: "add" });
   });
 
+  it("turns a tool-use block with string input into a freeform custom_tool_call", async () => {
+    const response = await call([
+      { content: [{ type: "tool-use", name: "apply_patch", input: "*** Begin Patch", id: "c1" }] },
+    ]);
+    const { events: list } = await events(response);
+    expect(
+      list
+        .filter((e) => e.type === "response.custom_tool_call_input.delta")
+        .map((e) => e.delta)
+        .join(""),
+    ).toBe("*** Begin Patch");
+    const done = list.find((e) => e.type === "response.output_item.done");
+    expect(done?.item).toMatchObject({
+      type: "custom_tool_call",
+      call_id: "c1",
+      name: "apply_patch",
+      input: "*** Begin Patch",
+    });
+  });
+
   it("answers HTTP errors in the OpenAI error shape with retry-after", async () => {
     const response = await call([{ kind: "http-error", status: 429, retryAfterSeconds: 3 }]);
     expect(response.status).toBe(429);

@@ -118,8 +118,10 @@ function encodeBlock(block: ScriptedBlock, outputIndex: number, events: Response
     events.push({ ...base, type: "response.output_item.done", item: done });
     return done;
   }
-  const id = `fc_${shortId()}`;
   const callId = block.id ?? `call_${shortId()}`;
+  if (typeof block.input === "string")
+    return encodeCustomCall(block.name, block.input, callId, block.chunks, outputIndex, events);
+  const id = `fc_${shortId()}`;
   const { namespace, name } = splitNamespace(block.name);
   const args = JSON.stringify(block.input ?? {});
   events.push({
@@ -130,7 +132,8 @@ function encodeBlock(block: ScriptedBlock, outputIndex: number, events: Response
       type: "function_call",
       status: "in_progress",
       call_id: callId,
-      name: block.name,
+      name,
+      ...namespace,
       arguments: "",
     },
   });
@@ -158,4 +161,30 @@ function splitNamespace(fullName: string): { namespace: { namespace?: string }; 
   const cut = fullName.lastIndexOf("__");
   if (cut <= 0) return { namespace: {}, name: fullName };
   return { namespace: { namespace: fullName.slice(0, cut) }, name: fullName.slice(cut + 2) };
+}
+
+/**
+ * A tool-use block whose input is a string is a freeform ("custom") tool call, such as
+ * Codex's `apply_patch`: a `custom_tool_call` item whose `input` is the raw text.
+ */
+function encodeCustomCall(
+  name: string,
+  input: string,
+  callId: string,
+  chunks: number | undefined,
+  outputIndex: number,
+  events: ResponsesStreamEvent[],
+): unknown {
+  const id = `ctc_${shortId()}`;
+  const base = { output_index: outputIndex };
+  events.push({
+    ...base,
+    type: "response.output_item.added",
+    item: { id, type: "custom_tool_call", status: "in_progress", call_id: callId, name, input: "" },
+  });
+  for (const delta of splitText(input, chunks ?? 2))
+    events.push({ ...base, type: "response.custom_tool_call_input.delta", item_id: id, delta });
+  const done = { id, type: "custom_tool_call", status: "completed", call_id: callId, name, input };
+  events.push({ ...base, type: "response.output_item.done", item: done });
+  return done;
 }
