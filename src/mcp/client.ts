@@ -7,7 +7,7 @@ import type {
   ReadResourceResult,
   Resource,
 } from "@modelcontextprotocol/sdk/types.js";
-import { ArkyError, cancelledError } from "../protocol/index.js";
+import { ArkyError, cancelledError, classifyHttpError } from "../protocol/index.js";
 import type { Tool, ToolResult } from "../tools/index.js";
 import type { McpServerConfig } from "./config.js";
 import { fromMcpToolResult } from "./content.js";
@@ -246,15 +246,39 @@ export class McpClient {
         lastError = error;
         await client.close().catch(() => {});
         if (signal?.aborted) throw cancelledError(signal.reason);
+        if (!worthAnotherTransport(error)) break;
       }
     }
     throw connectError(this.name, lastError);
   }
 }
 
+/**
+ * Whether a failed Streamable HTTP connection may work over legacy SSE: only when the
+ * server answered with a 4xx that says "not here" (400, 404, 405), as the MCP spec's
+ * backwards-compatibility rule has it. Refused credentials or an unreachable host would
+ * fail the same way again.
+ */
+function worthAnotherTransport(error: unknown): boolean {
+  const status = (error as { code?: unknown } | undefined)?.code;
+  return status === 400 || status === 404 || status === 405;
+}
+
 function connectError(server: string, cause: unknown): ArkyError {
   const errno = (cause as NodeJS.ErrnoException | undefined)?.code;
   const message = cause instanceof Error ? cause.message : String(cause);
+  if (typeof errno === "number" && errno >= 400 && errno < 600) {
+    // The SDK's HTTP transports put the response status in `code`.
+    const classified = classifyHttpError({ status: errno, provider: `mcp:${server}`, cause });
+    return new ArkyError({
+      code: classified.code,
+      message: `Could not connect to MCP server "${server}": ${message}`,
+      httpStatus: errno,
+      correction:
+        errno === 401 || errno === 403 ? "Check the server's headers (e.g. its bearer token)." : undefined,
+      cause,
+    });
+  }
   return new ArkyError({
     code: errno === "ENOENT" ? "executable-not-found" : "connection",
     message: `Could not connect to MCP server "${server}": ${message}`,

@@ -87,4 +87,15 @@ describe("a misbehaving MCP server gives classified errors, never a crash", () =
     open.push(client);
     await expect(client.tools()).rejects.toMatchObject({ code: "executable-not-found" });
   });
+
+  it("an HTTP server nobody listens on → connection, without trying SSE as well", async () => {
+    const client = new McpClient({ name: "nobody", config: { url: "http://127.0.0.1:9/mcp", headers: {} } });
+    open.push(client);
+    const error = await client.listTools().then(
+      () => undefined,
+      (e: unknown) => e as { code: string; message: string },
+    );
+    expect(error?.code).toBe("connection");
+    expect(error?.message).toMatch(/MCP server "nobody"/);
+  });
 });

@@ -148,7 +148,8 @@ describe("serveMcp over Streamable HTTP", () => {
     });
     expect(denied.status).toBe(401);
     await expect(connect(serving.url!, { authorization: "Bearer wrong" }).listTools()).rejects.toMatchObject({
-      code: "connection",
+      code: "authentication",
+      httpStatus: 401,
     });
     const tools = await connect(serving.url!, { authorization: "Bearer s3cret" }).listTools();
     expect(tools).toHaveLength(4);

@@ -1,8 +1,7 @@
 import { open, readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { ArkyError } from "../../protocol/index.js";
-import { type GrepQuery, shownPath } from "./grep.js";
-import { limitLines } from "./grep-ripgrep.js";
+import { type GrepQuery, limitLines, shownPath } from "./grep-query.js";
 import { looksBinary } from "./read.js";
 
 const SKIPPED = new Set([".git", "node_modules"]);

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { ArkyError } from "../../protocol/index.js";
 import { filteredEnv } from "./env.js";
-import { type GrepQuery, shownPath } from "./grep.js";
+import { type GrepQuery, limitLines, shownPath } from "./grep-query.js";
 
 /** Runs ripgrep for a {@link GrepQuery}; resolves with its output (paths relative to the display root). */
 export function grepWithRipgrep(rgPath: string, query: GrepQuery): Promise<string> {
@@ -69,11 +69,4 @@ export function grepWithRipgrep(rgPath: string, query: GrepQuery): Promise<strin
       resolve(limitLines(stdout, mode === "content" ? Number.POSITIVE_INFINITY : query.maxResults));
     });
   });
-}
-
-/** Keeps at most `max` lines, saying so when some were dropped. */
-export function limitLines(text: string, max: number): string {
-  const lines = text.split("\n").filter((line, i, all) => line.length > 0 || i < all.length - 1);
-  if (lines.length <= max) return lines.join("\n");
-  return `${lines.slice(0, max).join("\n")}\n[stopped at ${max} results]`;
 }

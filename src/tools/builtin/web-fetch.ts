@@ -103,8 +103,9 @@ async function readCapped(
   for await (const chunk of response.body) {
     chunks.push(chunk);
     size += chunk.byteLength;
-    if (size >= maxBytes) {
-      truncated = size > maxBytes;
+    if (size > maxBytes) {
+      truncated = true;
+      // The rest of the body is not wanted; a failed cancel only means it already ended.
       await response.body.cancel().catch(() => {});
       break;
     }
