@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { classifyCodexTurnError, codexRpcError } from "../../src/providers/codex/codex-errors.js";
+import { unwrapShell } from "../../src/providers/codex/codex-items.js";
 import { CodexTurnMapper, codexUsage } from "../../src/providers/codex/map-codex-events.js";
 
 // Shapes recorded from codex-cli 0.169.0 (protocols/codex.md §5, §6, §8, §10).
@@ -261,6 +262,32 @@ describe("classifyCodexTurnError", () => {
     ).toMatchObject({
       code: "protocol",
       details: { method: "no/such", rpcCode: -32600 },
+    });
+  });
+});
+
+describe("unwrapShell", () => {
+  it("returns the script inside Codex's login-shell wrapper, unquoted", () => {
+    expect(unwrapShell("/bin/bash -lc 'echo a > b.txt && echo c'")).toBe("echo a > b.txt && echo c");
+    expect(unwrapShell(`/bin/bash -lc 'echo '\\''quoted'\\'''`)).toBe("echo 'quoted'");
+    expect(unwrapShell("ls -la")).toBe("ls -la");
+  });
+
+  it("uses the unwrapped script as the command input of a multi-action command", () => {
+    const m = new CodexTurnMapper({ model: "m" });
+    const events = m.map("item/started", {
+      ...T,
+      item: {
+        type: "commandExecution",
+        id: "c",
+        command: "/bin/bash -lc 'cd x && ls'",
+        cwd: "/w",
+        commandActions: [{ command: "cd x" }, { command: "ls" }],
+        status: "inProgress",
+      },
+    });
+    expect(events[1]).toMatchObject({
+      message: { content: [{ input: { command: "cd x && ls", cwd: "/w" } }] },
     });
   });
 });

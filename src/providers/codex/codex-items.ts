@@ -19,13 +19,8 @@ export function codexUsage(tokens: CodexTokenBreakdown): Usage {
 export function describeToolItem(item: CodexItem): { toolName: string; input: unknown } | undefined {
   if (item.type === "commandExecution") {
     const actions = (item.commandActions ?? []).map((a) => a.command).filter((c) => c !== undefined);
-    return {
-      toolName: CODEX_TOOL_NAMES.command,
-      input: {
-        command: actions.length === 1 ? actions[0] : (item.command ?? actions.join(" && ")),
-        cwd: item.cwd ?? undefined,
-      },
-    };
+    const command = actions.length === 1 ? actions[0] : unwrapShell(item.command ?? actions.join(" && "));
+    return { toolName: CODEX_TOOL_NAMES.command, input: { command, cwd: item.cwd ?? undefined } };
   }
   if (item.type === "fileChange")
     return { toolName: CODEX_TOOL_NAMES.fileChange, input: { changes: item.changes ?? [] } };
@@ -65,4 +60,14 @@ function mcpText(content: unknown[] | undefined): string {
       typeof c === "object" && c !== null && "text" in c && typeof c.text === "string" ? c.text : "",
     )
     .join("");
+}
+
+/**
+ * The script inside Codex's `/bin/bash -lc '<script>'` wrapper, so permission rules match
+ * what the model asked for. Anything else is returned unchanged.
+ */
+export function unwrapShell(command: string): string {
+  const match = /^\/bin\/(?:ba|z)?sh -lc '([\s\S]*)'$/.exec(command);
+  if (!match) return command;
+  return match[1]!.replaceAll(`'\\''`, "'").replaceAll(`'"'"'`, "'");
 }

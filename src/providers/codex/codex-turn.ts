@@ -29,6 +29,8 @@ export class CodexTurn {
   readonly #request: TurnRequest;
   readonly #mapper: CodexTurnMapper;
   #chain: Promise<void> = Promise.resolve();
+  /** Inputs of the tool calls seen, for the after-hooks of Codex's own tools. */
+  readonly #inputs = new Map<string, unknown>();
   #resolveDone!: () => void;
   /** Resolves once the turn's `turn-end` was produced. */
   readonly done = new Promise<void>((resolve) => {
@@ -56,6 +58,9 @@ export class CodexTurn {
 
   #push(events: AgentEventBody[]): void {
     for (const event of events) {
+      if (event.type === "message-end")
+        for (const block of event.message.content)
+          if (block.type === "tool-use") this.#inputs.set(block.id, block.input);
       this.events.push(event);
       if (event.type === "turn-end") {
         this.events.end();
@@ -218,7 +223,7 @@ export class CodexTurn {
       const call: GuardedToolCall = {
         toolCallId: event.toolCallId,
         toolName: event.toolName,
-        input: undefined,
+        input: this.#inputs.get(event.toolCallId),
         readOnly: false,
       };
       const after = await this.#request.guard.afterToolCall(call, event.result, this.#request.signal);
