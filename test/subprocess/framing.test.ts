@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { AsyncQueue, buildChildEnv, LineDecoder, TailBuffer } from "../../src/provider/subprocess/index.js";
+import {
+  AsyncQueue,
+  buildChildEnv,
+  findDescendants,
+  LineDecoder,
+  TailBuffer,
+} from "../../src/provider/subprocess/index.js";
 
 function decode(chunks: string[], maxLineBytes = 1024) {
   const lines: string[] = [];
@@ -90,5 +96,12 @@ describe("AsyncQueue", () => {
     const out: number[] = [];
     for await (const n of queue) out.push(n);
     expect(out).toEqual([1, 2]);
+  });
+});
+
+describe("findDescendants", () => {
+  it("finds nothing under a process without children, and the test runner under its parent", () => {
+    expect(findDescendants(process.pid).every((d) => d.pid !== process.pid)).toBe(true);
+    expect(findDescendants(process.ppid).map((d) => d.pid)).toContain(process.pid);
   });
 });

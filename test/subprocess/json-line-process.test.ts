@@ -119,6 +119,15 @@ describe("JsonLineProcess", () => {
     await expect.poll(() => pids.filter(isAlive), { timeout: 5000 }).toEqual([]);
   });
 
+  it("kills grandchildren that moved into their own session on close", async () => {
+    const { child, messages, waitFor } = await start(["grandchildren", "own-session"]);
+    await waitFor(1);
+    const pids = messages[0]!.pids as number[];
+    expect(pids.every(isAlive)).toBe(true);
+    await child.close({ graceMs: 150 });
+    await expect.poll(() => pids.filter(isAlive), { timeout: 5000 }).toEqual([]);
+  });
+
   it("kills grandchildren left behind when the child exits by itself", async () => {
     const { child, messages, waitFor } = await start(["grandchildren", "then-exit"]);
     await waitFor(1);

@@ -1,4 +1,5 @@
 export * from "./async-queue.js";
+export * from "./descendants.js";
 export * from "./environment.js";
 export * from "./json-line-process.js";
 export * from "./line-decoder.js";

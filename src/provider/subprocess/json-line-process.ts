@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { basename } from "node:path";
 import type { z } from "zod";
 import { ArkyError } from "../../protocol/index.js";
+import { type Descendant, findDescendants, killDescendants } from "./descendants.js";
 import { buildChildEnv } from "./environment.js";
 import { LineDecoder } from "./line-decoder.js";
 import { lineTooLongError, parseJsonLine } from "./parse-json-line.js";
@@ -194,9 +195,10 @@ export class JsonLineProcess<T> {
     return true;
   }
 
-  /** Sends a signal to the process group now. */
+  /** Sends a signal to the process group now (SIGKILL also reaches descendants in other groups). */
   kill(signal: NodeJS.Signals = "SIGKILL"): void {
     this.#requested = true;
+    if (signal === "SIGKILL") this.#sweepAfterExit(findDescendants(this.pid));
     signalGroup(this.pid, signal);
   }
 
@@ -208,12 +210,19 @@ export class JsonLineProcess<T> {
     const graceMs = options.graceMs ?? 2000;
     this.#requested = true;
     if (this.exited) return this.exit;
+    // Found now, while they still hang under the child: shells in their own session
+    // escape the group signals below and would otherwise be orphaned.
+    this.#sweepAfterExit(findDescendants(this.pid));
     this.#child.stdin.end();
     if (await settlesWithin(this.exit, graceMs)) return this.exit;
     signalGroup(this.pid, "SIGTERM");
     if (await settlesWithin(this.exit, graceMs)) return this.exit;
     signalGroup(this.pid, "SIGKILL");
     return this.exit;
+  }
+
+  #sweepAfterExit(found: Descendant[]): void {
+    if (found.length > 0) void this.exit.then(() => killDescendants(found));
   }
 
   #describeExit(code: number | null, signal: NodeJS.Signals | null): ProcessExit {
