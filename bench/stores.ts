@@ -9,7 +9,7 @@
  * events/s, resume < 100 ms; PostgreSQL append >= 20,000 events/s.
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AgentEvent, AgentEventBody } from "../src/protocol/index.js";
 import { rebuildMessages, type SessionStore } from "../src/session/index.js";
@@ -50,12 +50,21 @@ function workload(sessionId: string): AgentEvent[][] {
         stopReason: stop,
         usage,
       },
-      { type: "tool-execution-start", toolCallId: `toolu_${m}`, toolName: "read", input: { path: "README.md" } },
+      {
+        type: "tool-execution-start",
+        toolCallId: `toolu_${m}`,
+        toolName: "read",
+        input: { path: "README.md" },
+      },
       {
         type: "tool-execution-end",
         toolCallId: `toolu_${m}`,
         toolName: "read",
-        result: { type: "tool-result", toolUseId: `toolu_${m}`, content: [{ type: "text", text: text.repeat(20) }] },
+        result: {
+          type: "tool-result",
+          toolUseId: `toolu_${m}`,
+          content: [{ type: "text", text: text.repeat(20) }],
+        },
         durationMs: 3,
       },
     ] satisfies AgentEventBody[]) {
@@ -65,9 +74,10 @@ function workload(sessionId: string): AgentEvent[][] {
   return calls;
 }
 
-const rate = (count: number, ms: number) => `${Math.round((count / ms) * 1000).toLocaleString("en-US")} events/s`;
+const rate = (count: number, ms: number) =>
+  `${Math.round((count / ms) * 1000).toLocaleString("en-US")} events/s`;
 
-async function measure(name: string, store: SessionStore, replays = true): Promise<void> {
+async function measure(name: string, store: SessionStore): Promise<void> {
   const calls = workload("bench");
   const total = calls.reduce((n, c) => n + c.length, 0);
   await store.create("bench");
@@ -75,24 +85,29 @@ async function measure(name: string, store: SessionStore, replays = true): Promi
   for (const call of calls) await store.append("bench", call);
   const appendMs = performance.now() - start;
   console.log(`${name} append: ${rate(total, appendMs)} (${total} events in ${calls.length} appends)`);
-  if (!replays) return;
 
-  for (let round = 0; round < 2; round++) {
+  let bestReplay = Number.POSITIVE_INFINITY;
+  let bestResume = Number.POSITIVE_INFINITY;
+  let messages = 0;
+  for (let round = 0; round < 5; round++) {
     start = performance.now();
-    let count = 0;
-    for await (const _ of store.read("bench")) count++;
-    const replayMs = performance.now() - start;
+    for await (const _ of store.read("bench")) {
+      // Counting is all a replay consumer does here.
+    }
+    bestReplay = Math.min(bestReplay, performance.now() - start);
     start = performance.now();
     const kept: AgentEvent[] = [];
     for await (const event of store.read("bench", { excludeDeltas: true })) kept.push(event);
-    const messages = rebuildMessages(kept);
-    const resumeMs = performance.now() - start;
-    console.log(
-      `${name} replay: ${rate(count, replayMs)}; resume of ${count} events: ${resumeMs.toFixed(1)} ms (${messages.length} messages)${round === 0 ? " [cold]" : ""}`,
-    );
+    messages = rebuildMessages(kept).length;
+    bestResume = Math.min(bestResume, performance.now() - start);
   }
+  console.log(`${name} replay: ${rate(total, bestReplay)} (best of 5)`);
+  console.log(
+    `${name} resume of ${total} events: ${bestResume.toFixed(1)} ms (${messages} messages, best of 5)`,
+  );
 }
 
+console.log(`load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`);
 const dir = mkdtempSync(join(tmpdir(), "arky-bench-"));
 try {
   const sqlite = new SqliteSessionStore({ path: join(dir, "sessions.db") });
@@ -102,7 +117,10 @@ try {
   const availability = postgresAvailability();
   if (availability.available) {
     const server = await startTestPostgres();
-    const postgres = new PostgresSessionStore({ connectionString: server.url, schema: `bench_${Date.now()}` });
+    const postgres = new PostgresSessionStore({
+      connectionString: server.url,
+      schema: `bench_${Date.now()}`,
+    });
     try {
       await postgres.migrate();
       await measure("PostgreSQL", postgres);

@@ -28,15 +28,18 @@ async function waitForRow(pg: ReturnType<typeof usePostgres>, sql: string, param
 describe.skipIf(!availability.available)(pgTitle("PostgresSessionStore failures and live tail"), () => {
   const pg = usePostgres();
 
-  it("a row of an unknown type or a newer schema version fails the read at its seq", async () => {
+  it("a row that is not JSON, of an unknown type or of a newer schema version fails the read at its seq", async () => {
     const store = pg.store({ schema: pg.newSchema() });
     await store.create("s");
     await store.append("s", sessionEvents("s", 1).slice(0, 6));
     const events = `"${store.schema}".events`;
     await pg
       .admin()
-      .query(`UPDATE ${events} SET data = jsonb_set(data, '{type}', '"teleport"') WHERE seq = 3`);
+      .query(
+        `UPDATE ${events} SET data = jsonb_set(data::jsonb, '{type}', '"teleport"')::text WHERE seq = 3`,
+      );
     await pg.admin().query(`UPDATE ${events} SET schema_version = 7 WHERE seq = 5`);
+    await pg.admin().query(`UPDATE ${events} SET data = '{"type":"message-del' WHERE seq = 6`);
 
     const first = await readUntilError(store, "s");
     expect(first.seen.map((e) => e.seq)).toEqual([1, 2]);
@@ -47,6 +50,10 @@ describe.skipIf(!availability.available)(pgTitle("PostgresSessionStore failures 
     expect(ArkyError.isArkyError(after) && after.code).toBe("store");
     expect((after as ArkyError).correction).toMatch(/upgrade arky/i);
     expect((after as ArkyError).details).toMatchObject({ sessionId: "s", seq: 5, schemaVersion: 7 });
+
+    const truncated = await collect(store.read("s", { afterSeq: 5 })).catch((error: ArkyError) => error);
+    expect(ArkyError.isArkyError(truncated) && truncated.code).toBe("store");
+    expect((truncated as ArkyError).message).toContain("seq 6 of session s is not valid JSON");
   });
 
   it("two stores append the same seqs at once: exactly one wins", async () => {

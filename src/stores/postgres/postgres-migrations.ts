@@ -34,7 +34,7 @@ export const POSTGRES_MIGRATIONS: readonly ((schema: string) => string)[] = [
     type text NOT NULL,
     is_delta boolean NOT NULL,
     schema_version integer NOT NULL,
-    data jsonb NOT NULL,
+    data text NOT NULL,
     PRIMARY KEY (session_id, seq)
   );
   CREATE INDEX events_without_deltas ON ${s}.events (session_id, seq) WHERE NOT is_delta;

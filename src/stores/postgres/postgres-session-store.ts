@@ -1,5 +1,5 @@
 import pg, { type Pool, type PoolClient } from "pg";
-import { validateStoredEvent } from "../../protocol/event-schema.js";
+import { parseStoredEvent } from "../../protocol/event-schema.js";
 import {
   type AgentEvent,
   ArkyError,
@@ -66,6 +66,7 @@ export class PostgresSessionStore implements SessionStore {
   readonly #sql: ReturnType<typeof postgresSql>;
   readonly #channel: string;
   readonly #listener: PostgresListener;
+  readonly #preparedNames = new Map<string, string>();
   #ready: Promise<void> | undefined;
   #closed = false;
 
@@ -96,6 +97,10 @@ export class PostgresSessionStore implements SessionStore {
       this.#pool.on("error", () => {});
     }
     this.#sql = postgresSql(`"${schema}"`);
+    // The hot statements are prepared once per connection instead of parsed and planned per call.
+    for (const key of ["append", "page", "pageWithoutDeltas", "selectSession"] as const) {
+      this.#preparedNames.set(this.#sql[key], `arky_${key}_${schema}`);
+    }
     this.#channel = `${schema}_events`;
     this.#listener = new PostgresListener(this.#pool, this.#channel);
   }
@@ -174,7 +179,10 @@ export class PostgresSessionStore implements SessionStore {
         [sessionId, after, this.#pageSize],
       );
       for (const row of rows) {
-        yield validateStoredEvent(row.data, row.schema_version, { sessionId, seq: row.seq });
+        yield parseStoredEvent(typeof row.data === "string" ? row.data : "", row.schema_version, {
+          sessionId,
+          seq: row.seq,
+        });
         after = row.seq;
       }
       if (rows.length < this.#pageSize) return;
@@ -326,7 +334,12 @@ export class PostgresSessionStore implements SessionStore {
   ): Promise<Row[]> {
     await this.migrate();
     try {
-      return (await this.#pool.query<Row>(sql, params)).rows;
+      const name = this.#preparedNames.get(sql);
+      return (
+        await this.#pool.query<Row>(
+          name ? { name, text: sql, values: params } : { text: sql, values: params },
+        )
+      ).rows;
     } catch (error) {
       throw toPostgresStoreError(error, { operation, sessionId });
     }

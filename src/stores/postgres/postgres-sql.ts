@@ -30,7 +30,7 @@ export function postgresSql(s: string) {
         RETURNING session_id
       ), inserted AS (
         INSERT INTO ${s}.events (session_id, seq, type, is_delta, schema_version, data)
-        SELECT $1, e.seq, e.type, e.is_delta, $14, e.data::jsonb
+        SELECT $1, e.seq, e.type, e.is_delta, $14, e.data
         FROM unnest($15::integer[], $16::text[], $17::boolean[], $18::text[]) AS e (seq, type, is_delta, data)
         WHERE EXISTS (SELECT 1 FROM updated)
       )
@@ -43,14 +43,14 @@ export function postgresSql(s: string) {
       ORDER BY updated_at DESC, created_at DESC, session_id LIMIT $2`,
     deleteSession: `DELETE FROM ${s}.sessions WHERE session_id = $1`,
     copyPrefix: `INSERT INTO ${s}.events (session_id, seq, type, is_delta, schema_version, data)
-      SELECT $1, seq, type, is_delta, schema_version, jsonb_set(data, '{sessionId}', to_jsonb($1::text))
+      SELECT $1, seq, type, is_delta, schema_version, jsonb_set(data::jsonb, '{sessionId}', to_jsonb($1::text))::text
       FROM ${s}.events WHERE session_id = $2 AND seq <= $3`,
     prefixTotals: `SELECT
-        coalesce(sum((data->'usage'->>'inputTokens')::float8), 0) AS input_tokens,
-        coalesce(sum((data->'usage'->>'outputTokens')::float8), 0) AS output_tokens,
-        coalesce(sum((data->'usage'->>'cacheReadInputTokens')::float8), 0) AS cache_read_input_tokens,
-        coalesce(sum((data->'usage'->>'cacheCreationInputTokens')::float8), 0) AS cache_creation_input_tokens,
-        coalesce(sum((data->>'costUsd')::float8), 0) AS cost_usd
+        coalesce(sum((data::jsonb->'usage'->>'inputTokens')::float8), 0) AS input_tokens,
+        coalesce(sum((data::jsonb->'usage'->>'outputTokens')::float8), 0) AS output_tokens,
+        coalesce(sum((data::jsonb->'usage'->>'cacheReadInputTokens')::float8), 0) AS cache_read_input_tokens,
+        coalesce(sum((data::jsonb->'usage'->>'cacheCreationInputTokens')::float8), 0) AS cache_creation_input_tokens,
+        coalesce(sum((data::jsonb->>'costUsd')::float8), 0) AS cost_usd
       FROM ${s}.events WHERE session_id = $1 AND seq <= $2 AND type = 'turn-end'`,
   } as const;
 }
