@@ -75,10 +75,10 @@ describe("bash", () => {
     const marker = "987651";
     const outcome = await call("bash", {
       command: `echo started; sleep ${marker} & sleep ${marker}; wait`,
-      timeoutMs: 300,
+      timeoutMs: 1500,
     });
     expect(outcome.result.isError).toBe(true);
-    expect(textOf(outcome)).toBe("started\n\n[timed out after 300 ms; the command was killed]");
+    expect(textOf(outcome)).toBe("started\n\n[timed out after 1500 ms; the command was killed]");
     await waitFor(async () => (await processesWith(`sleep\0${marker}`)).length === 0, "the sleeps to die");
   });
 
