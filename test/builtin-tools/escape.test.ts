@@ -119,4 +119,17 @@ describe("file tools refuse paths outside the allowed roots", () => {
     expect(textOf(await call("read", { path: "../extra/shared.txt" }))).toBe("1\tshared");
     expect((await call("read", { path: "../outside/secret.txt" })).result.isError).toBe(true);
   });
+
+  it("follows symlinks that stay inside the roots", async () => {
+    const { cwd } = await setup();
+    await writeFile(path.join(cwd, "nested/real.txt"), "inside");
+    await symlink("nested/real.txt", path.join(cwd, "inside-link"));
+    await symlink(path.join(cwd, "nested"), path.join(cwd, "inside-dir"));
+    const { call } = await harness({ cwd });
+    expect(textOf(await call("read", { path: "inside-link" }))).toBe("1\tinside");
+    expect(textOf(await call("read", { path: "inside-dir/real.txt" }))).toBe("1\tinside");
+    expect(
+      (await call("write", { path: "inside-dir/new.txt", content: "x" })).result.isError,
+    ).toBeUndefined();
+  });
 });
