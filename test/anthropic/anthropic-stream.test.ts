@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { ModelStreamEvent } from "../../src/provider/index.js";
+import { anthropic } from "../../src/providers/anthropic/index.js";
 import type { ScriptedModelServer, ScriptStep } from "../../src/testing/index.js";
 import { textReply, toolCallReply } from "../../src/testing/index.js";
 import { bodyOf, collect, finishOf, hello, setup, textOf } from "./helpers.js";
@@ -229,6 +230,44 @@ describe("AnthropicProvider: streaming", () => {
         ],
       },
     ]);
+  });
+
+  it("promptCaching marks breakpoints on the system prompt, the last tool and the last block", async () => {
+    const request = {
+      system: "Be brief.",
+      tools: [
+        { name: "a", description: "A", inputSchema: { type: "object" as const } },
+        { name: "b", description: "B", inputSchema: { type: "object" as const } },
+      ],
+      messages: [
+        { role: "user" as const, content: [{ type: "text" as const, text: "first" }] },
+        { role: "assistant" as const, content: [{ type: "text" as const, text: "ok" }] },
+        {
+          role: "user" as const,
+          content: [
+            { type: "text" as const, text: "second" },
+            { type: "text" as const, text: "third" },
+          ],
+        },
+      ],
+    };
+    const { server } = await run([textReply("x"), textReply("y")], request, { promptCaching: true });
+    const body = bodyOf(server);
+    expect(body.system).toEqual([{ type: "text", text: "Be brief.", cache_control: { type: "ephemeral" } }]);
+    const tools = body.tools as Array<Record<string, unknown>>;
+    expect(tools[0]!.cache_control).toBeUndefined();
+    expect(tools[1]!.cache_control).toEqual({ type: "ephemeral" });
+    const messages = body.messages as Array<{ content: Array<Record<string, unknown>> }>;
+    expect(messages[2]!.content).toEqual([
+      { type: "text", text: "second" },
+      { type: "text", text: "third", cache_control: { type: "ephemeral" } },
+    ]);
+    expect(JSON.stringify(messages.slice(0, 2))).not.toContain("cache_control");
+    // Off by default.
+    const plain = anthropic({ model: "claude-test", apiKey: "k", baseURL: server.baseUrl });
+    await collect(plain.stream(request));
+    expect(JSON.stringify(bodyOf(server, 1))).not.toContain("cache_control");
+    expect(bodyOf(server, 1).system).toBe("Be brief.");
   });
 
   const stopReasons: Array<[string, string]> = [

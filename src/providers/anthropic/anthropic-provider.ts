@@ -8,6 +8,7 @@ import type {
 } from "../../provider/index.js";
 import { malformedResponse, toAnthropicError } from "./anthropic-error.js";
 import { AnthropicToolNames, prepareAnthropicTools } from "./anthropic-prepare-tools.js";
+import { applyPromptCaching } from "./anthropic-prompt-caching.js";
 import { readAnthropicSse } from "./anthropic-sse.js";
 import { AnthropicStreamState } from "./anthropic-stream-state.js";
 import { convertToAnthropicMessages } from "./convert-to-anthropic-messages.js";
@@ -25,6 +26,12 @@ export interface AnthropicProviderOptions {
   maxOutputTokens?: number;
   /** Extended thinking for every call that does not set its own. */
   thinking?: { budgetTokens: number };
+  /**
+   * Mark prompt-cache breakpoints on the system prompt, the tools and the latest
+   * message, so each call of a loop reads the previous prefix from the cache
+   * (`cacheReadInputTokens` in the usage). Default false.
+   */
+  promptCaching?: boolean;
   /** Extra HTTP headers on every request (e.g. `anthropic-beta`). */
   headers?: Record<string, string>;
   /**
@@ -65,6 +72,7 @@ export class AnthropicProvider implements ModelProvider {
   readonly #maxOutputTokens: number;
   readonly #thinking: { budgetTokens: number } | undefined;
   readonly #timeoutMs: number | undefined;
+  readonly #promptCaching: boolean;
 
   constructor(options: AnthropicProviderOptions) {
     if (!options?.model)
@@ -84,6 +92,7 @@ export class AnthropicProvider implements ModelProvider {
     this.#maxOutputTokens = options.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS;
     this.#thinking = options.thinking;
     this.#timeoutMs = options.timeoutMs;
+    this.#promptCaching = options.promptCaching ?? false;
     this.#client = new Anthropic({
       apiKey,
       authToken: null,
@@ -154,7 +163,7 @@ export class AnthropicProvider implements ModelProvider {
     // Thinking only allows the default temperature; without it, an explicit one is passed through.
     else if (request.temperature !== undefined) params.temperature = request.temperature;
     if (request.stopSequences?.length) params.stop_sequences = request.stopSequences;
-    return params;
+    return this.#promptCaching ? applyPromptCaching(params) : params;
   }
 }
 
