@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Agent } from "../../src/core/index.js";
 import type { ToolCallGuard } from "../../src/permissions/index.js";
@@ -29,6 +30,22 @@ afterAll(async () => {
   await runtime?.close();
   await harness?.server.close();
 });
+
+/** Live processes whose command line contains `text`. */
+function processesWith(text: string): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z")) continue;
+      if (readFileSync(`/proc/${entry}/cmdline`, "utf8").includes(text)) out.push(Number(entry));
+    } catch {
+      // Ended while we looked.
+    }
+  }
+  return out;
+}
 
 /** A guard that never answers until the turn is cancelled: a permission prompt left pending. */
 const stuckGuard: ToolCallGuard = {
@@ -133,6 +150,37 @@ describe("ClaudeCodeRuntime process hygiene (real claude CLI)", () => {
     expect(endings.filter((e) => e.includes(":")).every((e) => !e.endsWith(":undefined"))).toBe(true);
     await expect.poll(() => claudePids(configDir), { timeout: 10_000 }).toEqual([]);
   }, 300_000);
+
+  it("closes a session while a Bash tool runs, leaving neither the CLI nor the tool's processes", async () => {
+    const marker = `/tmp/arky-marker-${process.pid}-${Date.now()}`;
+    const local = runtimeFor(harness.server.baseUrl, { configDir: tempDir("tool-config"), graceMs: 500 });
+    const agent = new Agent({ runtime: local });
+    harness.answer((request) =>
+      JSON.stringify(request.body).includes("tool_result")
+        ? textReply("done")
+        : {
+            content: [
+              {
+                type: "tool-use",
+                name: "Bash",
+                input: { command: `tail -f /dev/null ${marker}`, description: "wait" },
+              },
+            ],
+          },
+    );
+    try {
+      const running = agent.prompt("run a long tool").catch((e: unknown) => e);
+      await expect
+        .poll(() => processesWith(marker).length, { timeout: 30_000, interval: 200 })
+        .toBeGreaterThan(0);
+      await agent.close();
+      expect(await running).toMatchObject({ code: "cancelled" });
+      await expect.poll(() => processesWith(marker), { timeout: 10_000 }).toEqual([]);
+      expect(local.pids).toEqual([]);
+    } finally {
+      await local.close();
+    }
+  }, 120_000);
 
   it("claims a prewarmed process for a new session", async () => {
     const warm = runtimeFor(harness.server.baseUrl, { configDir: tempDir("warm-config"), graceMs: 500 });
