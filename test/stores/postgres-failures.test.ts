@@ -178,6 +178,8 @@ describe.skipIf(!availability.available)(pgTitle("PostgresSessionStore failures 
     await tailing;
     expect(seen.map((e) => e.seq)).toEqual([2, 3, 4, 5, 6]);
     expect(seen.every((e) => e.sessionId === "t")).toBe(true);
+    await expectArkyError(collect(reader.tail("missing")), "session-not-found");
+    expect(await collect(reader.tail("t", { signal: AbortSignal.abort() }))).toEqual([]);
   });
 
   it("a dropped listening connection ends the tail with a retryable store error", async () => {

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { describe, expect, it } from "vitest";
@@ -178,5 +178,19 @@ describe("SqliteSessionStore", () => {
       "store",
     );
     expect((error as ArkyError).correction).toMatch(/upgrade arky/i);
+  });
+
+  it("refuses a file that is not a database, a directory, and bad options with classified errors", async () => {
+    const notDb = join(dir, "notes.txt");
+    writeFileSync(
+      notDb,
+      "this is not a SQLite database, just some text that is long enough to be read as a header",
+    );
+    const open = (options: ConstructorParameters<typeof SqliteSessionStore>[0]) =>
+      Promise.resolve().then(() => new SqliteSessionStore(options));
+    const error = await expectArkyError(open({ path: notDb }), "store");
+    expect(error.message).toContain(notDb);
+    await expectArkyError(open({ path: dir }), "store");
+    await expectArkyError(open({ path: ":memory:", pageSize: 0 }), "configuration");
   });
 });
