@@ -5,7 +5,7 @@ import { anthropic } from "../../src/providers/anthropic/index.js";
 import type { RecordedRequest, ScriptStep } from "../../src/testing/index.js";
 import { textReply } from "../../src/testing/index.js";
 import { lastToolResults, resultText, runtimeFor, startServer } from "../claude-code/harness.js";
-import { bin } from "./helpers.js";
+import { bin, nodeFixture } from "./helpers.js";
 
 // An agent on a scripted model calls a tool of a real MCP server (server-everything over
 // stdio) imported with connectMcpServers, on the native runtime and on Claude Code.
@@ -68,4 +68,32 @@ describe("an agent calls an MCP tool end to end", () => {
       await runtime.close();
     }
   }, 60_000);
+
+  it("a server that dies mid-call gives the model an error result and the turn goes on", async () => {
+    const broken = await connectMcpServers({ bad: nodeFixture("misbehaving-server.mjs") });
+    harness.answer((request) => {
+      const results = lastToolResults(request);
+      if (results.length > 0)
+        return textReply(`error=${results[0]!.is_error === true}: ${resultText(results[0]!.content)}`);
+      return { content: [{ type: "tool-use", id: "toolu_die", name: "mcp__bad__die", input: {} }] };
+    });
+    const agent = new Agent({
+      runtime: native(
+        anthropic({ model: "claude-test", apiKey: "sk-test", baseURL: harness.server.baseUrl }),
+      ),
+      tools: broken.tools,
+    });
+    try {
+      const events = [];
+      for await (const event of agent.stream("call die")) events.push(event);
+      const end = events.find((e) => e.type === "tool-execution-end");
+      expect(end).toMatchObject({ toolName: "mcp/bad/die", error: { code: "tool-execution" } });
+      expect(events.at(-1)).toMatchObject({ type: "turn-end", stopReason: { unified: "end-turn" } });
+      const final = events.findLast((e) => e.type === "message-end");
+      expect(JSON.stringify(final)).toContain('error=true: MCP server \\"bad\\" (tool die) failed');
+    } finally {
+      await agent.close();
+      await broken.close();
+    }
+  });
 });
