@@ -89,7 +89,8 @@ export class ClaudeCodeRuntime implements AgentRuntime {
       if (request.signal.aborted)
         throw toArkyError(request.signal.reason ?? new DOMException("", "AbortError"));
       const process = await this.#ensureProcess(session);
-      if (request.signal.aborted) throw toArkyError(request.signal.reason ?? new DOMException("", "AbortError"));
+      if (request.signal.aborted)
+        throw toArkyError(request.signal.reason ?? new DOMException("", "AbortError"));
       request.signal.addEventListener("abort", onAbort, { once: true });
       if (!process.sendUser(toCliUserContent(request.input)))
         throw new ArkyError({
@@ -253,8 +254,12 @@ export class ClaudeCodeRuntime implements AgentRuntime {
 
   /** Waits for the interrupted turn's result; a CLI that does not answer in time is torn down. */
   async #waitEnd(session: ClaudeCodeSession, turn: ClaudeCodeTurn): Promise<void> {
-    const deadline = Date.now() + this.#graceMs * 2;
-    while (!turn.finished && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.#graceMs * 2);
+    });
+    await Promise.race([turn.done, late]);
+    clearTimeout(timer);
     if (turn.finished) return;
     await session.process?.close({ graceMs: this.#graceMs });
     turn.cancelNow();

@@ -39,6 +39,11 @@ export class ClaudeCodeTurn implements ControlContext {
   /** The host asked the CLI to stop this turn. */
   interrupted = false;
   #finished = false;
+  #resolveDone: () => void = () => {};
+  /** Resolves once the turn has its terminal events. */
+  readonly done = new Promise<void>((resolve) => {
+    this.#resolveDone = resolve;
+  });
   #chain: Promise<void> = Promise.resolve();
   readonly #decisions = new Map<string, Promise<ToolDecision>>();
   readonly #started = performance.now();
@@ -204,6 +209,7 @@ export class ClaudeCodeTurn implements ControlContext {
 
   #finish(events: ClaudeEventBody[]): void {
     this.#finished = true;
+    this.#resolveDone();
     for (const event of events) this.queue.push(event);
     this.queue.end();
   }
