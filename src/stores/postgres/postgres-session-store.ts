@@ -20,11 +20,13 @@ import {
   type SessionStore,
   sessionNotFound,
 } from "../../session/index.js";
-import { isBrokenConnection, toPostgresStoreError } from "./postgres-errors.js";
+import { inTransaction, withClient } from "./postgres-client.js";
+import { toPostgresStoreError } from "./postgres-errors.js";
 import { PostgresListener } from "./postgres-listener.js";
 import { migratePostgres } from "./postgres-migrations.js";
 import { metadataToParams, rowToMetadata } from "./postgres-rows.js";
 import { postgresSql } from "./postgres-sql.js";
+import { tailSession } from "./postgres-tail.js";
 
 /** Options of {@link PostgresSessionStore}: a connection string or a pool of your own. */
 export interface PostgresSessionStoreOptions {
@@ -107,7 +109,7 @@ export class PostgresSessionStore implements SessionStore {
 
   /** Applies pending schema migrations now (otherwise done on first use). */
   migrate(): Promise<void> {
-    this.#ready ??= this.#withClient("Migrating the session schema", undefined, (client) =>
+    this.#ready ??= withClient(this.#pool, { operation: "Migrating the session schema" }, (client) =>
       migratePostgres(client, this.schema, `"${this.schema}"`),
     ).catch((error) => {
       this.#ready = undefined;
@@ -196,46 +198,8 @@ export class PostgresSessionStore implements SessionStore {
    * again from the last seq seen.
    */
   async *tail(sessionId: string, options: PostgresTailOptions = {}): AsyncIterable<AgentEvent> {
-    const { signal } = options;
     await this.migrate();
-    let cursor = options.afterSeq ?? 0;
-    let pending = true;
-    let failure: ArkyError | undefined;
-    let wake: (() => void) | undefined;
-    const unsubscribe = await this.#listener.subscribe(sessionId, {
-      onNotify: (lastSeq) => {
-        if (lastSeq <= cursor) return;
-        pending = true;
-        wake?.();
-      },
-      onError: (error) => {
-        failure = error;
-        wake?.();
-      },
-    });
-    const onAbort = () => wake?.();
-    signal?.addEventListener("abort", onAbort);
-    try {
-      while (!signal?.aborted) {
-        if (failure) throw failure;
-        if (pending) {
-          pending = false;
-          for await (const event of this.read(sessionId, { afterSeq: cursor })) {
-            yield event;
-            cursor = event.seq;
-            if (signal?.aborted) return;
-          }
-          continue;
-        }
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-        });
-        wake = undefined;
-      }
-    } finally {
-      unsubscribe();
-      signal?.removeEventListener("abort", onAbort);
-    }
+    yield* tailSession({ listener: this.#listener, read: (id, o) => this.read(id, o) }, sessionId, options);
   }
 
   async get(sessionId: string): Promise<SessionMetadata | undefined> {
@@ -345,57 +309,23 @@ export class PostgresSessionStore implements SessionStore {
     }
   }
 
-  #transaction<T>(operation: string, sessionId: string, fn: (client: PoolClient) => Promise<T>): Promise<T> {
-    return this.#withClient(operation, sessionId, async (client) => {
-      await client.query("BEGIN");
-      try {
-        const result = await fn(client);
-        await client.query("COMMIT");
-        return result;
-      } catch (error) {
-        await client.query("ROLLBACK").catch(() => {
-          // The connection is gone; the server rolls the transaction back itself.
-        });
-        throw error;
-      }
-    });
+  async #transaction<T>(
+    operation: string,
+    sessionId: string,
+    fn: (client: PoolClient) => Promise<T>,
+  ): Promise<T> {
+    await this.migrate();
+    return withClient(this.#pool, { operation, sessionId }, (client) =>
+      inTransaction(client, () => fn(client)),
+    );
   }
 
-  /**
-   * Runs `fn` on a pooled connection. A connection that broke is destroyed rather than
-   * returned to the pool, and its late "error" events are absorbed.
-   */
   async #withClient<T>(
     operation: string,
     sessionId: string | undefined,
     fn: (client: PoolClient) => Promise<T>,
   ): Promise<T> {
-    if (!operation.startsWith("Migrating")) await this.migrate();
-    const context = { operation, sessionId };
-    let client: PoolClient;
-    try {
-      client = await this.#pool.connect();
-    } catch (error) {
-      throw toPostgresStoreError(error, context);
-    }
-    let broken: Error | undefined;
-    const onError = (error: Error) => {
-      broken ??= error;
-    };
-    client.on("error", onError);
-    try {
-      return await fn(client);
-    } catch (error) {
-      const classified = toPostgresStoreError(error, context);
-      if (isBrokenConnection(classified)) broken ??= classified;
-      throw classified;
-    } finally {
-      if (broken) {
-        client.release(broken);
-      } else {
-        client.off("error", onError);
-        client.release();
-      }
-    }
+    await this.migrate();
+    return withClient(this.#pool, { operation, sessionId }, fn);
   }
 }
