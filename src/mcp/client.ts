@@ -10,7 +10,7 @@ import type {
 import { ArkyError, cancelledError, classifyHttpError } from "../protocol/index.js";
 import type { Tool, ToolResult } from "../tools/index.js";
 import type { McpServerConfig } from "./config.js";
-import { fromMcpToolResult } from "./content.js";
+import { capText, fromMcpToolResult } from "./content.js";
 import { classifyMcpError, isSchemaError } from "./errors.js";
 import { mcpToolsAsArkyTools } from "./tool-adapter.js";
 import { type CreateTransportOptions, createTransport, transportKinds } from "./transports.js";
@@ -22,6 +22,8 @@ export interface McpClientOptions extends CreateTransportOptions {
   config: McpServerConfig;
   /** Timeout of one request (a tool call, a read), in milliseconds (default 60 000). */
   timeoutMs?: number;
+  /** Characters of text a tool result may give the model; the rest is cut with a note (default 100 000). */
+  maxResultChars?: number;
   /** Timeout of connecting and the initialize handshake, in milliseconds (default 30 000). */
   connectTimeoutMs?: number;
   /** How this client introduces itself (default `arky`). */
@@ -48,6 +50,7 @@ export class McpClient {
   readonly name: string;
   readonly config: McpServerConfig;
   readonly timeoutMs: number;
+  readonly maxResultChars: number;
   readonly #options: McpClientOptions;
   #client: Client | undefined;
   #connecting: Promise<Client> | undefined;
@@ -58,6 +61,7 @@ export class McpClient {
     this.name = options.name;
     this.config = options.config;
     this.timeoutMs = options.timeoutMs ?? 60_000;
+    this.maxResultChars = options.maxResultChars ?? 100_000;
     this.#options = options;
   }
 
@@ -104,7 +108,7 @@ export class McpClient {
       options,
       false,
     );
-    return fromMcpToolResult(result as Parameters<typeof fromMcpToolResult>[0]);
+    return capText(fromMcpToolResult(result as Parameters<typeof fromMcpToolResult>[0]), this.maxResultChars);
   }
 
   /** The server's resources, every page. */

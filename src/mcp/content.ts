@@ -51,6 +51,27 @@ function fromMcpContent(block: McpContent): ToolResultContent[number] {
   }
 }
 
+/**
+ * Cuts the text of a result to `maxChars` characters in all, saying so; images are kept.
+ */
+export function capText(result: ToolResult, maxChars: number): ToolResult {
+  let left = maxChars;
+  let total = 0;
+  for (const block of result.content) if (block.type === "text") total += block.text.length;
+  if (total <= maxChars) return result;
+  const content = result.content.map((block) => {
+    if (block.type !== "text") return block;
+    const kept = block.text.slice(0, Math.max(0, left));
+    left -= kept.length;
+    return { type: "text" as const, text: kept };
+  });
+  content.push({
+    type: "text",
+    text: `\n[output capped: showing the first ${maxChars} of ${total} characters]`,
+  });
+  return { ...result, content: content.filter((b) => b.type !== "text" || b.text.length > 0) };
+}
+
 /** Converts Arky tool result content into MCP content (URL images become a text link). */
 export function toMcpContent(content: ToolResultContent): CallToolResult["content"] {
   return content.map((block) =>

@@ -52,6 +52,19 @@ describe("server-everything over stdio", () => {
     expect(invalid.result.isError).toBe(true);
   });
 
+  it("caps long tool results and says so", async () => {
+    const everything = client({
+      name: "everything",
+      config: { command: bin("mcp-server-everything"), args: [], env: {} },
+      maxResultChars: 10,
+    });
+    const result = await everything.callTool("echo", { message: "a long message indeed" });
+    expect(result.content).toEqual([
+      { type: "text", text: "Echo: a lo" },
+      { type: "text", text: "\n[output capped: showing the first 10 of 27 characters]" },
+    ]);
+  });
+
   it("reads resources and prompts", async () => {
     const everything = client({
       name: "everything",
