@@ -1,3 +1,4 @@
+import { ArkyError } from "../protocol/index.js";
 import type { RecordedRequest, Script, ScriptStep } from "./script.js";
 
 /** Hands out a script's steps one model call at a time. */
@@ -8,7 +9,12 @@ export class ScriptCursor {
 
   constructor(script: Script) {
     if (typeof script === "function") this.#choose = script;
-    else this.#steps = [...script];
+    else if (Array.isArray(script)) this.#steps = [...script];
+    else
+      throw new ArkyError({
+        code: "configuration",
+        message: "The script must be an array of steps or a function returning a step.",
+      });
   }
 
   /** Steps not yet taken; Infinity for a function script. */
@@ -18,7 +24,11 @@ export class ScriptCursor {
 
   /** Appends steps (array scripts only). */
   push(steps: ScriptStep[]): void {
-    if (!this.#steps) throw new TypeError("push() needs an array script; this server was given a function.");
+    if (!this.#steps)
+      throw new ArkyError({
+        code: "configuration",
+        message: "push() needs an array script; this server was given a function.",
+      });
     this.#steps.push(...steps);
   }
 

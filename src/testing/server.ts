@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { ArkyError } from "../protocol/index.js";
 import { anthropicRoutes } from "./anthropic/index.js";
 import { openaiResponsesRoute } from "./openai-responses/index.js";
 import type { ScriptedRoute } from "./route.js";
@@ -146,9 +147,18 @@ export async function startScriptedModelServer(
   }
 
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    const onError = (error: Error) =>
+      reject(
+        new ArkyError({
+          code: "configuration",
+          message: `The scripted model server could not listen on ${host}:${port}: ${error.message}`,
+          correction: "Use port 0 for a free port, and a local interface such as 127.0.0.1.",
+          cause: error,
+        }),
+      );
+    server.once("error", onError);
     server.listen(port, host, () => {
-      server.off("error", reject);
+      server.off("error", onError);
       resolve();
     });
   });

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { ArkyError } from "../../src/protocol/index.js";
 import {
   type ScriptedModelServer,
   type ScriptStep,
@@ -430,7 +431,7 @@ describe("scripted model server: script bookkeeping", () => {
     const delta = frames.find((f) => f.event === "content_block_delta")!;
     expect((delta.data.delta as { text: string }).text).toBe("0:zed");
     expect(server.remaining).toBe(Number.POSITIVE_INFINITY);
-    expect(() => server!.push(textReply("x"))).toThrow(TypeError);
+    expect(() => server!.push(textReply("x"))).toThrow(/array script/);
   });
 
   it("a throwing script function answers 500 and is reported", async () => {
@@ -445,6 +446,16 @@ describe("scripted model server: script bookkeeping", () => {
       "no answer for this",
     );
     expect(() => server!.assertDone()).toThrow(/script function threw/);
+  });
+
+  it("bad options are configuration errors: a script that is neither list nor function, a busy port", async () => {
+    const bad = await startScriptedModelServer({ script: "steps" as never }).catch((e: unknown) => e);
+    expect(ArkyError.isArkyError(bad) && bad.code).toBe("configuration");
+    server = await startScriptedModelServer();
+    const port = Number(new URL(server.url).port);
+    const busy = await startScriptedModelServer({ port }).catch((e: unknown) => e);
+    expect(ArkyError.isArkyError(busy) && busy.code).toBe("configuration");
+    expect((busy as ArkyError).message).toContain(`127.0.0.1:${port}`);
   });
 
   it("binds 127.0.0.1 on a free port and supports await using", async () => {

@@ -163,10 +163,13 @@ export class AnthropicStreamState {
       partial_json?: unknown;
       signature?: unknown;
     } | null;
-    if (!block || typeof delta !== "object" || delta === null) {
-      if (typeof index === "number" && index in this.#blocks) return undefined; // a skipped block kind
+    if (!block) {
+      // A delta of a block kind Arky skips (server tools, …) is skipped with it.
+      if (typeof index === "number" && index in this.#blocks) return undefined;
       throw malformedResponse(`content_block_delta for unknown block ${String(event.index)}`);
     }
+    if (typeof delta !== "object" || delta === null)
+      throw malformedResponse("content_block_delta without a delta");
     switch (delta.type) {
       case "text_delta":
         if (block.type !== "text" || typeof delta.text !== "string") break;
