@@ -1,8 +1,11 @@
 import { resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import type { ArkyError } from "../../src/protocol/index.js";
+import { allowAllGuard } from "../../src/permissions/index.js";
+import type { AgentEventBody, ArkyError } from "../../src/protocol/index.js";
 import { CodexRpcClient, type RpcId } from "../../src/providers/codex/codex-rpc.js";
+import { codex } from "../../src/providers/codex/index.js";
+import { ToolRegistry } from "../../src/tools/index.js";
 
 const FAKE = resolve("test/codex/fixtures/fake-app-server.mjs");
 
@@ -97,5 +100,53 @@ describe("CodexRpcClient against a misbehaving app server", () => {
 
   it("rejects a missing executable with executable-not-found", async () => {
     await expect(start("/nonexistent/codex", [])).rejects.toMatchObject({ code: "executable-not-found" });
+  });
+});
+
+describe("CodexRuntime with a misbehaving app server", () => {
+  it("reports noise and malformed notifications as non-fatal errors and still completes the turn", async () => {
+    const runtime = codex({ executable: FAKE, env: { FAKE_MODE: "turns" }, cwd: process.cwd() });
+    const events: AgentEventBody[] = [];
+    for await (const event of runtime.runTurn({
+      sessionId: "s",
+      turnId: "t",
+      input: { role: "user", content: [{ type: "text", text: "hi" }] },
+      history: [],
+      tools: new ToolRegistry([]),
+      guard: allowAllGuard,
+      signal: new AbortController().signal,
+    }))
+      events.push(event);
+    await runtime.close();
+    const errors = events.filter((e) => e.type === "error");
+    expect(errors.length).toBeGreaterThanOrEqual(2);
+    for (const error of errors) expect(error).toMatchObject({ fatal: false, error: { code: "protocol" } });
+    expect(events.find((e) => e.type === "message-end")).toMatchObject({
+      message: { content: [{ type: "text", text: "fake reply" }] },
+    });
+    expect(events.at(-1)).toMatchObject({ type: "turn-end", stopReason: { unified: "end-turn" } });
+  });
+});
+
+describe("CodexRuntime with an app server that exits at once", () => {
+  it("fails the turn with process-exited", async () => {
+    const runtime = codex({ executable: "/bin/false", cwd: process.cwd() });
+    const events: AgentEventBody[] = [];
+    for await (const event of runtime.runTurn({
+      sessionId: "s",
+      turnId: "t",
+      input: { role: "user", content: [{ type: "text", text: "hi" }] },
+      history: [],
+      tools: new ToolRegistry([]),
+      guard: allowAllGuard,
+      signal: new AbortController().signal,
+    }))
+      events.push(event);
+    await runtime.close();
+    expect(events.map((e) => e.type)).toEqual(["error", "turn-end"]);
+    expect(events[0]).toMatchObject({
+      fatal: true,
+      error: { code: "process-exited", details: { exitCode: 1 } },
+    });
   });
 });

@@ -72,12 +72,23 @@ export class CodexTurn {
   /** A notification for this turn's thread. */
   notify(method: string, params: unknown): void {
     void this.#enqueue(async () => {
-      if (method === "turn/completed") {
-        const { turn } = turnNotificationSchema.parse(params);
-        if (this.turnId !== undefined && turn.id !== this.turnId) return;
-        return this.#pushWithAfterHooks(this.#mapper.complete(turn));
+      let events: AgentEventBody[];
+      try {
+        if (method === "turn/completed") {
+          const { turn } = turnNotificationSchema.parse(params);
+          if (this.turnId !== undefined && turn.id !== this.turnId) return;
+          events = this.#mapper.complete(turn);
+        } else events = this.#mapper.map(method, params);
+      } catch (cause) {
+        const error = new ArkyError({
+          code: "protocol",
+          message: `Codex sent a ${method} notification of an unexpected shape; it was skipped.`,
+          details: { provider: "codex", method },
+          cause,
+        });
+        events = [{ type: "error", error: serializeError(error), fatal: false }];
       }
-      await this.#pushWithAfterHooks(this.#mapper.map(method, params));
+      await this.#pushWithAfterHooks(events);
     });
   }
 
