@@ -117,7 +117,12 @@ export class ClaudeCodeRuntime implements AgentRuntime {
       starting.push(
         (async () => {
           const process = await this.#spawn({}, poolListener);
-          await process.request(initializeRequest(this.#options.agents));
+          try {
+            await process.request(initializeRequest(this.#options.agents));
+          } catch (error) {
+            await process.close({ graceMs: this.#graceMs });
+            throw error;
+          }
           if (this.#closed) await process.close({ graceMs: this.#graceMs });
           else this.#pool.push(process);
         })(),
