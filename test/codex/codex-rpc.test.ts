@@ -119,7 +119,9 @@ describe("CodexRuntime with a misbehaving app server", () => {
       events.push(event);
     await runtime.close();
     const errors = events.filter((e) => e.type === "error");
-    expect(errors.length).toBeGreaterThanOrEqual(2);
+    expect(errors).toHaveLength(3);
+    expect(JSON.stringify(errors)).toContain("garbage in the middle of a turn");
+    expect(JSON.stringify(errors)).toContain("item/completed notification of an unexpected shape");
     for (const error of errors) expect(error).toMatchObject({ fatal: false, error: { code: "protocol" } });
     expect(events.find((e) => e.type === "message-end")).toMatchObject({
       message: { content: [{ type: "text", text: "fake reply" }] },
