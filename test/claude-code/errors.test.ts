@@ -143,6 +143,18 @@ describe("ClaudeCodeRuntime protocol failures", () => {
     expect(events.at(-1)).toMatchObject({ type: "turn-end", stopReason: { unified: "error" } });
   });
 
+  it("rejects prewarm when the CLI dies at start, leaving nothing running", async () => {
+    const fake = claudeCode({
+      ...cliOptions("http://127.0.0.1:9"),
+      executable: FAKE,
+      env: { FAKE_CLAUDE_MODE: "crash-at-start" },
+    });
+    extra.push(fake);
+    await expect(fake.prewarm(1)).rejects.toMatchObject({ code: "process-exited" });
+    expect(fake.pids).toEqual([]);
+    expect(fake.idleProcesses).toBe(0);
+  });
+
   it("explains how to install a missing executable", async () => {
     const missing = claudeCode({ ...cliOptions("http://127.0.0.1:9"), executable: "/nonexistent/claude" });
     extra.push(missing);
