@@ -76,7 +76,7 @@ describe("AnthropicProvider: streaming", () => {
           ],
         },
       ],
-      { ...hello, thinking: { budgetTokens: 2048 }, maxOutputTokens: 1000 },
+      { ...hello, thinking: { budgetTokens: 2048 }, maxOutputTokens: 1000, temperature: 0.5 },
     );
     const body = bodyOf(server);
     expect(body.thinking).toEqual({ type: "enabled", budget_tokens: 2048 });
