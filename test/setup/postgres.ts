@@ -105,7 +105,7 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   }
 
   const port = await freePort();
-  const script = `"$1/postgres" -D "$2" -p "$3" -k "$4" -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60 >"$4/server.log" 2>&1 &
+  const script = `"$1/postgres" -D "$2" -p "$3" -k "$4" -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60 -c shared_buffers=16MB >"$4/server.log" 2>&1 &
 pid=$!
 read -r _line
 kill -INT "$pid" 2>/dev/null

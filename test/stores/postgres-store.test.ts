@@ -7,11 +7,24 @@ import {
 } from "../../src/session/index.js";
 import { PostgresSessionStore } from "../../src/stores/postgres/index.js";
 import { collect, expectArkyError, sleep, usage } from "../session/events.js";
+import { describeSessionStoreContract } from "../session/store-contract.js";
 import { deltas, sessionEvents } from "./helpers.js";
 import { availability, pgTitle, usePostgres } from "./pg-helpers.js";
 
 describe.skipIf(!availability.available)(pgTitle("PostgresSessionStore"), () => {
   const pg = usePostgres();
+
+  describeSessionStoreContract("PostgresSessionStore", async () => {
+    const schema = pg.newSchema();
+    const store = pg.store({ schema, pageSize: 4 });
+    return {
+      store,
+      cleanup: async () => {
+        await store.close();
+        await pg.admin().query(`DROP SCHEMA "${schema}" CASCADE`);
+      },
+    };
+  });
 
   it("stores events and metadata that a second store instance reads back", async () => {
     const schema = pg.newSchema();
