@@ -82,6 +82,7 @@ describe("CodexRuntime failures", () => {
     await agent.prompt("warm up");
     const pid = await runtime.pid();
     expect(pid).toBeDefined();
+    expect(codexProcesses(fx.home)).toContain(pid);
     fx.server.push({ content: [{ type: "text", text: "w ".repeat(40), chunks: 40 }], chunkDelayMs: 100 });
     const events: AgentEvent[] = [];
     for await (const event of agent.stream("slow")) {

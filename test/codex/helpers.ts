@@ -102,22 +102,28 @@ export function recordingGuard(deny: readonly string[] = []): ToolCallGuard & { 
   };
 }
 
-/** Live `codex app-server` processes (read from /proc), optionally only those using this CODEX_HOME. */
+/**
+ * Live processes (read from /proc): with `codexHome`, every process whose environment
+ * has that `CODEX_HOME` (the app server and whatever it started, in any process group);
+ * without it, every `codex app-server`.
+ */
 export function codexProcesses(codexHome?: string): number[] {
   const pids: number[] = [];
   for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
     try {
-      const cmdline = readFileSync(`/proc/${name}/cmdline`, "utf8").split("\0");
       const stat = readFileSync(`/proc/${name}/stat`, "utf8");
       if (stat.split(") ")[1]?.startsWith("Z")) continue;
+      if (codexHome) {
+        const environ = readFileSync(`/proc/${name}/environ`, "utf8").split("\0");
+        if (environ.includes(`CODEX_HOME=${codexHome}`)) pids.push(Number(name));
+        continue;
+      }
+      const cmdline = readFileSync(`/proc/${name}/cmdline`, "utf8").split("\0");
       const isCodex = cmdline.some((part) => part.endsWith("codex") || part.endsWith("codex.js"));
-      if (!isCodex || !cmdline.includes("app-server")) continue;
-      const environ = readFileSync(`/proc/${name}/environ`, "utf8").split("\0");
-      if (codexHome && !environ.includes(`CODEX_HOME=${codexHome}`)) continue;
-      pids.push(Number(name));
+      if (isCodex && cmdline.includes("app-server")) pids.push(Number(name));
     } catch {
-      // The process ended while we looked.
+      // The process ended while we looked, or is not ours to read.
     }
   }
   return pids;

@@ -57,6 +57,12 @@ export interface CodexRuntimeOptions {
   config?: Record<string, string>;
   /** Keep Codex's plugin sync (network) on. Default false: `--disable plugins`. */
   enablePlugins?: boolean;
+  /**
+   * Keep Codex's shell snapshot on. Default false (`--disable shell_snapshot`): the
+   * snapshot is a login shell Codex starts in its own session at thread start, outside the
+   * app server's process group, so a slow or hanging profile would outlive the runtime.
+   */
+  shellSnapshot?: boolean;
   /** Timeout of one JSON-RPC request in milliseconds (default 60 s). */
   requestTimeoutMs?: number;
 }
@@ -96,6 +102,7 @@ export function validateCodexOptions(options: CodexRuntimeOptions): void {
 export function codexLaunch(options: CodexRuntimeOptions, bridgeToken: string): CodexLaunch {
   const args = ["app-server"];
   if (!options.enablePlugins) args.push("--disable", "plugins");
+  if (!options.shellSnapshot) args.push("--disable", "shell_snapshot");
   const config: Array<[string, string]> = [];
   const inheritEnv = ["CODEX_API_KEY", ...(options.inheritEnv ?? [])];
   const provider = options.modelProvider;
