@@ -111,16 +111,13 @@ describe("MCP conformance suite", () => {
     const scenarios = listed.client.filter((n) => !(n in baseline.client));
     expect(scenarios).toEqual(expect.arrayContaining(["initialize", "tools_call"]));
     for (const scenario of scenarios) {
-      const { code, output } = await run([
-        "client",
-        "--command",
-        command,
-        "--scenario",
-        scenario,
-        "-o",
-        path.join(work, "client"),
-      ]);
-      expect(output, scenario).toContain("OVERALL: PASSED");
+      const args = ["client", "--command", command, "--scenario", scenario, "-o", path.join(work, "client")];
+      let { code, output } = await run(args);
+      // sse-retry measures how long the client waits before reconnecting (500 ms asked). On a
+      // loaded machine a timer can fire late; only that timing check earns one more run.
+      if (code !== 0 && /reconnected (very late|too early)/.test(output))
+        ({ code, output } = await run(args));
+      expect(output.slice(output.lastIndexOf("Checks:")), scenario).toContain("OVERALL: PASSED");
       expect(code, scenario).toBe(0);
     }
   }, 180_000);
