@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ArkyError } from "./errors.js";
-import { type AgentEvent, EVENT_SCHEMA_VERSION } from "./events.js";
+import { type AgentEvent, type AgentEventType, EVENT_SCHEMA_VERSION } from "./events.js";
 
 /*
  * The zod schema of stored events: the trust boundary where a session store reads rows
@@ -102,7 +102,7 @@ function event<T extends string, S extends z.core.$ZodLooseShape>(type: T, body:
   return z.looseObject({ ...envelope, type: z.literal(type), ...body });
 }
 
-/** One schema per event type, keyed by `type`. */
+/** One schema per event type, keyed by `type` (the `satisfies` makes a new event type without a schema a compile error). */
 export const storedEventSchemas = {
   "session-start": event("session-start", {
     runtime: z.string(),
@@ -178,7 +178,7 @@ export const storedEventSchemas = {
     messagesAfter: z.number(),
   }),
   error: event("error", { error: serializedErrorSchema, fatal: z.boolean() }),
-} as const;
+} as const satisfies Record<AgentEventType, z.ZodType>;
 
 /** The zod schema of a stored {@link AgentEvent} (current schema version). */
 export const storedEventSchema = z.discriminatedUnion(
