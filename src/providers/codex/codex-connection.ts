@@ -3,6 +3,7 @@ import type { ProcessExit } from "../../provider/subprocess/index.js";
 import { initializeResultSchema } from "./codex-messages.js";
 import { type CodexLaunch, type CodexRuntimeOptions, codexLaunch } from "./codex-options.js";
 import { CodexRpcClient, type RpcId } from "./codex-rpc.js";
+import { descendantsOf, killAll } from "./process-tree.js";
 
 /** Notifications nobody in Arky reads; Codex stops sending them when asked. */
 const OPTED_OUT = ["remoteControl/status/changed", "account/rateLimits/updated", "thread/goal/cleared"];
@@ -80,8 +81,11 @@ export class CodexConnection {
     return connection;
   }
 
+  /** Ends the process and anything it started that outlived it. */
   async close(): Promise<void> {
     this.#dead = true;
+    const tree = descendantsOf(this.rpc.pid);
     await this.rpc.close();
+    killAll(tree);
   }
 }
