@@ -53,6 +53,14 @@ export interface ListOptions {
   limit?: number;
 }
 
+/** Options of {@link SessionStore.tail}. */
+export interface TailOptions {
+  /** Start after this seq (default 0: from the beginning). */
+  afterSeq?: number;
+  /** Ends the tail; the iteration then finishes normally. */
+  signal?: AbortSignal;
+}
+
 /**
  * An append-only event log per session: the source of truth for replay, resume and
  * fork. Implementations: in memory, SQLite, Postgres.
@@ -83,6 +91,13 @@ export interface SessionStore {
   fork(sessionId: string, options?: { atSeq?: number; newSessionId?: string }): Promise<SessionMetadata>;
   /** Deletes a session and its events; returns whether it existed. */
   delete(sessionId: string): Promise<boolean>;
+  /**
+   * Optional: follows a session live, yielding the stored events after `afterSeq` and
+   * then each event appended later, by this or another process, until `signal` aborts.
+   * Throws `session-not-found` for an unknown session. The SQLite store polls the file;
+   * the Postgres store wakes on LISTEN/NOTIFY.
+   */
+  tail?(sessionId: string, options?: TailOptions): AsyncIterable<AgentEvent>;
   /** Releases connections and file handles. */
   close?(): Promise<void>;
 }

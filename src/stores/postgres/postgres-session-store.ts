@@ -19,6 +19,7 @@ import {
   type SessionMetadataInput,
   type SessionStore,
   sessionNotFound,
+  type TailOptions,
 } from "../../session/index.js";
 import { inTransaction, withClient } from "./postgres-client.js";
 import { toPostgresStoreError } from "./postgres-errors.js";
@@ -44,12 +45,7 @@ export interface PostgresSessionStoreOptions {
 }
 
 /** Options of {@link PostgresSessionStore.tail}. */
-export interface PostgresTailOptions {
-  /** Start after this seq (default 0: from the beginning). */
-  afterSeq?: number;
-  /** Ends the tail (the iteration then finishes normally). */
-  signal?: AbortSignal;
-}
+export type PostgresTailOptions = TailOptions;
 
 /**
  * A {@link SessionStore} in PostgreSQL, for many processes sharing sessions. The schema

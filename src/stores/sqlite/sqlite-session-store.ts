@@ -21,6 +21,7 @@ import {
   type SessionMetadataInput,
   type SessionStore,
   sessionNotFound,
+  type TailOptions,
 } from "../../session/index.js";
 import { defaultSqlitePath } from "./default-path.js";
 import { sleep, sleepSync } from "./sleep.js";
@@ -42,11 +43,7 @@ export interface SqliteSessionStoreOptions {
 }
 
 /** Options of {@link SqliteSessionStore.tail}. */
-export interface SqliteTailOptions {
-  /** Start after this seq (default 0: from the beginning). */
-  afterSeq?: number;
-  /** Ends the tail (the iteration then finishes normally). */
-  signal?: AbortSignal;
+export interface SqliteTailOptions extends TailOptions {
   /** How often to look for new events (default 50 ms). */
   pollIntervalMs?: number;
 }
