@@ -14,7 +14,11 @@ import { textReply } from "../../src/testing/index.js";
 import { CLAUDE, startServer, tempDir } from "./harness.js";
 
 const FAKE = fileURLToPath(new URL("./fixtures/fake-claude.mjs", import.meta.url));
-const QUIET = { DISABLE_TELEMETRY: "1", CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1" };
+const QUIET = {
+  DISABLE_TELEMETRY: "1",
+  CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+  HOME: tempDir("home"),
+};
 
 /** Starts the fake CLI with a backend and returns the environment and arguments it was started with. */
 async function startedWith(backend: BackendPreset, extraEnv: Record<string, string> = {}) {

@@ -44,6 +44,9 @@ export function cliOptions(baseUrl: string, extra: ClaudeCodeOptions = {}): Clau
     graceMs: 1000,
     ...extra,
     env: {
+      // A private HOME: the CLI's shells start as login shells, and the host's profile
+      // (pyenv, nvm…) must neither slow them down nor be touched by tests that kill them.
+      HOME: tempDir("home"),
       ANTHROPIC_BASE_URL: baseUrl,
       ANTHROPIC_API_KEY: "sk-ant-test-key",
       DISABLE_TELEMETRY: "1",

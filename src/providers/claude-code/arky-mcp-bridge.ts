@@ -11,6 +11,11 @@ export function toMcpToolName(name: string): string {
   return name.replaceAll("/", "__");
 }
 
+/** Whether a CLI tool name is one of Arky's bridged tools. */
+export function isArkyToolName(cliName: string): boolean {
+  return cliName.startsWith(PREFIX);
+}
+
 /** The name events show for a CLI tool name: Arky tools lose their MCP prefix. */
 export function displayToolName(cliName: string, registry: ToolRegistry | undefined): string {
   if (!cliName.startsWith(PREFIX)) return cliName;

@@ -7,7 +7,8 @@ import {
 } from "../../protocol/index.js";
 import type { TurnRequest } from "../../provider/index.js";
 import { AsyncQueue, type ProcessExit } from "../../provider/subprocess/index.js";
-import { displayToolName } from "./arky-mcp-bridge.js";
+import type { Tool } from "../../tools/index.js";
+import { displayToolName, isArkyToolName } from "./arky-mcp-bridge.js";
 import type { CliLine, ResultLine } from "./claude-code-messages.js";
 import type { ControlContext, ToolDecision } from "./control-context.js";
 import { ClaudeCodeEventMapper } from "./map-claude-code-events.js";
@@ -25,6 +26,10 @@ const READ_ONLY_CLI_TOOLS = new Set([
   "WebFetch",
   "TodoWrite",
 ]);
+
+function isReadOnly(cliName: string, arkyTool: Tool | undefined): boolean {
+  return isArkyToolName(cliName) ? (arkyTool?.readOnly ?? false) : READ_ONLY_CLI_TOOLS.has(cliName);
+}
 
 /**
  * One turn on a CLI process: maps its stdout into events on a queue (in order, through
@@ -99,8 +104,8 @@ export class ClaudeCodeTurn implements ControlContext {
 
   async #askGuard(toolCallId: string, cliName: string, input: unknown): Promise<ToolDecision> {
     const toolName = this.tracker.toolName(toolCallId, cliName);
-    const arkyTool = this.tools.get(toolName);
-    const readOnly = arkyTool ? arkyTool.readOnly : READ_ONLY_CLI_TOOLS.has(cliName);
+    const arkyTool = isArkyToolName(cliName) ? this.tools.get(toolName) : undefined;
+    const readOnly = isReadOnly(cliName, this.tools.get(toolName));
     const outcome = await this.guard.beforeToolCall({ toolCallId, toolName, input, readOnly }, this.signal);
     if (outcome.decision === "deny") {
       await this.emit(outcome.events);
@@ -135,7 +140,8 @@ export class ClaudeCodeTurn implements ControlContext {
       for (const { toolCallId, result } of mapped.toolResults) {
         const described = this.tracker.describe(toolCallId);
         if (!described) continue;
-        const call = { toolCallId, toolName: described.toolName, input: described.input, readOnly: false };
+        const readOnly = isReadOnly(described.toolName, undefined);
+        const call = { toolCallId, toolName: described.toolName, input: described.input, readOnly };
         const after = await this.guard.afterToolCall(call, result, this.signal);
         for (const event of after.events) this.queue.push(event);
         // The CLI already sent its own result to the model; events record what it saw.
