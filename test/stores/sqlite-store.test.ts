@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { describe, expect, it } from "vitest";
@@ -151,6 +151,9 @@ describe("SqliteSessionStore", () => {
       await store.create("h");
       await store.close();
       expect(existsSync(join(home, "sessions.db"))).toBe(true);
+      // Private to the user: sessions hold prompts and tool output.
+      expect(statSync(home).mode & 0o777).toBe(0o700);
+      expect(statSync(join(home, "sessions.db")).mode & 0o777).toBe(0o600);
     } finally {
       if (previous === undefined) delete process.env.ARKY_HOME;
       else process.env.ARKY_HOME = previous;

@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
 import { parseStoredEvent } from "../../protocol/event-schema.js";
@@ -96,8 +96,12 @@ export class SqliteSessionStore implements SessionStore {
     this.#pageSize = pageSize;
     const context = { operation: "Opening the session store", path };
     try {
-      if (path !== ":memory:" && !path.startsWith("file:")) mkdirSync(dirname(path), { recursive: true });
+      const onDisk = path !== ":memory:" && !path.startsWith("file:");
+      // Sessions hold prompts and tool output: new directories and files are private to the user.
+      if (onDisk) mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      const isNew = onDisk && !existsSync(path);
       this.#db = new DatabaseSync(path, { timeout: busyTimeoutMs, enableForeignKeyConstraints: true });
+      if (isNew) chmodSync(path, 0o600);
     } catch (error) {
       throw toSqliteStoreError(error, context);
     }
