@@ -159,22 +159,27 @@ describe("AnthropicProvider: connections", () => {
 
 describe("AnthropicProvider: silence and bad requests", () => {
   it("a stream that goes silent after the headers → timeout after timeoutMs", async () => {
-    const { events, server } = await run([{ kind: "fault", fault: "hang" }], { timeoutMs: 150 });
+    // A first call warms the client up, so the silence limit is spent waiting on the server.
+    const s = await setup([textReply("warm"), { kind: "fault", fault: "hang" }], {
+      timeoutMs: 300,
+    });
+    server = s.server;
+    await collect(s.provider.stream(hello));
+    const events = await collect(s.provider.stream(hello));
     const { error, contentStreamed } = errorOf(events);
     expect(error.code).toBe("timeout");
     expect(error.retryable).toBe(true);
     expect(contentStreamed).toBe(false);
-    await expect.poll(() => server.clientDisconnects).toBe(1);
+    await expect.poll(() => s.server.clientDisconnects).toBe(1);
   });
 
   it("a slow but steady stream is not timed out (the limit is per silence, not total)", async () => {
+    // 12 gaps of 60 ms: over 700 ms in total, each gap far below the 500 ms limit.
     const { events } = await run(
-      [{ content: [{ type: "text", text: "abcdef", chunks: 6 }], chunkDelayMs: 40 }],
-      {
-        timeoutMs: 400,
-      },
+      [{ content: [{ type: "text", text: "abcdefghijkl", chunks: 12 }], chunkDelayMs: 60 }],
+      { timeoutMs: 500 },
     );
-    expect(finishOf(events).message.content).toEqual([{ type: "text", text: "abcdef" }]);
+    expect(finishOf(events).message.content).toEqual([{ type: "text", text: "abcdefghijkl" }]);
   });
 
   it("an unsupported content block → invalid-request, before any HTTP request", async () => {

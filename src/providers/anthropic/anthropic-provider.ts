@@ -124,6 +124,8 @@ export class AnthropicProvider implements ModelProvider {
       for await (const batch of readAnthropicSse(response.body, response.headers)) {
         watchdog.pause();
         for (const event of batch) {
+          // Nothing more after an abort, even from a batch already received.
+          if (watchdog.signal.aborted) break;
           const out = state.accept(event);
           if (out === undefined) continue;
           if (Array.isArray(out)) yield* out;
