@@ -8,6 +8,10 @@ import { type AgentEvent, type AgentEventType, EVENT_SCHEMA_VERSION } from "./ev
  * loose objects so a reader does not copy or reject fields it does not use.
  */
 
+// Arbitrary JSON (a tool's input or progress). JSON drops an `undefined` value's key, so
+// the key may be missing: a stored event must read back whatever a tool gave.
+const anyJson = z.unknown().optional();
+
 const usageSchema = z.looseObject({
   inputTokens: z.number(),
   outputTokens: z.number(),
@@ -73,7 +77,7 @@ const assistantMessageSchema = z.looseObject({
       textBlockSchema,
       z.looseObject({ type: z.literal("thinking"), thinking: z.string(), signature: z.string().optional() }),
       z.looseObject({ type: z.literal("redacted-thinking"), data: z.string() }),
-      z.looseObject({ type: z.literal("tool-use"), id: z.string(), name: z.string(), input: z.unknown() }),
+      z.looseObject({ type: z.literal("tool-use"), id: z.string(), name: z.string(), input: anyJson }),
     ]),
   ),
 });
@@ -136,12 +140,12 @@ export const storedEventSchemas = {
   "tool-execution-start": event("tool-execution-start", {
     toolCallId: z.string(),
     toolName: z.string(),
-    input: z.unknown(),
+    input: anyJson,
   }),
   "tool-execution-update": event("tool-execution-update", {
     toolCallId: z.string(),
     toolName: z.string(),
-    update: z.unknown(),
+    update: anyJson,
   }),
   "tool-execution-end": event("tool-execution-end", {
     toolCallId: z.string(),
@@ -156,7 +160,7 @@ export const storedEventSchemas = {
     decision: z.enum(["allow", "deny"]),
     source: z.enum(["rule", "mode", "hook", "callback", "runtime", "default"]),
     reason: z.string().optional(),
-    updatedInput: z.unknown().optional(),
+    updatedInput: anyJson,
   }),
   "hook-decision": event("hook-decision", {
     hook: z.string(),

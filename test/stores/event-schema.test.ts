@@ -47,6 +47,19 @@ describe("stored event schema", () => {
     }
   });
 
+  it("reads back tool events whose input or update was undefined (JSON drops the key)", () => {
+    const [start, update] = stamp("s1", [
+      { type: "tool-execution-start", toolCallId: "t1", toolName: "noop", input: undefined },
+      { type: "tool-execution-update", toolCallId: "t1", toolName: "noop", update: undefined },
+    ]);
+    for (const event of [start!, update!]) {
+      expect(parseStoredEvent(JSON.stringify(event), 1, event)).toMatchObject({
+        type: event.type,
+        seq: event.seq,
+      });
+    }
+  });
+
   it("names the session and seq of a row that is not JSON", () => {
     const error = storeError(() => parseStoredEvent("{not json", 1, { sessionId: "s9", seq: 42 }));
     expect(error.message).toContain("seq 42");
