@@ -219,13 +219,22 @@ export class McpClient {
         new ArkyError({ code: "configuration", message: `MCP client "${this.name}" is closed.` }),
       );
     if (this.#client) return Promise.resolve(this.#client);
-    this.#connecting ??= this.#open(signal).finally(() => {
+    // One connection attempt is shared by every waiting request, so it does not take any
+    // one caller's signal: a caller that gives up stops waiting, the attempt goes on.
+    this.#connecting ??= this.#open().finally(() => {
       this.#connecting = undefined;
     });
-    return this.#connecting;
+    const connecting = this.#connecting;
+    if (!signal) return connecting;
+    return new Promise<Client>((resolve, reject) => {
+      if (signal.aborted) return reject(cancelledError(signal.reason));
+      const onAbort = () => reject(cancelledError(signal.reason));
+      signal.addEventListener("abort", onAbort, { once: true });
+      connecting.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+    });
   }
 
-  async #open(signal: AbortSignal | undefined): Promise<Client> {
+  async #open(): Promise<Client> {
     let lastError: unknown;
     for (const kind of transportKinds(this.config)) {
       const transport = createTransport(this.config, kind, this.#options);
@@ -243,14 +252,20 @@ export class McpClient {
         for (const fail of this.#inFlight) fail(classified.error);
       };
       try {
-        await client.connect(transport, { signal, timeout: this.#options.connectTimeoutMs ?? 30_000 });
+        await client.connect(transport, { timeout: this.#options.connectTimeoutMs ?? 30_000 });
+        if (this.#closed) {
+          await client.close().catch(() => {});
+          throw new ArkyError({
+            code: "cancelled",
+            message: `MCP client "${this.name}" was closed while connecting.`,
+          });
+        }
         this.#client = client;
         return client;
       } catch (error) {
         lastError = error;
         await client.close().catch(() => {});
-        if (signal?.aborted) throw cancelledError(signal.reason);
-        if (!worthAnotherTransport(error)) break;
+        if (ArkyError.isArkyError(error) || !worthAnotherTransport(error)) break;
       }
     }
     throw connectError(this.name, lastError);

@@ -11,7 +11,7 @@ export class BoundedEventStore implements EventStore {
   readonly #capacity: number;
   #next = 0;
 
-  constructor(capacity = 1000) {
+  constructor(capacity = 100) {
     this.#capacity = capacity;
   }
 

@@ -16,6 +16,8 @@ export interface McpHttpOptions {
   host?: string;
   /** Bearer token every request must carry (`Authorization: Bearer <token>`). */
   token?: string;
+  /** Open sessions kept at most; beyond it the least recently used is closed (default 100). */
+  maxSessions?: number;
 }
 
 /** A running HTTP MCP server. */
@@ -26,12 +28,13 @@ export interface McpHttpServer {
 }
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
+const TOO_LARGE = "body too large";
 
 /** Starts a Streamable HTTP MCP server at `/mcp`, one SDK session per client. */
 export async function startMcpHttpServer(
   registry: ToolRegistry,
   info: McpServerInfo,
-  { port = 0, host = "127.0.0.1", token }: McpHttpOptions,
+  { port = 0, host = "127.0.0.1", token, maxSessions = 100 }: McpHttpOptions,
 ): Promise<McpHttpServer> {
   const loopback = LOOPBACK.has(host);
   if (!loopback && !token)
@@ -56,11 +59,17 @@ export async function startMcpHttpServer(
     if (sessionId) {
       const transport = sessions.get(sessionId);
       if (!transport) return jsonRpcError(res, 404, "Session not found");
+      // Most recently used last, so the oldest idle session is the first to go when full.
+      sessions.delete(sessionId);
+      sessions.set(sessionId, transport);
       return transport.handleRequest(req, res);
     }
     if (req.method !== "POST") return jsonRpcError(res, 400, "Missing mcp-session-id header");
-    const body = await readJson(req).catch(() => undefined);
-    if (body === undefined) return jsonRpcError(res, 400, "The body is not valid JSON", -32700);
+    const body = await readJson(req).catch((error: unknown) => error as Error);
+    if (body instanceof Error)
+      return body.message === TOO_LARGE
+        ? jsonRpcError(res, 413, "The body is larger than 4 MiB")
+        : jsonRpcError(res, 400, "The body is not valid JSON", -32700);
     if (!isInitializeRequest(body)) return jsonRpcError(res, 400, "Missing mcp-session-id header");
     const server = createMcpServer(registry, info);
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
@@ -70,6 +79,10 @@ export async function startMcpHttpServer(
       retryInterval: 1000,
       onsessioninitialized: (id) => {
         sessions.set(id, transport);
+        if (sessions.size > maxSessions) {
+          const [oldest] = sessions.values();
+          void oldest?.close().catch(() => {});
+        }
       },
     });
     transport.onclose = () => {
@@ -122,7 +135,7 @@ async function readJson(req: IncomingMessage, limit = 4 * 1024 * 1024): Promise<
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > limit) throw new Error("body too large");
+    if (size > limit) throw new Error(TOO_LARGE);
     chunks.push(chunk as Buffer);
   }
   return JSON.parse(Buffer.concat(chunks).toString("utf8"));

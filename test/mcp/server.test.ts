@@ -1,7 +1,7 @@
 import { type IncomingHttpHeaders, request } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { McpClient, type ServingMcp, serveMcp } from "../../src/mcp/index.js";
+import { McpClient, type McpHttpOptions, type ServingMcp, serveMcp } from "../../src/mcp/index.js";
 import { codingTools } from "../../src/tools/builtin/index.js";
 import { ToolRegistry, tool } from "../../src/tools/index.js";
 import { nodeFixture } from "./helpers.js";
@@ -74,7 +74,7 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
-async function serveHttp(options: { token?: string; host?: string; port?: number } = {}) {
+async function serveHttp(options: McpHttpOptions = {}) {
   const serving = await serveMcp({ registry: registry(), transport: { http: options } });
   servers.push(serving);
   return serving;
@@ -206,6 +206,27 @@ describe("serveMcp over Streamable HTTP", () => {
     });
     await serveHttp({ port });
     expect(await client.callTool("add", { a: 1, b: 3 })).toEqual({ content: [{ type: "text", text: "4" }] });
+  });
+
+  it("keeps at most maxSessions sessions, closing the least recently used", async () => {
+    const serving = await serveHttp({ maxSessions: 1 });
+    const initialize = (id: number) => ({
+      jsonrpc: "2.0",
+      id,
+      method: "initialize",
+      params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } },
+    });
+    const first = String((await rawPost(serving.url!, {}, initialize(1))).headers["mcp-session-id"]);
+    const second = String((await rawPost(serving.url!, {}, initialize(2))).headers["mcp-session-id"]);
+    const ping = { jsonrpc: "2.0", id: 3, method: "ping" };
+    expect((await rawPost(serving.url!, { "mcp-session-id": first }, ping)).status).toBe(404);
+    expect((await rawPost(serving.url!, { "mcp-session-id": second }, ping)).status).toBe(200);
+  });
+
+  it("refuses bodies over 4 MiB with 413 and non-JSON bodies with 400", async () => {
+    const serving = await serveHttp();
+    expect((await rawPost(serving.url!, {}, { padding: "x".repeat(5 * 1024 * 1024) })).status).toBe(413);
+    expect((await rawPost(serving.url!, {}, undefined)).status).toBe(400);
   });
 });
 
