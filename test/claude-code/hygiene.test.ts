@@ -183,6 +183,7 @@ describe("ClaudeCodeRuntime process hygiene (real claude CLI)", () => {
   }, 120_000);
 
   it("claims a prewarmed process for a new session", async () => {
+    harness.answer(() => textReply("ok"));
     const warm = runtimeFor(harness.server.baseUrl, { configDir: tempDir("warm-config"), graceMs: 500 });
     try {
       await warm.prewarm(1);
