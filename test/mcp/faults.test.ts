@@ -99,4 +99,15 @@ describe("a misbehaving MCP server gives classified errors, never a crash", () =
     expect(error?.code).toBe("connection");
     expect(error?.message).toMatch(/MCP server "nobody"/);
   });
+
+  it("a caller that gives up while connecting does not cancel the connection for the others", async () => {
+    const client = new McpClient({ name: "bad", config: nodeFixture("misbehaving-server.mjs") });
+    open.push(client);
+    const controller = new AbortController();
+    const impatient = client.listTools({ signal: controller.signal });
+    const patient = client.listTools();
+    controller.abort();
+    await expect(impatient).rejects.toMatchObject({ code: "cancelled" });
+    expect((await patient).map((t) => t.name)).toContain("pid");
+  });
 });
