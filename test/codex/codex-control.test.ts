@@ -94,6 +94,8 @@ describe("CodexRuntime control", () => {
     const resumed = await Agent.resume(agent.sessionId, { runtime: second, store });
     const result = await resumed.prompt("which number?");
     expect(result.text).toBe("echo: which number?");
+    // The usage Codex replays for the previous turn on resume is not counted again.
+    expect(result.usage.outputTokens).toBe(Math.ceil("echo: which number?".length / 4));
     expect(await second.pid()).not.toBe(firstPid);
     expect(second.getState(agent.sessionId)).toEqual({ threadId });
     expect(inputText(fx.server.requests.at(-1)!.body)).toContain("remember the number 7");

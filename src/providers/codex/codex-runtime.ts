@@ -107,7 +107,7 @@ export class CodexRuntime implements AgentRuntime {
         const params: Record<string, unknown> = { threadId, input };
         if (session.model) params.model = session.model;
         const started = await connection.rpc.request("turn/start", params, { schema: turnStartResultSchema });
-        turn.turnId = started.turn.id;
+        turn.setTurnId(started.turn.id);
       } catch (thrown) {
         const error = toArkyError(thrown);
         await turn.abort(

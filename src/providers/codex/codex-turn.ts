@@ -36,8 +36,9 @@ export class CodexTurn {
   readonly done = new Promise<void>((resolve) => {
     this.#resolveDone = resolve;
   });
-  /** Codex's turn id, once `turn/start` answered. */
-  turnId: string | undefined;
+  #turnId: string | undefined;
+  /** Notifications that arrived before `turn/start` answered, kept until the turn id is known. */
+  #early: Array<[string, unknown]> = [];
 
   constructor(request: TurnRequest, mapper: CodexTurnMapper) {
     this.#request = request;
@@ -69,14 +70,36 @@ export class CodexTurn {
     }
   }
 
-  /** A notification for this turn's thread. */
+  /** Codex's turn id, once `turn/start` answered. */
+  get turnId(): string | undefined {
+    return this.#turnId;
+  }
+
+  /**
+   * Sets the turn id from the `turn/start` answer and replays what came before it that
+   * belongs to this turn (a resumed thread first replays the previous turn's token usage).
+   */
+  setTurnId(turnId: string): void {
+    this.#turnId = turnId;
+    const early = this.#early;
+    this.#early = [];
+    for (const [method, params] of early) this.notify(method, params);
+  }
+
+  /** A notification for this turn's thread. Other turns' notifications are dropped. */
   notify(method: string, params: unknown): void {
+    const turnId = (params as { turnId?: unknown } | null)?.turnId;
+    if (this.#turnId === undefined) {
+      this.#early.push([method, params]);
+      return;
+    }
+    if (typeof turnId === "string" && turnId !== this.#turnId) return;
     void this.#enqueue(async () => {
       let events: AgentEventBody[];
       try {
         if (method === "turn/completed") {
           const { turn } = turnNotificationSchema.parse(params);
-          if (this.turnId !== undefined && turn.id !== this.turnId) return;
+          if (turn.id !== this.#turnId) return;
           events = this.#mapper.complete(turn);
         } else events = this.#mapper.map(method, params);
       } catch (cause) {
