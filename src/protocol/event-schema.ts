@@ -231,27 +231,53 @@ export function validateStoredEvent(
   where?: StoredEventLocation,
 ): AgentEvent {
   checkSchemaVersion(schemaVersion, where);
+  const checked = checkEvent(value);
+  if ("problem" in checked) throw corruptEvent(where, checked.problem, checked.cause);
+  return checkLocation(checked.event, where);
+}
+
+/**
+ * Checks events before a store writes them, so that everything stored reads back (a
+ * `NaN` becomes `null` in JSON, for one). Throws a `store` error naming the first bad
+ * event; the caller then stores nothing.
+ */
+export function assertStorableEvents(events: readonly AgentEvent[]): void {
+  for (const event of events) {
+    const checked = checkEvent(event);
+    if ("problem" in checked) {
+      throw new ArkyError({
+        code: "store",
+        message: `Event seq ${String(event?.seq)} of session ${String(event?.sessionId)} ${checked.problem}; nothing was stored.`,
+        correction: "This is a bug in the code that produced the event.",
+        details: { sessionId: event?.sessionId, seq: event?.seq },
+        cause: checked.cause,
+      });
+    }
+  }
+}
+
+function checkEvent(value: unknown): { event: AgentEvent } | { problem: string; cause?: unknown } {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw corruptEvent(where, "is not a JSON object");
+    return { problem: "is not a JSON object" };
   }
   const type = (value as { type?: unknown }).type;
   const schema =
     typeof type === "string" && Object.hasOwn(storedEventSchemas, type)
       ? storedEventSchemas[type as keyof typeof storedEventSchemas]
       : undefined;
-  if (!schema) throw corruptEvent(where, `has an unknown event type ${JSON.stringify(type)}`);
+  if (!schema) return { problem: `has an unknown event type ${JSON.stringify(type)}` };
   // Deltas are most of a log, so they get a hand-written check equal to their schema
   // (a test holds the two together); every other type goes through zod.
   if (type === "message-delta" && isValidMessageDelta(value as Record<string, unknown>)) {
-    return checkLocation(value as AgentEvent, where);
+    return { event: value as AgentEvent };
   }
   const result = schema.safeParse(value);
   if (!result.success) {
     const issue = result.error.issues[0];
     const path = issue?.path.length ? ` at ${issue.path.join(".")}` : "";
-    throw corruptEvent(where, `(${type}) fails the event schema${path}: ${issue?.message}`, result.error);
+    return { problem: `(${type}) fails the event schema${path}: ${issue?.message}`, cause: result.error };
   }
-  return checkLocation(result.data as AgentEvent, where);
+  return { event: result.data as AgentEvent };
 }
 
 function checkLocation(parsed: AgentEvent, where: StoredEventLocation | undefined): AgentEvent {

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
+  assertStorableEvents,
   parseStoredEvent,
   storedEventSchemas,
   validateStoredEvent,
@@ -8,6 +9,7 @@ import {
 import { type AgentEvent, ArkyError, EVENT_SCHEMA_VERSION } from "../../src/protocol/index.js";
 import { rebuildMessages } from "../../src/session/index.js";
 import { stamp, textTurn, toolTurn } from "../session/events.js";
+import { sessionEvents } from "./helpers.js";
 
 const fixture = (name: string) =>
   readFileSync(new URL(`../fixtures/events/${name}`, import.meta.url), "utf8")
@@ -57,6 +59,24 @@ describe("stored event schema", () => {
         type: event.type,
         seq: event.seq,
       });
+    }
+  });
+
+  it("refuses to store events that would not read back", () => {
+    const events = sessionEvents("w", 1);
+    expect(() => assertStorableEvents(events)).not.toThrow();
+    const turnEnd = events[10]!;
+    for (const [patch, path] of [
+      [{ costUsd: Number.NaN }, "costUsd"],
+      [{ durationMs: Number.POSITIVE_INFINITY }, "durationMs"],
+      [{ type: "turn-finish" }, undefined],
+      [{ seq: 0 }, "seq"],
+    ] as const) {
+      const bad = { ...turnEnd, ...patch } as AgentEvent;
+      const error = storeError(() => assertStorableEvents([events[0]!, bad]));
+      expect(error.message).toContain(`of session w`);
+      expect(error.message).toContain("nothing was stored");
+      if (path) expect(error.message).toContain(`at ${path}`);
     }
   });
 

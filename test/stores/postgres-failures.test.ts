@@ -56,6 +56,17 @@ describe.skipIf(!availability.available)(pgTitle("PostgresSessionStore failures 
     expect((truncated as ArkyError).message).toContain("seq 6 of session s is not valid JSON");
   });
 
+  it("an event that would not read back is refused before anything is stored", async () => {
+    const store = pg.store({ schema: pg.newSchema() });
+    const events = sessionEvents("n", 1);
+    await store.create("n");
+    await store.append("n", events.slice(0, 10));
+    const badEnd = { ...events[10]!, durationMs: Number.NaN } as AgentEvent;
+    await expectArkyError(store.append("n", [badEnd]), "store");
+    expect(await collect(store.read("n"))).toEqual(events.slice(0, 10));
+    expect((await store.get("n"))?.lastSeq).toBe(10);
+  });
+
   it("two stores append the same seqs at once: exactly one wins", async () => {
     const schema = pg.newSchema();
     const a = pg.store({ schema });

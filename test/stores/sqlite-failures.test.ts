@@ -67,6 +67,19 @@ describe("SqliteSessionStore failures", () => {
     await store.close();
   });
 
+  it("an event that would not read back is refused before anything is stored", async () => {
+    const store = new SqliteSessionStore({ path: ":memory:" });
+    const events = sessionEvents("n", 1);
+    await store.create("n");
+    await store.append("n", events.slice(0, 10));
+    const badEnd = { ...events[10]!, costUsd: Number.NaN } as AgentEvent;
+    const error = await expectArkyError(store.append("n", [badEnd]), "store");
+    expect(error.message).toContain("seq 11 of session n");
+    expect(await collect(store.read("n"))).toEqual(events.slice(0, 10));
+    await store.append("n", events.slice(10));
+    await store.close();
+  });
+
   it("a locked database is a retryable store error, and nothing committed is lost", async () => {
     const path = freshPath();
     const store = new SqliteSessionStore({ path, busyTimeoutMs: 50 });

@@ -1,5 +1,5 @@
 import pg, { type Pool, type PoolClient } from "pg";
-import { parseStoredEvent } from "../../protocol/event-schema.js";
+import { assertStorableEvents, parseStoredEvent } from "../../protocol/event-schema.js";
 import {
   type AgentEvent,
   ArkyError,
@@ -121,6 +121,7 @@ export class PostgresSessionStore implements SessionStore {
   }
 
   async append(sessionId: string, events: readonly AgentEvent[]): Promise<void> {
+    assertStorableEvents(events);
     if (events.length === 0) {
       if (!(await this.get(sessionId))) throw sessionNotFound(sessionId);
       return;

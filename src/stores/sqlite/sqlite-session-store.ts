@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
-import { parseStoredEvent } from "../../protocol/event-schema.js";
+import { assertStorableEvents, parseStoredEvent } from "../../protocol/event-schema.js";
 import {
   type AgentEvent,
   ArkyError,
@@ -150,6 +150,7 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async append(sessionId: string, events: readonly AgentEvent[]): Promise<void> {
+    assertStorableEvents(events);
     this.#transaction("Appending to", sessionId, () => {
       const meta = this.#meta(sessionId);
       if (events.length === 0) return;
