@@ -14,7 +14,7 @@ import {
   toArkyError,
   type Usage,
 } from "../protocol/index.js";
-import type { ModelProvider, RetryPolicy, TurnRequest } from "../provider/index.js";
+import type { ModelProvider, RetryPolicy, ThinkingOptions, TurnRequest } from "../provider/index.js";
 import { EventQueue } from "./event-queue.js";
 import { callModel } from "./model-call.js";
 import { runToolCalls } from "./run-tools.js";
@@ -26,7 +26,7 @@ export interface NativeLoopSettings {
   /** Most model calls in one turn. */
   maxTurns: number;
   maxOutputTokens?: number;
-  thinking?: { budgetTokens: number };
+  thinking?: ThinkingOptions;
   temperature?: number;
   retry: RetryPolicy;
   prices?: Readonly<Record<string, ModelPrice>>;

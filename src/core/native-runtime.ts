@@ -4,6 +4,7 @@ import {
   type ModelProvider,
   type RetryPolicy,
   resolveRetryPolicy,
+  type ThinkingOptions,
   type TurnRequest,
 } from "../provider/index.js";
 import { runNativeTurn } from "./native-loop.js";
@@ -17,7 +18,7 @@ export interface NativeRuntimeOptions {
   /** Output token limit per model call (default: the provider's). */
   maxOutputTokens?: number;
   /** Extended thinking with a token budget. */
-  thinking?: { budgetTokens: number };
+  thinking?: ThinkingOptions;
   temperature?: number;
   /** Retries of failed model calls (exponential backoff with jitter, honouring `retry-after`). */
   retry?: Partial<RetryPolicy>;

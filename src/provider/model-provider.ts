@@ -1,6 +1,14 @@
 import type { ArkyError, AssistantMessage, Message, StopReason, Usage } from "../protocol/index.js";
 import type { ToolSpec } from "../tools/index.js";
 
+/**
+ * How the model thinks before answering:
+ * - `{ budgetTokens }`: extended thinking with a token budget (older models such as
+ *   Claude Sonnet 4.5; newer ones reject a manual budget);
+ * - `{ adaptive: true }`: the model decides how much to think (Claude Sonnet 5 and later).
+ */
+export type ThinkingOptions = { budgetTokens: number } | { adaptive: true };
+
 /** One model call's request, provider-neutral. */
 export interface ModelRequest {
   /** System prompt. */
@@ -9,8 +17,8 @@ export interface ModelRequest {
   tools: readonly ToolSpec[];
   /** Output token limit for this call. */
   maxOutputTokens?: number;
-  /** Extended thinking with a token budget (Anthropic: `budget_tokens`). */
-  thinking?: { budgetTokens: number };
+  /** Thinking: a token budget or adaptive (see {@link ThinkingOptions}). */
+  thinking?: ThinkingOptions;
   temperature?: number;
   stopSequences?: string[];
 }

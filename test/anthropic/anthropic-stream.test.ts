@@ -92,6 +92,15 @@ describe("AnthropicProvider: streaming", () => {
     ]);
   });
 
+  it("sends adaptive thinking (newer models reject a manual budget) and keeps max_tokens as given", async () => {
+    const { server } = await run([textReply("x")], {
+      ...hello,
+      thinking: { adaptive: true },
+      maxOutputTokens: 4000,
+    });
+    expect(bodyOf(server)).toMatchObject({ thinking: { type: "adaptive" }, max_tokens: 4000 });
+  });
+
   it("uses the provider-level thinking option when the request sets none", async () => {
     const { server } = await run([textReply("x")], hello, {
       thinking: { budgetTokens: 1024 },

@@ -5,6 +5,7 @@ import type {
   ModelProvider,
   ModelRequest,
   ModelStreamEvent,
+  ThinkingOptions,
 } from "../../provider/index.js";
 import { malformedResponse, toAnthropicError } from "./anthropic-error.js";
 import { AnthropicToolNames, prepareAnthropicTools } from "./anthropic-prepare-tools.js";
@@ -25,7 +26,7 @@ export interface AnthropicProviderOptions {
   /** Output token limit when a request sets none (default 8192). */
   maxOutputTokens?: number;
   /** Extended thinking for every call that does not set its own. */
-  thinking?: { budgetTokens: number };
+  thinking?: ThinkingOptions;
   /**
    * Mark prompt-cache breakpoints on the system prompt, the tools and the latest
    * message, so each call of a loop reads the previous prefix from the cache
@@ -70,7 +71,7 @@ export class AnthropicProvider implements ModelProvider {
   readonly modelId: string;
   readonly #client: Anthropic;
   readonly #maxOutputTokens: number;
-  readonly #thinking: { budgetTokens: number } | undefined;
+  readonly #thinking: ThinkingOptions | undefined;
   readonly #timeoutMs: number | undefined;
   readonly #promptCaching: boolean;
 
@@ -152,7 +153,8 @@ export class AnthropicProvider implements ModelProvider {
     const thinking = request.thinking ?? this.#thinking;
     let maxTokens = request.maxOutputTokens ?? this.#maxOutputTokens;
     // The API requires max_tokens above the thinking budget.
-    if (thinking && maxTokens <= thinking.budgetTokens) maxTokens = thinking.budgetTokens + maxTokens;
+    if (thinking && "budgetTokens" in thinking && maxTokens <= thinking.budgetTokens)
+      maxTokens = thinking.budgetTokens + maxTokens;
     const params: MessageParams = {
       model: this.modelId,
       max_tokens: maxTokens,
@@ -161,7 +163,11 @@ export class AnthropicProvider implements ModelProvider {
     };
     if (request.system) params.system = request.system;
     if (request.tools.length > 0) params.tools = prepareAnthropicTools(request.tools, names);
-    if (thinking) params.thinking = { type: "enabled", budget_tokens: thinking.budgetTokens };
+    if (thinking)
+      params.thinking =
+        "budgetTokens" in thinking
+          ? { type: "enabled", budget_tokens: thinking.budgetTokens }
+          : { type: "adaptive" };
     // Thinking only allows the default temperature; without it, an explicit one is passed through.
     else if (request.temperature !== undefined) params.temperature = request.temperature;
     if (request.stopSequences?.length) params.stop_sequences = request.stopSequences;
