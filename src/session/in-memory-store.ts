@@ -13,6 +13,7 @@ import type {
   SessionMetadata,
   SessionMetadataInput,
   SessionStore,
+  TailOptions,
 } from "./store.js";
 
 interface Entry {
@@ -26,6 +27,8 @@ interface Entry {
  */
 export class InMemorySessionStore implements SessionStore {
   readonly #sessions = new Map<string, Entry>();
+  /** Wakes the tails waiting for a change (an append or a delete). */
+  readonly #wakers = new Set<() => void>();
 
   async create(sessionId: string, metadata?: SessionMetadataInput): Promise<SessionMetadata> {
     if (this.#sessions.has(sessionId)) {
@@ -41,6 +44,7 @@ export class InMemorySessionStore implements SessionStore {
     assertAppendable(sessionId, entry.meta.lastSeq, events);
     for (const e of events) entry.events.push(e);
     entry.meta = foldEvents(entry.meta, events);
+    if (events.length > 0) this.#wake();
   }
 
   async *read(sessionId: string, options: ReadOptions = {}): AsyncIterable<AgentEvent> {
@@ -51,6 +55,19 @@ export class InMemorySessionStore implements SessionStore {
       const event = events[i]!;
       if (options.excludeDeltas && isDeltaEvent(event)) continue;
       yield event;
+    }
+  }
+
+  /** Follows a session live (see {@link SessionStore.tail}); wakes on each append, no polling. */
+  async *tail(sessionId: string, options: TailOptions = {}): AsyncIterable<AgentEvent> {
+    const { signal } = options;
+    let next = Math.max(0, Math.floor(options.afterSeq ?? 0));
+    while (!signal?.aborted) {
+      // Look the session up again after every yield: it may have grown or been deleted meanwhile,
+      // and no await may sit between that check and waiting for the next change.
+      const { events } = this.#entry(sessionId);
+      if (next < events.length) yield events[next++]!;
+      else await this.#change(signal);
     }
   }
 
@@ -89,7 +106,25 @@ export class InMemorySessionStore implements SessionStore {
   }
 
   async delete(sessionId: string): Promise<boolean> {
-    return this.#sessions.delete(sessionId);
+    const existed = this.#sessions.delete(sessionId);
+    if (existed) this.#wake();
+    return existed;
+  }
+
+  #change(signal: AbortSignal | undefined): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        this.#wakers.delete(wake);
+        signal?.removeEventListener("abort", wake);
+        resolve();
+      };
+      this.#wakers.add(wake);
+      signal?.addEventListener("abort", wake, { once: true });
+    });
+  }
+
+  #wake(): void {
+    for (const wake of [...this.#wakers]) wake();
   }
 
   #entry(sessionId: string): Entry {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ArkyError } from "../../src/protocol/index.js";
 import { assertAppendable, forkPoint, InMemorySessionStore } from "../../src/session/index.js";
-import { stamp, textTurn } from "./events.js";
+import { collect, expectArkyError, stamp, textTurn } from "./events.js";
 import { describeSessionStoreContract } from "./store-contract.js";
 
 describeSessionStoreContract("InMemorySessionStore", async () => ({
@@ -10,6 +10,17 @@ describeSessionStoreContract("InMemorySessionStore", async () => ({
 }));
 
 describe("InMemorySessionStore specifics", () => {
+  it("ends a tail with session-not-found when its session is deleted", async () => {
+    const store = new InMemorySessionStore();
+    await store.create("s1");
+    const controller = new AbortController();
+    const tailing = collect(store.tail("s1", { signal: controller.signal }));
+    await store.append("s1", stamp("s1", textTurn("x")));
+    await store.delete("s1");
+    await expectArkyError(tailing, "session-not-found");
+    controller.abort();
+  });
+
   it("keeps sessions apart between instances", async () => {
     const a = new InMemorySessionStore();
     const b = new InMemorySessionStore();
