@@ -63,7 +63,16 @@ export function migrateSqlite(db: DatabaseSync, path: string): void {
     if (current !== SQLITE_MIGRATIONS.length) db.exec(`PRAGMA user_version = ${SQLITE_MIGRATIONS.length}`);
     db.exec("COMMIT");
   } catch (error) {
-    if (db.isTransaction) db.exec("ROLLBACK");
+    rollback(db);
     throw error;
+  }
+}
+
+/** Rolls back the open transaction, if SQLite has not already done so (it does on SQLITE_FULL). */
+export function rollback(db: DatabaseSync): void {
+  try {
+    db.exec("ROLLBACK");
+  } catch {
+    // "no transaction is active": SQLite rolled back itself.
   }
 }

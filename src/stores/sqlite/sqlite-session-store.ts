@@ -26,7 +26,7 @@ import {
 import { defaultSqlitePath } from "./default-path.js";
 import { sleep, sleepSync } from "./sleep.js";
 import { toSqliteStoreError } from "./sqlite-errors.js";
-import { migrateSqlite } from "./sqlite-migrations.js";
+import { migrateSqlite, rollback } from "./sqlite-migrations.js";
 import { metadataToRow, rowToMetadata, SESSION_COLUMNS } from "./sqlite-rows.js";
 
 /** Options of {@link SqliteSessionStore}. */
@@ -47,6 +47,8 @@ export interface SqliteTailOptions extends TailOptions {
   /** How often to look for new events (default 50 ms). */
   pollIntervalMs?: number;
 }
+
+type RowObject = { seq: number; schema_version: unknown; data: unknown };
 
 const INSERT_EVENT =
   "INSERT INTO events (session_id, seq, type, is_delta, schema_version, data) VALUES (?, ?, ?, ?, ?, ?)";
@@ -86,9 +88,13 @@ export class SqliteSessionStore implements SessionStore {
   readonly #db: DatabaseSync;
   readonly #pageSize: number;
   readonly #statements = new Map<string, StatementSync>();
+  #closed = false;
 
   constructor(options: SqliteSessionStoreOptions = {}) {
     const { path = defaultSqlitePath(), busyTimeoutMs = 5000, pageSize = 1000 } = options;
+    if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
+      throw new ArkyError({ code: "configuration", message: "busyTimeoutMs must be an integer >= 0." });
+    }
     if (!Number.isInteger(pageSize) || pageSize < 1) {
       throw new ArkyError({ code: "configuration", message: `pageSize must be a positive integer.` });
     }
@@ -100,7 +106,8 @@ export class SqliteSessionStore implements SessionStore {
       // Sessions hold prompts and tool output: new directories and files are private to the user.
       if (onDisk) mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
       const isNew = onDisk && !existsSync(path);
-      this.#db = new DatabaseSync(path, { timeout: busyTimeoutMs, enableForeignKeyConstraints: true });
+      this.#db = new DatabaseSync(path, { enableForeignKeyConstraints: true });
+      this.#db.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
       if (isNew) chmodSync(path, 0o600);
     } catch (error) {
       throw toSqliteStoreError(error, context);
@@ -178,8 +185,11 @@ export class SqliteSessionStore implements SessionStore {
       // Rows come as [seq, schema_version, data] arrays: no object per row on the replay path.
       const rows = this.#run("Reading", sessionId, () =>
         page.all(sessionId, after, this.#pageSize),
-      ) as unknown as [number, unknown, unknown][];
-      for (const [seq, version, data] of rows) {
+      ) as unknown[];
+      for (const row of rows) {
+        const [seq, version, data] = Array.isArray(row)
+          ? (row as [number, unknown, unknown])
+          : [(row as RowObject).seq, (row as RowObject).schema_version, (row as RowObject).data];
         yield parseStoredEvent(
           typeof data === "string" ? data : "",
           typeof version === "number" ? version : Number.NaN,
@@ -281,7 +291,9 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async close(): Promise<void> {
-    if (this.#db.isOpen) this.#db.close();
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#db.close();
     this.#statements.clear();
   }
 
@@ -313,7 +325,8 @@ export class SqliteSessionStore implements SessionStore {
     let statement = this.#statements.get(sql);
     if (!statement) {
       statement = this.#db.prepare(sql);
-      if (options.arrays) statement.setReturnArrays(true);
+      // setReturnArrays is missing before Node 22.16; read() handles both row shapes.
+      if (options.arrays && typeof statement.setReturnArrays === "function") statement.setReturnArrays(true);
       this.#statements.set(sql, statement);
     }
     return statement;
@@ -337,7 +350,7 @@ export class SqliteSessionStore implements SessionStore {
         return result;
       } catch (error) {
         // SQLite may already have rolled back (e.g. on SQLITE_FULL).
-        if (this.#db.isTransaction) this.#db.exec("ROLLBACK");
+        rollback(this.#db);
         throw error;
       }
     });
