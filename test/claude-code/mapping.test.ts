@@ -184,6 +184,31 @@ describe("ClaudeCodeEventMapper", () => {
   });
 });
 
+describe("tool progress", () => {
+  it("turns a CLI tool heartbeat into a tool-execution-update", () => {
+    const tracker = new ToolCallTracker((n) => n);
+    tracker.see("toolu_1", "Bash", {});
+    const { events } = new ClaudeCodeEventMapper(tracker).map(
+      cliLineSchema.parse({
+        type: "tool_progress",
+        tool_use_id: "toolu_1-heartbeat-0",
+        tool_name: "Bash",
+        parent_tool_use_id: "toolu_1",
+        elapsed_time_seconds: 30,
+        heartbeat: true,
+      }),
+    );
+    expect(events).toEqual([
+      {
+        type: "tool-execution-update",
+        toolCallId: "toolu_1",
+        toolName: "Bash",
+        update: { elapsedSeconds: 30 },
+      },
+    ]);
+  });
+});
+
 describe("cliLineSchema", () => {
   it("accepts unknown line types and refuses a known type of the wrong shape", () => {
     expect(cliLineSchema.safeParse({ type: "keep_alive" }).success).toBe(true);

@@ -108,6 +108,12 @@ export class JsonLineProcess<T> {
       });
       child.stdout.once("error", () => resolve());
     });
+    const stderrDone = child.stderr.readableEnded
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          child.stderr.once("end", resolve);
+          child.stderr.once("error", () => resolve());
+        });
     // A write to a child that already exited fails with EPIPE; the exit report covers it.
     child.stdin.on("error", () => {});
     this.exit = new Promise<ProcessExit>((resolve) => {
@@ -115,14 +121,17 @@ export class JsonLineProcess<T> {
         // Grandchildren (a tool's shell) must not outlive their parent, nor hold our pipes open.
         signalGroup(this.pid, "SIGKILL");
         untrackGroup(this.pid);
+        let settled = false;
         const settle = () => {
+          if (settled) return;
+          settled = true;
           const exit = this.#describeExit(code, signal);
           this.#exited = exit;
           options.onExit?.(exit);
           resolve(exit);
         };
         const late = setTimeout(settle, 1000);
-        void stdoutDone.then(() => {
+        void Promise.all([stdoutDone, stderrDone]).then(() => {
           clearTimeout(late);
           settle();
         });

@@ -9,7 +9,7 @@ import type { ClaudeCodeTurn } from "./claude-code-turn.js";
 /** Receives notes about things the runtime ignored (unknown line types from a newer CLI). */
 export type DebugListener = (note: string, details?: unknown) => void;
 
-const HANDLED = new Set(["system", "assistant", "user", "result", "stream_event"]);
+const HANDLED = new Set(["system", "assistant", "user", "result", "stream_event", "tool_progress"]);
 
 /** What a session will resume from when its next process starts. */
 export interface PendingResume {

@@ -79,6 +79,9 @@ export class ClaudeCodeEventMapper {
       case "system":
         this.#system(line as SystemLine, out.events);
         break;
+      case "tool_progress":
+        this.#progress(line as Record<string, unknown>, out.events);
+        break;
     }
     return out;
   }
@@ -223,6 +226,16 @@ export class ClaudeCodeEventMapper {
         error: serializeError(error),
       });
     }
+  }
+
+  /** Heartbeats of a long-running CLI tool become `tool-execution-update` events. */
+  #progress(line: Record<string, unknown>, events: ClaudeEventBody[]): void {
+    const toolCallId = typeof line.parent_tool_use_id === "string" ? line.parent_tool_use_id : undefined;
+    if (!toolCallId || this.#tracker.ended(toolCallId)) return;
+    const update = { elapsedSeconds: line.elapsed_time_seconds };
+    const toolName = this.#tracker.toolName(toolCallId, String(line.tool_name ?? "unknown"));
+    const parent = this.#tracker.parentOf(toolCallId);
+    events.push(attribute({ type: "tool-execution-update", toolCallId, toolName, update }, parent));
   }
 
   #open(id: string, model: string | undefined, parent: string | undefined): MessageInFlight {
