@@ -3,6 +3,7 @@ import { ArkyError } from "../protocol/index.js";
 import { parseRunArgs } from "./args.js";
 import { demoCommand } from "./demo.js";
 import { type CliIo, processIo } from "./io.js";
+import { mcpServeCommand } from "./mcp-serve.js";
 import { runCommand } from "./run.js";
 
 const HELP = `arky: AI agents from the terminal
@@ -19,6 +20,10 @@ Options of run:
       --tools read-only|all|none       built-in tools offered (default read-only: read, glob, grep, todos)
       --cwd <dir>                      working folder of the tools (default: the current one)
       --base-url <url>                 an Anthropic-compatible endpoint (or $ANTHROPIC_BASE_URL)
+
+  arky mcp serve [--http <port>] [--host <addr>] [--tools read-only|all] [--cwd <dir>]
+                                 offer the built-in tools as an MCP server (stdio by default;
+                                 beyond loopback the bearer token comes from $ARKY_MCP_TOKEN)
 
   arky help | --help     this text
   arky --version         the version
@@ -46,6 +51,12 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         }
         return await runCommand(args, io);
       }
+      case "mcp":
+        if (rest[0] !== "serve") {
+          io.stderr.write('arky mcp: the only subcommand is "serve". Run `arky help`.\n');
+          return 2;
+        }
+        return await mcpServeCommand(rest.slice(1), io);
       case "--version":
       case "-v":
         io.stdout.write(`${version()}\n`);

@@ -1,0 +1,74 @@
+import { parseArgs } from "node:util";
+import { serveMcp } from "../mcp/index.js";
+import { ArkyError } from "../protocol/index.js";
+import { codingTools } from "../tools/builtin/index.js";
+import { ToolRegistry } from "../tools/index.js";
+import { abortOnInterrupt, type CliIo } from "./io.js";
+
+const READ_ONLY = new Set(["read", "glob", "grep"]);
+
+/**
+ * `arky mcp serve [--http <port>] [--host <addr>] [--tools read-only|all] [--cwd <dir>]`:
+ * offers Arky's built-in tools as an MCP server, over stdio (default) or Streamable HTTP.
+ * Beyond loopback a bearer token is required, read from `ARKY_MCP_TOKEN` (never from
+ * arguments, which other users can see in the process list).
+ */
+export async function mcpServeCommand(argv: string[], io: CliIo): Promise<number> {
+  let values: { http?: string; host?: string; tools?: string; cwd?: string };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        http: { type: "string" },
+        host: { type: "string" },
+        tools: { type: "string" },
+        cwd: { type: "string" },
+      },
+      strict: true,
+    }));
+  } catch (cause) {
+    throw new ArkyError({ code: "configuration", message: (cause as Error).message, cause });
+  }
+  const tools = values.tools ?? "read-only";
+  if (tools !== "read-only" && tools !== "all") {
+    throw new ArkyError({
+      code: "configuration",
+      message: `--tools must be read-only or all, not "${tools}".`,
+    });
+  }
+  const port = values.http === undefined ? undefined : Number(values.http);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65_535)) {
+    throw new ArkyError({
+      code: "configuration",
+      message: `--http needs a port number (0 picks a free one).`,
+    });
+  }
+  if (values.host !== undefined && port === undefined) {
+    throw new ArkyError({ code: "configuration", message: "--host only applies with --http <port>." });
+  }
+  const all = await codingTools({ cwd: values.cwd ?? io.cwd });
+  const registry = new ToolRegistry(tools === "all" ? all : all.filter((t) => READ_ONLY.has(t.name)));
+  const controller = new AbortController();
+  const stopListening = abortOnInterrupt(controller);
+  try {
+    const serving = await serveMcp({
+      registry,
+      signal: controller.signal,
+      transport:
+        port === undefined
+          ? "stdio"
+          : { http: { port, host: values.host, token: io.env.ARKY_MCP_TOKEN || undefined } },
+    });
+    // stdout is the protocol channel on stdio; talk to people on stderr.
+    io.stderr.write(
+      `arky mcp: serving ${registry.size} tool(s) (${registry
+        .list()
+        .map((t) => t.name)
+        .join(", ")}) ${serving.url ? `at ${serving.url}` : "on stdio"}\n`,
+    );
+    await serving.closed;
+    return 0;
+  } finally {
+    stopListening();
+  }
+}
