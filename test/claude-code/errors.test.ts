@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Agent } from "../../src/core/index.js";
+import type { ToolCallGuard } from "../../src/permissions/index.js";
 import type { AgentEvent } from "../../src/protocol/index.js";
 import { type ClaudeCodeRuntime, claudeCode } from "../../src/providers/claude-code/index.js";
 import { type ScriptStep, textReply } from "../../src/testing/index.js";
@@ -153,6 +154,24 @@ describe("ClaudeCodeRuntime protocol failures", () => {
     await expect(fake.prewarm(1)).rejects.toMatchObject({ code: "process-exited" });
     expect(fake.pids).toEqual([]);
     expect(fake.idleProcesses).toBe(0);
+  });
+
+  it("does not answer a control request the CLI withdrew", async () => {
+    const fake = claudeCode({
+      ...cliOptions("http://127.0.0.1:9"),
+      executable: FAKE,
+      env: { FAKE_CLAUDE_MODE: "cancel" },
+    });
+    extra.push(fake);
+    const slowGuard: ToolCallGuard = {
+      beforeToolCall: async (call) => {
+        await new Promise((r) => setTimeout(r, 500));
+        return { decision: "allow", input: call.input, events: [] };
+      },
+      afterToolCall: async (_call, result) => ({ result, events: [] }),
+    };
+    const result = await new Agent({ runtime: fake, guard: slowGuard }).prompt("hello");
+    expect(result.text).toBe("answered: kept");
   });
 
   it("explains how to install a missing executable", async () => {
