@@ -1,18 +1,15 @@
-import { HookChain } from "../hooks/index.js";
-import { allowAllGuard, createToolCallGuard, type ToolCallGuard } from "../permissions/index.js";
+import type { HookChain } from "../hooks/index.js";
+import type { ToolCallGuard } from "../permissions/index.js";
 import {
   type AgentEvent,
   type AgentEventBody,
   type AgentEventBodyOf,
   ArkyError,
   addUsage,
-  deserializeError,
   emptyUsage,
   type Message,
   newId,
   newSessionId,
-  serializeError,
-  stopReason,
   textOf,
   toArkyError,
   toUserMessage,
@@ -21,6 +18,15 @@ import {
 import type { AgentRuntime } from "../provider/index.js";
 import { ConversationBuilder, InMemorySessionStore, type SessionStore } from "../session/index.js";
 import { ToolRegistry } from "../tools/index.js";
+import {
+  buildGuard,
+  failedTurnEnd,
+  loadSession,
+  type Restored,
+  type TurnState,
+  turnOutcome,
+  unsupported,
+} from "./agent-support.js";
 import type {
   AgentEventListener,
   AgentInput,
@@ -29,14 +35,6 @@ import type {
   TurnOptions,
 } from "./agent-types.js";
 import { SessionWriter } from "./session-writer.js";
-
-/** How an Agent starts: a new session, or one already in the store. */
-interface Restored {
-  lastSeq: number;
-  conversation: ConversationBuilder;
-  runtimeState?: Record<string, unknown>;
-  fork: boolean;
-}
 
 /**
  * The user's agent: one session, run by any runtime. Owns the tools, the guard, the
@@ -119,22 +117,10 @@ export class Agent {
     fork: boolean,
   ): Promise<Agent> {
     const store = options.store ?? new InMemorySessionStore();
-    const meta = await store.get(sessionId);
-    if (!meta)
-      throw new ArkyError({ code: "session-not-found", message: `No session with id ${sessionId}.` });
-    const conversation = new ConversationBuilder();
-    let lastSeq = 0;
-    for await (const event of store.read(sessionId, { excludeDeltas: true })) {
-      conversation.add(event);
-      lastSeq = event.seq;
-    }
-    lastSeq = Math.max(lastSeq, meta.lastSeq);
-    const agent = new Agent(
-      { ...options, store, sessionId },
-      { lastSeq, conversation, runtimeState: meta.runtimeState, fork },
-    );
-    agent.#usage = meta.usage;
-    agent.#costUsd = meta.costUsd;
+    const restored = await loadSession(store, sessionId, fork);
+    const agent = new Agent({ ...options, store, sessionId }, restored);
+    agent.#usage = restored.meta.usage;
+    agent.#costUsd = restored.meta.costUsd;
     return agent;
   }
 
@@ -168,31 +154,8 @@ export class Agent {
     let end: Extract<AgentEvent, { type: "turn-end" }> | undefined;
     for await (const event of this.stream(input, options)) if (event.type === "turn-end") end = event;
     if (!end) throw new ArkyError({ code: "cancelled", message: "The turn ended without a result." });
-    const messages = this.#conversation.build().slice(before);
-    const lastAssistant = [...messages].reverse().find((m) => m.role === "assistant");
-    const result: AgentResult = {
-      sessionId: this.sessionId,
-      turnId: end.turnId!,
-      text: lastAssistant ? textOf(lastAssistant) : "",
-      messages,
-      stopReason: end.stopReason,
-      usage: end.usage,
-      costUsd: end.costUsd,
-      durationMs: end.durationMs,
-      ...(end.error ? { error: end.error } : {}),
-    };
-    if (end.error) {
-      const error = deserializeError(end.error);
-      throw new ArkyError({
-        code: error.code,
-        message: error.message,
-        retryable: error.retryable,
-        httpStatus: error.httpStatus,
-        retryAfterMs: error.retryAfterMs,
-        correction: error.correction,
-        details: { ...error.details, result },
-      });
-    }
+    const { result, error } = turnOutcome(end, this.#conversation.build().slice(before));
+    if (error) throw error;
     return result;
   }
 
@@ -365,8 +328,8 @@ export class Agent {
   async *#prepare(signal: AbortSignal): AsyncGenerator<AgentEvent> {
     const restore = this.#pendingRestore;
     this.#pendingRestore = undefined;
-    if (restore?.runtimeState && this.runtime.restoreState) {
-      await this.runtime.restoreState(this.sessionId, restore.runtimeState, { fork: restore.fork });
+    if (restore?.meta.runtimeState && this.runtime.restoreState) {
+      await this.runtime.restoreState(this.sessionId, restore.meta.runtimeState, { fork: restore.fork });
     }
     const { title, tags, cwd = process.cwd() } = this.#options;
     const source = restore ? (restore.fork ? "fork" : "resume") : this.#created ? undefined : "startup";
@@ -440,46 +403,4 @@ export class Agent {
     if (state === undefined || !this.#created) return;
     await this.store.update(this.sessionId, { runtimeState: state }).catch(() => undefined);
   }
-}
-
-interface TurnState {
-  turnId: string | undefined;
-  /** Whether the turn's terminal event was emitted. */
-  ended: boolean;
-}
-
-/** The guard from `guard`, or from `permissions` and `hooks`, or one that allows everything. */
-function buildGuard(options: AgentOptions, sessionId: string): { guard: ToolCallGuard; hooks?: HookChain } {
-  const { guard, permissions, hooks } = options;
-  const chain = hooks === undefined ? undefined : hooks instanceof HookChain ? hooks : new HookChain(hooks);
-  if (guard) return { guard, hooks: chain };
-  if (!permissions && !chain) return { guard: allowAllGuard };
-  const cwd = options.cwd ?? process.cwd();
-  const built = createToolCallGuard({
-    permissions: { cwd, ...(permissions ?? { mode: "bypass" }) },
-    hooks: chain,
-    sessionId,
-  });
-  return { guard: built, hooks: built.hooks };
-}
-
-function failedTurnEnd(error: ArkyError): AgentEventBody[] {
-  const cancelled = error.code === "cancelled";
-  const end: AgentEventBody = {
-    type: "turn-end",
-    stopReason: stopReason(cancelled ? "cancelled" : "error"),
-    usage: emptyUsage(),
-    costUsd: undefined,
-    durationMs: 0,
-    modelCalls: 0,
-    error: serializeError(error),
-  };
-  return cancelled ? [end] : [{ type: "error", error: serializeError(error), fatal: true }, end];
-}
-
-function unsupported(runtime: AgentRuntime, feature: string): ArkyError {
-  return new ArkyError({
-    code: "capability-unsupported",
-    message: `The ${runtime.kind} runtime does not support ${feature}().`,
-  });
 }

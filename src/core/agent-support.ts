@@ -1,0 +1,116 @@
+import { HookChain } from "../hooks/index.js";
+import { allowAllGuard, createToolCallGuard, type ToolCallGuard } from "../permissions/index.js";
+import {
+  type AgentEventBody,
+  type AgentEventOf,
+  ArkyError,
+  deserializeError,
+  emptyUsage,
+  type Message,
+  serializeError,
+  stopReason,
+  textOf,
+} from "../protocol/index.js";
+import type { AgentRuntime } from "../provider/index.js";
+import { ConversationBuilder, type SessionMetadata, type SessionStore } from "../session/index.js";
+import type { AgentOptions, AgentResult } from "./agent-types.js";
+
+/** Where a turn of `Agent.stream` stands, shared with its cleanup. */
+export interface TurnState {
+  turnId: string | undefined;
+  /** Whether the turn's terminal event was emitted. */
+  ended: boolean;
+}
+
+/** A stored session, loaded to be continued. */
+export interface Restored {
+  lastSeq: number;
+  conversation: ConversationBuilder;
+  meta: SessionMetadata;
+  fork: boolean;
+}
+
+/** Reads a stored session's events into a conversation. Throws `session-not-found`. */
+export async function loadSession(store: SessionStore, sessionId: string, fork: boolean): Promise<Restored> {
+  const meta = await store.get(sessionId);
+  if (!meta) throw new ArkyError({ code: "session-not-found", message: `No session with id ${sessionId}.` });
+  const conversation = new ConversationBuilder();
+  let lastSeq = 0;
+  for await (const event of store.read(sessionId, { excludeDeltas: true })) {
+    conversation.add(event);
+    lastSeq = event.seq;
+  }
+  return { lastSeq: Math.max(lastSeq, meta.lastSeq), conversation, meta, fork };
+}
+
+/** The guard from `guard`, or from `permissions` and `hooks`, or one that allows everything. */
+export function buildGuard(
+  options: AgentOptions,
+  sessionId: string,
+): { guard: ToolCallGuard; hooks?: HookChain } {
+  const { guard, permissions, hooks } = options;
+  const chain = hooks === undefined ? undefined : hooks instanceof HookChain ? hooks : new HookChain(hooks);
+  if (guard) return { guard, hooks: chain };
+  if (!permissions && !chain) return { guard: allowAllGuard };
+  const cwd = options.cwd ?? process.cwd();
+  const built = createToolCallGuard({
+    permissions: { cwd, ...(permissions ?? { mode: "bypass" }) },
+    hooks: chain,
+    sessionId,
+  });
+  return { guard: built, hooks: built.hooks };
+}
+
+export function failedTurnEnd(error: ArkyError): AgentEventBody[] {
+  const cancelled = error.code === "cancelled";
+  const end: AgentEventBody = {
+    type: "turn-end",
+    stopReason: stopReason(cancelled ? "cancelled" : "error"),
+    usage: emptyUsage(),
+    costUsd: undefined,
+    durationMs: 0,
+    modelCalls: 0,
+    error: serializeError(error),
+  };
+  return cancelled ? [end] : [{ type: "error", error: serializeError(error), fatal: true }, end];
+}
+
+export function unsupported(runtime: AgentRuntime, feature: string): ArkyError {
+  return new ArkyError({
+    code: "capability-unsupported",
+    message: `The ${runtime.kind} runtime does not support ${feature}().`,
+  });
+}
+
+/** The result `prompt()` returns for a turn, and the error it throws when the turn failed. */
+export function turnOutcome(
+  end: AgentEventOf<"turn-end">,
+  messages: Message[],
+): { result: AgentResult; error?: ArkyError } {
+  const lastAssistant = messages.findLast((m) => m.role === "assistant");
+  const result: AgentResult = {
+    sessionId: end.sessionId,
+    turnId: end.turnId!,
+    text: lastAssistant ? textOf(lastAssistant) : "",
+    messages,
+    stopReason: end.stopReason,
+    usage: end.usage,
+    costUsd: end.costUsd,
+    durationMs: end.durationMs,
+    ...(end.error ? { error: end.error } : {}),
+  };
+  if (!end.error) return { result };
+  const error = deserializeError(end.error);
+  return {
+    result,
+    error: new ArkyError({
+      code: error.code,
+      message: error.message,
+      retryable: error.retryable,
+      httpStatus: error.httpStatus,
+      retryAfterMs: error.retryAfterMs,
+      correction: error.correction,
+      details: { ...error.details, result },
+    }),
+  };
+}
