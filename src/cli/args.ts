@@ -10,6 +10,9 @@ export const RUN_OPTIONS = {
   cwd: { type: "string" },
   tools: { type: "string", default: "read-only" },
   "base-url": { type: "string" },
+  resume: { type: "string", short: "r" },
+  continue: { type: "boolean", short: "c" },
+  "no-store": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -40,8 +43,20 @@ export function parseRunArgs(argv: string[]) {
   if (maxTurns !== undefined && (!Number.isInteger(maxTurns) || maxTurns < 1)) {
     throw new ArkyError({ code: "configuration", message: "--max-turns must be a positive whole number." });
   }
+  if (values.resume !== undefined && values.continue) {
+    throw new ArkyError({ code: "configuration", message: "Give --resume <id> or --continue, not both." });
+  }
+  if ((values.resume !== undefined || values.continue) && values["no-store"]) {
+    throw new ArkyError({
+      code: "configuration",
+      message: "--resume and --continue continue a stored session; they cannot be used with --no-store.",
+    });
+  }
   return {
     prompt: positionals.join(" "),
+    resume: values.resume,
+    continueLast: values.continue === true,
+    store: values["no-store"] !== true,
     output,
     tools,
     maxTurns,

@@ -5,6 +5,7 @@ import { demoCommand } from "./demo.js";
 import { type CliIo, processIo } from "./io.js";
 import { mcpServeCommand } from "./mcp-serve.js";
 import { runCommand } from "./run.js";
+import { sessionsCommand } from "./sessions.js";
 
 const HELP = `arky: AI agents from the terminal
 
@@ -20,6 +21,16 @@ Options of run:
       --tools read-only|all|none       built-in tools offered (default read-only: read, glob, grep, todos)
       --cwd <dir>                      working folder of the tools (default: the current one)
       --base-url <url>                 an Anthropic-compatible endpoint (or $ANTHROPIC_BASE_URL)
+  -r, --resume <id>                    continue a stored session (a unique prefix of its id will do)
+  -c, --continue                       continue the most recently updated session
+      --no-store                       do not record the session (by default every run is stored
+                                       in $ARKY_HOME/sessions.db, else ~/.arky/sessions.db)
+
+  arky sessions list [--json] [--limit <n>]          stored sessions, most recent first
+  arky sessions show <id> [--json]                   metadata and a summary of the conversation
+  arky sessions replay <id> [--json] [--no-deltas]   re-render the stored events (as arky run does)
+  arky sessions export <id> [--format jsonl|markdown] [--out <file>]
+  arky sessions rm <id>                              delete a session
 
   arky mcp serve [--http <port>] [--host <addr>] [--tools read-only|all] [--cwd <dir>]
                                  offer the built-in tools as an MCP server (stdio by default;
@@ -51,6 +62,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         }
         return await runCommand(args, io);
       }
+      case "sessions":
+        return await sessionsCommand(rest, io);
       case "mcp":
         if (rest[0] !== "serve") {
           io.stderr.write('arky mcp: the only subcommand is "serve". Run `arky help`.\n');
@@ -74,7 +87,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   } catch (error) {
     if (ArkyError.isArkyError(error)) {
       io.stderr.write(`arky: ${error.message}\n${error.correction ? `${error.correction}\n` : ""}`);
-      return error.code === "configuration" ? 2 : 1;
+      return error.code === "configuration" || error.code === "session-not-found" ? 2 : 1;
     }
     throw error;
   }

@@ -1,11 +1,13 @@
 import { Agent, native } from "../core/index.js";
 import { type AgentEvent, ArkyError } from "../protocol/index.js";
 import { anthropic } from "../providers/anthropic/index.js";
+import type { SessionMetadata, SessionStore } from "../session/index.js";
 import { codingTools } from "../tools/builtin/index.js";
 import type { Tool } from "../tools/index.js";
 import type { RunArgs } from "./args.js";
 import { abortOnInterrupt, type CliIo } from "./io.js";
 import { createTextRenderer } from "./render.js";
+import { openCliStore, resolveSessionId } from "./sessions.js";
 
 const READ_ONLY = new Set(["read", "glob", "grep", "todo_read", "todo_write"]);
 
@@ -36,19 +38,36 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
     io.stderr.write(noProviderMessage());
     return 2;
   }
-  const cwd = args.cwd ?? io.cwd;
-  const model = args.model ?? io.env.ARKY_MODEL ?? "claude-sonnet-5-5";
+  const store = args.store ? openCliStore(io) : undefined;
+  try {
+    return await runWithStore(args, io, apiKey, store);
+  } finally {
+    await store?.close();
+  }
+}
+
+async function runWithStore(
+  args: RunArgs,
+  io: CliIo,
+  apiKey: string,
+  store: SessionStore | undefined,
+): Promise<number> {
+  const continued = store ? await sessionToContinue(args, store) : undefined;
+  const cwd = args.cwd ?? continued?.cwd ?? io.cwd;
+  const model = args.model ?? continued?.model ?? io.env.ARKY_MODEL ?? "claude-sonnet-5-5";
   const provider = anthropic({ model, apiKey, baseURL: args.baseUrl ?? io.env.ANTHROPIC_BASE_URL });
   let tools: Tool[] = [];
   if (args.tools !== "none") {
     const all = await codingTools({ cwd });
     tools = args.tools === "all" ? all : all.filter((t) => READ_ONLY.has(t.name));
   }
-  const agent = new Agent({
+  const options = {
     runtime: native(provider, { system: args.system, maxTurns: args.maxTurns }),
     tools,
     cwd,
-  });
+    store,
+  };
+  const agent = continued ? await Agent.resume(continued.sessionId, options) : new Agent(options);
   const controller = new AbortController();
   const stopListening = abortOnInterrupt(controller);
   const render =
@@ -78,7 +97,23 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
       `${JSON.stringify({ sessionId: agent.sessionId, text, stopReason, usage, costUsd, durationMs, error })}\n`,
     );
   }
+  if (store && args.output === "text") io.stderr.write(`session ${agent.sessionId}\n`);
   if (!end) throw new ArkyError({ code: "cancelled", message: "The turn ended without a result." });
   if (end.stopReason.unified === "cancelled") return 130;
   return end.error ? 1 : 0;
+}
+
+/** The stored session `--resume <id>` or `--continue` names, if either was given. */
+async function sessionToContinue(args: RunArgs, store: SessionStore): Promise<SessionMetadata | undefined> {
+  if (args.resume !== undefined) return resolveSessionId(store, args.resume);
+  if (!args.continueLast) return undefined;
+  const [last] = await store.list({ limit: 1 });
+  if (!last) {
+    throw new ArkyError({
+      code: "session-not-found",
+      message: "There is no stored session to continue.",
+      correction: 'Start one with: arky run "<prompt>"',
+    });
+  }
+  return last;
 }

@@ -1,3 +1,4 @@
+export * from "./export.js";
 export * from "./in-memory-store.js";
 export * from "./metadata.js";
 export * from "./rebuild-messages.js";
