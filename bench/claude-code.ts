@@ -3,7 +3,7 @@
 // text turn on a fresh process) and `tools10` (one turn with ten Bash calls), as wall time and
 // host CPU ratios to the floor; then warm-pool time to first event against a cold spawn.
 import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
@@ -61,11 +61,12 @@ interface Sample {
   firstEventMs: number;
 }
 
+const made: string[] = [];
 function dirs() {
-  return {
-    cwd: mkdtempSync(join(tmpdir(), "arky-bench-cc-")),
-    configDir: mkdtempSync(join(tmpdir(), "arky-bench-ccc-")),
-  };
+  const cwd = mkdtempSync(join(tmpdir(), "arky-bench-cc-"));
+  const configDir = mkdtempSync(join(tmpdir(), "arky-bench-ccc-"));
+  made.push(cwd, configDir);
+  return { cwd, configDir };
 }
 
 function cpuMs(since: NodeJS.CpuUsage): number {
@@ -147,3 +148,4 @@ console.log(
   `first event ms cold ${fmt(median(cold))} warm ${fmt(median(warm))} ratio ${(median(warm) / median(cold)).toFixed(2)}`,
 );
 await server.close();
+for (const dir of made) rmSync(dir, { recursive: true, force: true });

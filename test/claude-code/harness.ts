@@ -1,6 +1,7 @@
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { afterAll } from "vitest";
 import {
   type ClaudeCodeOptions,
   type ClaudeCodeRuntime,
@@ -30,9 +31,18 @@ export async function startServer() {
   };
 }
 
+const created: string[] = [];
+
+/** A fresh directory, removed after the test file (each test file imports this module once). */
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `arky-cc-${prefix}-`));
+  const dir = mkdtempSync(join(tmpdir(), `arky-cc-${prefix}-`));
+  created.push(dir);
+  return dir;
 }
+
+afterAll(() => {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 
 /** Runtime options pointing the real CLI at the scripted server, isolated and with few retries. */
 export function cliOptions(baseUrl: string, extra: ClaudeCodeOptions = {}): ClaudeCodeOptions {

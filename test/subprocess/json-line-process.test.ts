@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -174,6 +174,7 @@ describe("JsonLineProcess", () => {
       onMessage: () => {},
     }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "executable-not-found", details: { errno: "EACCES" } });
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it("rejects a missing working directory as a configuration error", async () => {
