@@ -46,5 +46,6 @@ new Agent({
 try {
   await agent.prompt("…", { signal: AbortSignal.timeout(60_000) });
 } catch (error) {
-  if (ArkyError.isArkyError(error) && error.retryable) console.log(`retry in ${error.retryAfterMs ?? 1000} ms`);
+  if (ArkyError.isArkyError(error) && error.retryable)
+    console.log(`retry in ${error.retryAfterMs ?? 1000} ms`);
 }

@@ -24,5 +24,7 @@ const agent = new Agent({
 });
 const result = await agent.prompt("What's the weather in Lisbon?");
 console.log(result.text);
-console.log(`${result.usage.inputTokens} in, ${result.usage.outputTokens} out, $${result.costUsd?.toFixed(6)}`);
+console.log(
+  `${result.usage.inputTokens} in, ${result.usage.outputTokens} out, $${result.costUsd?.toFixed(6)}`,
+);
 await server.close();

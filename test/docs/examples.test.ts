@@ -24,9 +24,14 @@ describe("README and examples", () => {
   });
 
   const built = existsSync(join(root, "dist/index.js"));
-  it.skipIf(!built)("runs the offline example against the scripted model (skipped until npm run build)", async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, [join(root, "examples/offline.ts")], { cwd: root });
-    expect(stdout).toMatch(/sunny and 21 °C in Lisbon/);
-    expect(stdout).toMatch(/^\d+ in, \d+ out, \$\d+\.\d+$/m);
-  });
+  it.skipIf(!built)(
+    "runs the offline example against the scripted model (skipped until npm run build)",
+    async () => {
+      const { stdout } = await promisify(execFile)(process.execPath, [join(root, "examples/offline.ts")], {
+        cwd: root,
+      });
+      expect(stdout).toMatch(/sunny and 21 °C in Lisbon/);
+      expect(stdout).toMatch(/^\d+ in, \d+ out, \$\d+\.\d+$/m);
+    },
+  );
 });
