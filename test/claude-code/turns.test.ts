@@ -165,6 +165,7 @@ describe("ClaudeCodeRuntime turns (real claude CLI)", () => {
     expect(events.some((e) => e.type === "tool-execution-start")).toBe(false);
     const end = events.find((e) => e.type === "tool-execution-end");
     expect(end?.type === "tool-execution-end" && end.result.isError).toBe(true);
+    expect(end?.type === "tool-execution-end" && end.error?.code).toBe("tool-denied");
     const seen = lastToolResults(harness.modelCalls().at(-1)!)[0]!;
     expect(seen.is_error).toBe(true);
     expect(resultText(seen.content)).toContain("Denied by test policy");

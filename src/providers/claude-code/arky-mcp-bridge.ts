@@ -1,4 +1,4 @@
-import { type ArkyError, newId, serializeError, type ToolResultBlock } from "../../protocol/index.js";
+import { ArkyError, newId, serializeError, type ToolResultBlock } from "../../protocol/index.js";
 import { executeToolCall, type ToolRegistry } from "../../tools/index.js";
 import type { ControlContext } from "./control-context.js";
 
@@ -93,7 +93,8 @@ async function callArkyTool(
       content: [{ type: "text", text: decision.reason }],
       isError: true,
     };
-    await context.emit([context.tracker.end(toolCallId, result)]);
+    const denied = new ArkyError({ code: "tool-denied", message: decision.reason });
+    await context.emit([context.tracker.end(toolCallId, result, serializeError(denied))]);
     return result;
   }
   const signal = AbortSignal.any([call.signal, context.signal]);

@@ -1,10 +1,4 @@
-import {
-  type ArkyError,
-  cancelledError,
-  emptyUsage,
-  serializeError,
-  toArkyError,
-} from "../../protocol/index.js";
+import { ArkyError, cancelledError, emptyUsage, serializeError, toArkyError } from "../../protocol/index.js";
 import type { TurnRequest } from "../../provider/index.js";
 import { AsyncQueue, type ProcessExit } from "../../provider/subprocess/index.js";
 import type { Tool } from "../../tools/index.js";
@@ -140,6 +134,14 @@ export class ClaudeCodeTurn implements ControlContext {
       for (const { toolCallId, result } of mapped.toolResults) {
         const described = this.tracker.describe(toolCallId);
         if (!described) continue;
+        const decided = await this.#decisions.get(toolCallId);
+        if (decided?.decision === "deny") {
+          // As on the native loop: a refused call never ran, so no after-hooks, and its end says why.
+          const denied = new ArkyError({ code: "tool-denied", message: decided.reason });
+          const end = this.tracker.end(toolCallId, result, serializeError(denied));
+          if (end) this.queue.push(end);
+          continue;
+        }
         const readOnly = isReadOnly(described.toolName, undefined);
         const call = { toolCallId, toolName: described.toolName, input: described.input, readOnly };
         const after = await this.guard.afterToolCall(call, result, this.signal);
