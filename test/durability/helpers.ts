@@ -27,7 +27,8 @@ export function crashScript(request: RecordedRequest): ScriptStep {
   const text = typeof prompt === "string" ? prompt : prompt?.map((b) => b.text ?? "").join("");
   if (text?.includes("resume-check")) return { content: [{ type: "text", text: "resumed" }] };
   const round = Math.floor((messages.length - 1 - start) / 2);
-  if (round >= ROUNDS) return { content: [{ type: "text", text: `finished after ${round} rounds`, chunks: 3 }] };
+  if (round >= ROUNDS)
+    return { content: [{ type: "text", text: `finished after ${round} rounds`, chunks: 3 }] };
   const calls = round === 0 ? [0, 1] : [round * 2];
   return {
     content: [
@@ -45,7 +46,11 @@ export interface ChildReport {
 }
 
 /** Spawns the crash child with the repo's node; collects its stdout lines. */
-export function spawnChild(env: Record<string, string>): { child: ChildProcess; report: ChildReport; stderr: () => string } {
+export function spawnChild(env: Record<string, string>): {
+  child: ChildProcess;
+  report: ChildReport;
+  stderr: () => string;
+} {
   const child = spawn(process.execPath, [join(import.meta.dirname, "fixtures/crash-child.mjs")], {
     env: { PATH: process.env.PATH ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -79,8 +84,11 @@ export async function readAll(store: SessionStore, sessionId: string): Promise<A
 
 /** Every tool_use in an Anthropic request has its tool_result in the next message. */
 export function expectPairedToolCalls(body: unknown, context: string): void {
-  const messages = (body as { messages: { role: string; content: { type: string; id?: string; tool_use_id?: string }[] | string }[] })
-    .messages;
+  const messages = (
+    body as {
+      messages: { role: string; content: { type: string; id?: string; tool_use_id?: string }[] | string }[];
+    }
+  ).messages;
   messages.forEach((message, i) => {
     if (message.role !== "assistant" || typeof message.content === "string") return;
     const ids = message.content.filter((b) => b.type === "tool_use").map((b) => b.id);
