@@ -148,6 +148,11 @@ export class CodexTurn {
         readOnly: false,
       };
       const outcome = await this.#request.guard.beforeToolCall(call, this.#request.signal);
+      if (outcome.decision === "allow" && JSON.stringify(outcome.input) !== JSON.stringify(call.input)) {
+        // Codex runs its own command: accepting would run the original, not the edited input.
+        this.#push(outcome.events.map(declineEdited));
+        return;
+      }
       this.#push(outcome.events);
       if (outcome.decision === "allow") {
         decision = "accept";
@@ -248,9 +253,14 @@ export class CodexTurn {
   }
 
   // Codex's own tools already ran; after-hooks may still record or rewrite what Arky reports.
+  // A declined call never ran: as on the native loop, no after-hooks for it.
   async #pushWithAfterHooks(events: AgentEventBody[]): Promise<void> {
     for (const event of events) {
-      if (event.type !== "tool-execution-end" || this.#mapper.finished) {
+      if (
+        event.type !== "tool-execution-end" ||
+        this.#mapper.finished ||
+        event.error?.code === "tool-denied"
+      ) {
         this.#push([event]);
         continue;
       }
@@ -264,4 +274,17 @@ export class CodexTurn {
       this.#push([...after.events, { ...event, result: after.result }]);
     }
   }
+}
+
+/** The guard's allow of an edited input, recorded as the decline Codex gets instead. */
+function declineEdited(event: AgentEventBody): AgentEventBody {
+  if (event.type !== "permission-decision" || event.decision !== "allow") return event;
+  const { updatedInput: _edited, ...rest } = event;
+  return {
+    ...rest,
+    decision: "deny",
+    reason:
+      `${event.reason ? `${event.reason}; ` : ""}allowed with an edited input, but Codex runs its own ` +
+      "commands and cannot apply one, so the call was declined",
+  };
 }

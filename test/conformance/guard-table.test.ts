@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AgentEvent } from "../../src/protocol/index.js";
+import { claudePids } from "../claude-code/harness.js";
+import { codexProcesses } from "../codex/helpers.js";
+import { CASES, expectedOn } from "./cases.js";
+import { claudeCodeRig, codexRig, nativeRig, type Rig, type TurnOutcome } from "./rigs.js";
+
+// One table, three runtimes: the same permissions and hooks, a model that asks for one
+// shell command, and the same decisions, events and file-system outcome on each. The
+// runtimes run one after another (two cores): one Codex app server for the whole file,
+// one Claude Code runtime whose sessions start and close one at a time.
+
+let rigs: {
+  native: Rig;
+  "claude-code": Awaited<ReturnType<typeof claudeCodeRig>>;
+  codex: Awaited<ReturnType<typeof codexRig>>;
+};
+
+beforeAll(async () => {
+  rigs = { native: await nativeRig(), "claude-code": await claudeCodeRig(), codex: await codexRig() };
+});
+
+afterAll(async () => {
+  const configDir = rigs?.["claude-code"].configDir;
+  const codexHome = rigs?.codex.fixture.home;
+  for (const rig of Object.values(rigs ?? {})) await rig.close();
+  if (configDir) expect(claudePids(configDir)).toEqual([]);
+  if (codexHome) expect(codexProcesses(codexHome)).toEqual([]);
+});
+
+const ofType = <T extends AgentEvent["type"]>(events: AgentEvent[], type: T) =>
+  events.filter((e): e is Extract<AgentEvent, { type: T }> => e.type === type);
+
+/** The decisions a turn recorded, in order: what must be the same on every runtime. */
+function decisions(events: AgentEvent[]) {
+  return {
+    permissions: ofType(events, "permission-decision").map((e) => `${e.decision}/${e.source}`),
+    hooks: ofType(events, "hook-decision").map((e) => `${e.hook}/${e.decision}`),
+  };
+}
+
+const RUNTIMES = ["native", "claude-code", "codex"] as const;
+
+describe.each(CASES)("$name", (testCase) => {
+  const outcomes = new Map<Rig["name"], TurnOutcome>();
+
+  it.each(RUNTIMES)("on %s", async (name) => {
+    const rig = rigs[name];
+    const expected = expectedOn(testCase, name);
+    const outcome = await rig.run(testCase.config, testCase.command);
+    outcomes.set(name, outcome);
+    const { events, modelSaw } = outcome;
+
+    expect(decisions(events)).toEqual({ permissions: expected.permissions, hooks: expected.hooks });
+    for (const file of expected.present) expect(rig.exists(file), `${file} was created`).toBe(true);
+    for (const file of expected.absent) expect(rig.exists(file), `${file} was not created`).toBe(false);
+
+    const permission = ofType(events, "permission-decision")[0]!;
+    expect(permission.toolName).toBe("bash");
+    const denied = permission.decision === "deny";
+    const end = ofType(events, "tool-execution-end");
+    expect(end).toHaveLength(1);
+    expect(Boolean(end[0]!.result.isError)).toBe(denied);
+    if (denied) {
+      expect(end[0]).toMatchObject({ error: { code: "tool-denied" } });
+    }
+    expect(modelSaw).toBeDefined();
+    if (expected.modelSees) expect(modelSaw).toMatch(expected.modelSees);
+    if (expected.modelLacks) expect(modelSaw).not.toMatch(expected.modelLacks);
+    const started = ofType(events, "tool-execution-start");
+    if (expected.runs === undefined) expect(started).toHaveLength(0);
+    else {
+      expect(started).toHaveLength(1);
+      expect((started[0]!.input as { command?: unknown }).command).toBe(expected.runs);
+    }
+
+    for (const hook of ofType(events, "hook-decision")) {
+      expect(hook.hookEvent).toBe(hook.hook === "annotate" ? "afterToolCall" : "beforeToolCall");
+      if (hook.decision === "error") expect(hook.reason).toMatch(/hook crashed/);
+    }
+    const ends = ofType(events, "turn-end");
+    expect(ends).toHaveLength(1);
+    expect(events.at(-1)).toBe(ends[0]);
+    expect(ends[0]).toMatchObject({ stopReason: { unified: "end-turn" } });
+    expect(ends[0]!.error).toBeUndefined();
+  });
+
+  it("records the same decisions on every runtime (but documented differences)", () => {
+    expect([...outcomes.keys()].sort()).toEqual([...RUNTIMES].sort());
+    const differs = (name: Rig["name"]) =>
+      testCase.differs?.[name]?.permissions !== undefined || testCase.differs?.[name]?.hooks !== undefined;
+    const common = decisions(outcomes.get("native")!.events);
+    for (const name of RUNTIMES) {
+      const recorded = decisions(outcomes.get(name)!.events);
+      // A documented difference must be real: when it goes away, the table and the docs change.
+      if (differs(name)) expect(recorded).not.toEqual(common);
+      else expect(recorded).toEqual(common);
+    }
+  });
+});

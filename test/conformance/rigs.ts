@@ -1,0 +1,196 @@
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Agent, type AgentOptions, native } from "../../src/core/index.js";
+import type { AgentEvent } from "../../src/protocol/index.js";
+import { anthropic } from "../../src/providers/anthropic/index.js";
+import { type ClaudeCodeRuntime, claudeCode } from "../../src/providers/claude-code/index.js";
+import type { CodexRuntime } from "../../src/providers/codex/index.js";
+import {
+  type RecordedRequest,
+  type ScriptedModelServer,
+  type ScriptStep,
+  startScriptedModelServer,
+} from "../../src/testing/index.js";
+import { codingTools } from "../../src/tools/builtin/index.js";
+import { cliOptions, lastToolResults, resultText } from "../claude-code/harness.js";
+import { type CodexFixture, codexFixture } from "../codex/helpers.js";
+
+/** The permission and hook options a case gives the Agent (the same on every runtime). */
+export type GuardConfig = Pick<AgentOptions, "permissions" | "hooks">;
+
+/** What one turn of a case produced on one runtime. */
+export interface TurnOutcome {
+  events: AgentEvent[];
+  /** The tool result the model received in the request after the tool call. */
+  modelSaw: string | undefined;
+}
+
+/**
+ * One runtime under test: a scripted model that asks for one shell command and then
+ * answers with text, a working directory, and a fresh Agent per case.
+ */
+export interface Rig {
+  readonly name: "native" | "claude-code" | "codex";
+  /** Where the command runs. */
+  readonly cwd: string;
+  /** Runs one turn whose model asks to run `command` with the runtime's shell tool. */
+  run(config: GuardConfig, command: string): Promise<TurnOutcome>;
+  exists(file: string): boolean;
+  close(): Promise<void>;
+}
+
+const REPLY_DONE: ScriptStep = { content: [{ type: "text", text: "done" }] };
+
+type Handler = (request: RecordedRequest) => ScriptStep;
+
+/** A function script whose answers come from a handler each case replaces. */
+function switchable(): { script: (request: RecordedRequest) => ScriptStep; set(handler: Handler): void } {
+  let handler: Handler = () => REPLY_DONE;
+  return {
+    script: (request) => handler(request),
+    set(next) {
+      handler = next;
+    },
+  };
+}
+
+/** Tool result text of the last message of an Anthropic Messages request, if it holds one. */
+function anthropicToolResult(request: RecordedRequest): string | undefined {
+  const result = lastToolResults(request)[0];
+  return result ? resultText(result.content) : undefined;
+}
+
+/** Tool output of the last input item of a Responses request, if it is one. */
+function responsesToolOutput(request: RecordedRequest): string | undefined {
+  const last = ((request.body as { input?: unknown[] } | null)?.input ?? []).at(-1) as
+    | { type?: string; output?: unknown }
+    | undefined;
+  if (last?.type !== "function_call_output") return undefined;
+  return typeof last.output === "string" ? last.output : JSON.stringify(last.output);
+}
+
+async function streamTurn(agent: Agent, prompt: string): Promise<AgentEvent[]> {
+  const events: AgentEvent[] = [];
+  try {
+    for await (const event of agent.stream(prompt)) events.push(event);
+  } finally {
+    await agent.close();
+  }
+  return events;
+}
+
+/** A rig over an Anthropic Messages scripted server (native loop and Claude Code). */
+async function messagesRig(
+  name: "native" | "claude-code",
+  makeAgent: (cwd: string, config: GuardConfig) => Promise<Agent>,
+  closeRuntime: () => Promise<void>,
+  cwd: string,
+  server: ScriptedModelServer,
+  answers: ReturnType<typeof switchable>,
+  toolName: string,
+  toolInput: (command: string) => unknown,
+): Promise<Rig> {
+  return {
+    name,
+    cwd,
+    async run(config, command) {
+      let modelSaw: string | undefined;
+      let turnRequests = 0;
+      answers.set((request) => {
+        if (request.api !== "anthropic-messages" || !request.stream) return REPLY_DONE;
+        const seen = anthropicToolResult(request);
+        if (seen !== undefined) {
+          modelSaw = seen;
+          return REPLY_DONE;
+        }
+        turnRequests++;
+        // One tool call per turn: a later request without a tool result gets text.
+        if (turnRequests > 1) return REPLY_DONE;
+        return { content: [{ type: "tool-use", name: toolName, input: toolInput(command) }] };
+      });
+      const agent = await makeAgent(cwd, config);
+      const events = await streamTurn(agent, `Run \`${command}\`.`);
+      return { events, modelSaw };
+    },
+    exists: (file) => existsSync(join(cwd, file)),
+    async close() {
+      await closeRuntime();
+      await server.close();
+      rmSync(cwd, { recursive: true, force: true });
+    },
+  };
+}
+
+const scratch = (prefix: string) => mkdtempSync(join(tmpdir(), `arky-conf-${prefix}-`));
+
+/** Arky's own loop over the Anthropic provider, with the built-in `bash` tool. */
+export async function nativeRig(): Promise<Rig> {
+  const answers = switchable();
+  const server = await startScriptedModelServer({ script: answers.script });
+  const cwd = scratch("native");
+  const provider = anthropic({ model: "claude-test", apiKey: "sk-test", baseURL: server.baseUrl });
+  const tools = await codingTools({ cwd });
+  return messagesRig(
+    "native",
+    async (dir, config) => new Agent({ runtime: native(provider), tools, cwd: dir, ...config }),
+    async () => {},
+    cwd,
+    server,
+    answers,
+    "bash",
+    (command) => ({ command }),
+  );
+}
+
+/** The real Claude Code CLI with its own `Bash` tool; one runtime, a new session per case. */
+export async function claudeCodeRig(): Promise<Rig & { runtime: ClaudeCodeRuntime; configDir: string }> {
+  const answers = switchable();
+  const server = await startScriptedModelServer({ script: answers.script });
+  const cwd = scratch("cc");
+  const options = cliOptions(server.baseUrl, { cwd });
+  const runtime = claudeCode(options);
+  const rig = await messagesRig(
+    "claude-code",
+    async (dir, config) => new Agent({ runtime, cwd: dir, ...config }),
+    () => runtime.close(),
+    cwd,
+    server,
+    answers,
+    "Bash",
+    (command) => ({ command, description: "run the command" }),
+  );
+  return Object.assign(rig, { runtime, configDir: options.configDir ?? "" });
+}
+
+/** The real Codex app server running its own `exec_command`; one runtime for the whole file. */
+export async function codexRig(): Promise<Rig & { fixture: CodexFixture }> {
+  const answers = switchable();
+  const fixture = await codexFixture(answers.script);
+  const runtime: CodexRuntime = fixture.runtime();
+  const { work } = fixture;
+  return {
+    name: "codex",
+    cwd: work,
+    fixture,
+    async run(config, command) {
+      let modelSaw: string | undefined;
+      let turnRequests = 0;
+      answers.set((request) => {
+        const seen = responsesToolOutput(request);
+        if (seen !== undefined) {
+          modelSaw = seen;
+          return REPLY_DONE;
+        }
+        turnRequests++;
+        if (turnRequests > 1) return REPLY_DONE;
+        return { content: [{ type: "tool-use", name: "exec_command", input: { cmd: command } }] };
+      });
+      const agent = new Agent({ runtime, cwd: work, ...config });
+      const events = await streamTurn(agent, `Run \`${command}\`.`);
+      return { events, modelSaw };
+    },
+    exists: (file) => existsSync(join(work, file)),
+    close: () => fixture.cleanup(),
+  };
+}
