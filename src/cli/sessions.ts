@@ -13,7 +13,19 @@ import { createTextRenderer } from "./render.js";
 
 /** Opens the CLI's embedded session store: `$ARKY_HOME/sessions.db`, else `~/.arky/sessions.db`. */
 export function openCliStore(io: CliIo): SqliteSessionStore {
-  return new SqliteSessionStore({ path: defaultSqlitePath(io.env) });
+  try {
+    return new SqliteSessionStore({ path: defaultSqlitePath(io.env) });
+  } catch (error) {
+    if (!ArkyError.isArkyError(error) || error.correction) throw error;
+    throw new ArkyError({
+      code: error.code,
+      message: error.message,
+      retryable: error.retryable,
+      details: error.details,
+      cause: error,
+      correction: "Set ARKY_HOME to a writable folder, or run with --no-store.",
+    });
+  }
 }
 
 /**

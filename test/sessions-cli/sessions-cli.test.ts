@@ -1,5 +1,6 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
 import { SqliteSessionStore } from "../../src/stores/sqlite/index.js";
@@ -165,6 +166,48 @@ describe("arky sessions", () => {
       expect(result.err, argv.join(" ")).not.toBe("");
     }
     expect((await arky("sessions", "list", "--json")).out.trim().split("\n")).toHaveLength(2);
+  });
+
+  it("a store that cannot be opened is a store error (exit 1) that says what to do, before any model call", async () => {
+    const file = join(home.path, "not-a-folder");
+    writeFileSync(file, "");
+    env.ARKY_HOME = file;
+    for (const argv of [
+      ["run", "hi"],
+      ["sessions", "list"],
+    ]) {
+      const result = await arky(...argv);
+      expect(result.code).toBe(1);
+      expect(result.err).toMatch(
+        /^arky: .+\nSet ARKY_HOME to a writable folder, or run with --no-store\.\n$/,
+      );
+    }
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("replaying a session with a corrupt row prints the events before it, then the store error (exit 1)", async () => {
+    server.push(textReply("an answer that is kept"));
+    const id = await run("--tools", "none", "hello");
+    const db = new DatabaseSync(join(home.path, "sessions.db"));
+    const { seq } = db
+      .prepare("SELECT max(seq) AS seq FROM events WHERE session_id = ? AND type = 'turn-end'")
+      .get(id) as {
+      seq: number;
+    };
+    db.prepare('UPDATE events SET data = \'{"type":"turn-e\' WHERE session_id = ? AND seq = ?').run(id, seq);
+    db.close();
+    const replay = await arky("sessions", "replay", id);
+    expect(replay.code).toBe(1);
+    expect(replay.out).toMatch(/^> hello\nan answer that is kept/);
+    expect(replay.out).not.toContain("─ ");
+    expect(replay.err).toMatch(new RegExp(`seq ${seq} of session ${id} is not valid JSON`));
+    const json = await arky("sessions", "replay", id, "--json");
+    expect(
+      json.out
+        .trimEnd()
+        .split("\n")
+        .map((l) => JSON.parse(l).seq),
+    ).toEqual(Array.from({ length: seq - 1 }, (_, i) => i + 1));
   });
 
   it("documents the commands in the help text", async () => {
