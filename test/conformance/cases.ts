@@ -104,6 +104,26 @@ export const CASES: GuardCase[] = [
     },
   },
   {
+    name: "a canUseTool callback that throws: denied, the model sees the error",
+    command: "touch thrown.txt",
+    config: {
+      permissions: {
+        mode: "default",
+        canUseTool: () => {
+          throw new Error("callback crashed");
+        },
+      },
+    },
+    expected: {
+      permissions: ["deny/callback"],
+      hooks: [],
+      present: [],
+      absent: ["thrown.txt"],
+      modelSees: /callback crashed/,
+    },
+    differs: { codex: { modelSees: CODEX_REFUSAL } },
+  },
+  {
     name: "a fail-closed beforeToolCall hook that throws: blocked",
     command: "touch closed.txt",
     config: {
@@ -151,6 +171,61 @@ export const CASES: GuardCase[] = [
       modelSees: /Touching files is off limits today\./,
     },
     differs: { codex: { modelSees: CODEX_REFUSAL } },
+  },
+  {
+    name: "a hook's allow skips the callback",
+    command: "touch approved.txt",
+    config: {
+      permissions: {
+        mode: "default",
+        canUseTool: () => ({ behavior: "deny", message: "the callback must not be asked" }),
+      },
+      hooks: [
+        {
+          name: "approve",
+          matcher: "Bash",
+          beforeToolCall: () => ({ decision: "allow", reason: "trusted" }),
+        },
+      ],
+    },
+    expected: {
+      permissions: ["allow/hook"],
+      hooks: ["approve/continue"],
+      present: ["approved.txt"],
+      absent: [],
+      runs: "touch approved.txt",
+    },
+  },
+  {
+    name: "a hook replaces the input: the replaced command is what runs",
+    command: "touch before-hook.txt",
+    config: {
+      hooks: [
+        {
+          name: "rename",
+          matcher: "Bash",
+          beforeToolCall: ({ input }) => ({
+            updatedInput: { ...(input as object), command: "touch after-hook.txt" },
+          }),
+        },
+      ],
+    },
+    expected: {
+      permissions: ["allow/mode"],
+      hooks: ["rename/modify"],
+      present: ["after-hook.txt"],
+      absent: ["before-hook.txt"],
+      runs: "touch after-hook.txt",
+    },
+    differs: {
+      codex: {
+        permissions: ["deny/mode"],
+        present: [],
+        absent: ["before-hook.txt", "after-hook.txt"],
+        modelSees: CODEX_REFUSAL,
+        runs: undefined,
+      },
+    },
   },
   {
     name: "an afterToolCall hook does not run for a refused call",

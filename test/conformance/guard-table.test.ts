@@ -57,6 +57,8 @@ describe.each(CASES)("$name", (testCase) => {
 
     const permission = ofType(events, "permission-decision")[0]!;
     expect(permission.toolName).toBe("bash");
+    if (expected.runs !== undefined && expected.runs !== testCase.command)
+      expect(permission.updatedInput).toMatchObject({ command: expected.runs });
     const denied = permission.decision === "deny";
     const end = ofType(events, "tool-execution-end");
     expect(end).toHaveLength(1);
