@@ -14,8 +14,13 @@ import { crashScript, distBuilt, expectPairedToolCalls, readAll, spawnChild } fr
 const RUNS = 50;
 /** Children at once: the run is mostly waiting for node to start, and the sessions share one file. */
 const PARALLEL = 3;
-/** The longest wait after the child is ready before the kill; about one child's whole run. */
-const MAX_KILL_DELAY_MS = 400;
+/**
+ * Where kills land: even runs wait for a random number of reported events (a full run of
+ * three turns reports about 50), odd runs a random time after the child is ready (startup
+ * and the first events); both then wait up to 15 ms more, so the kill falls anywhere.
+ */
+const MAX_EVENTS_BEFORE_KILL = 50;
+const MAX_EARLY_KILL_MS = 150;
 
 const step = tool({
   name: "step",
@@ -40,15 +45,16 @@ describe.skipIf(!distBuilt)(
 
     it(`keeps every committed event, gap-free, and resumes after ${RUNS} SIGKILLs at random points`, async () => {
       const path = join(dir.path, "sessions.db");
-      const outcomes = { beforeSession: 0, killed: 0, finished: 0, midTurn: 0 };
+      const outcomes = { beforeSession: 0, killed: 0, finished: 0, midTurn: 0, reportedChecked: 0 };
       let next = 1;
       const worker = async () => {
         for (let run = next++; run <= RUNS; run = next++) await crashOnce(run);
       };
       const crashOnce = async (run: number) => {
         const sessionId = randomUUID();
-        const delay = Math.floor(Math.random() * MAX_KILL_DELAY_MS);
-        const context = `run ${run}, kill ${delay} ms after ready`;
+        const afterEvents = run % 2 === 0 ? Math.floor(Math.random() * MAX_EVENTS_BEFORE_KILL) : 0;
+        const delay = Math.floor(Math.random() * (run % 2 === 0 ? 15 : MAX_EARLY_KILL_MS));
+        const context = `run ${run}, kill ${delay} ms after ${afterEvents} reported events`;
         const { child, report, stderr } = spawnChild({
           ARKY_TEST_MODEL_URL: server.baseUrl,
           ARKY_TEST_DB: path,
@@ -57,6 +63,7 @@ describe.skipIf(!distBuilt)(
         const exited = once(child, "exit");
         while (!report.ready && child.exitCode === null) await sleep(2);
         expect(report.ready, `${context}: ${stderr()}`).toBe(true);
+        while (report.events.length < afterEvents && child.exitCode === null) await sleep(1);
         await sleep(delay);
         child.kill("SIGKILL");
         await exited;
@@ -82,6 +89,7 @@ describe.skipIf(!distBuilt)(
               reported.type,
             );
           }
+          outcomes.reportedChecked += report.events.length;
           const committed = report.events.filter(
             (e) => e.type === "message-end" || e.type === "tool-execution-end",
           );
@@ -117,6 +125,7 @@ describe.skipIf(!distBuilt)(
       console.info(`crash durability outcomes: ${JSON.stringify(outcomes)}`);
       expect(outcomes.killed).toBeGreaterThanOrEqual(RUNS / 2);
       expect(outcomes.midTurn).toBeGreaterThan(0);
+      expect(outcomes.reportedChecked).toBeGreaterThan(RUNS);
     }, 120_000);
   },
 );
