@@ -1,14 +1,20 @@
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { demoCommand } from "../../src/cli/demo.js";
 import type { CliIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
 import { type ScriptedModelServer, startScriptedModelServer, textReply } from "../../src/testing/index.js";
 
+// Runs record sessions; keep them out of the real ~/.arky.
+const arkyHome = mkdtempSync(join(tmpdir(), "arky-cli-home-"));
+afterAll(() => rmSync(arkyHome, { recursive: true, force: true }));
+
 function captureIo(env: NodeJS.ProcessEnv = {}): CliIo & { out: () => string; err: () => string } {
+  env = { ARKY_HOME: arkyHome, ...env };
   let out = "";
   let err = "";
   return {
