@@ -37,7 +37,7 @@ describe.skipIf(!existsSync(bin))("arky mcp serve (built bin; skipped until npm 
       });
       child.once("exit", (code) => reject(new Error(`exited ${code}: ${err}`)));
     });
-    const client = new McpClient({ name: "arky", config: { url } });
+    const client = new McpClient({ name: "arky", config: { url, headers: {} } });
     clients.push(client);
     const names = (await client.listTools()).map((t) => t.name).sort();
     expect(names).toEqual(["glob", "grep", "read"]);
@@ -52,7 +52,11 @@ describe.skipIf(!existsSync(bin))("arky mcp serve (built bin; skipped until npm 
     const dir = await folder();
     const client = new McpClient({
       name: "arky",
-      config: { command: process.execPath, args: [bin, "mcp", "serve", "--tools", "all", "--cwd", dir] },
+      config: {
+        command: process.execPath,
+        args: [bin, "mcp", "serve", "--tools", "all", "--cwd", dir],
+        env: {},
+      },
     });
     clients.push(client);
     const names = (await client.listTools()).map((t) => t.name);
