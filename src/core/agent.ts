@@ -41,7 +41,7 @@ import { SessionWriter } from "./session-writer.js";
  * session store and the event fan-out; the runtime only runs turns.
  *
  * @example
- * const agent = new Agent({ runtime: native(anthropic({ model: "claude-sonnet-4-5" })), tools: [add] });
+ * const agent = new Agent({ runtime: native(anthropic({ model: "claude-sonnet-5-5" })), tools: [add] });
  * const { text } = await agent.prompt("What is 2 + 3?");
  * for await (const event of agent.stream("And times 4?")) console.log(event.type);
  */
@@ -71,7 +71,7 @@ export class Agent {
         code: "configuration",
         message: "An Agent needs a runtime.",
         correction:
-          "Pass `runtime`, e.g. new Agent({ runtime: native(anthropic({ model: 'claude-sonnet-4-5' })) }).",
+          "Pass `runtime`, e.g. new Agent({ runtime: native(anthropic({ model: 'claude-sonnet-5-5' })) }).",
       });
     }
     this.#options = options;

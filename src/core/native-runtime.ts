@@ -34,7 +34,7 @@ export function native(provider: ModelProvider, options: NativeRuntimeOptions = 
   if (!provider || typeof provider.stream !== "function") {
     throw new ArkyError({
       code: "configuration",
-      message: "native() needs a model provider, e.g. native(anthropic({ model: 'claude-sonnet-4-5' })).",
+      message: "native() needs a model provider, e.g. native(anthropic({ model: 'claude-sonnet-5-5' })).",
     });
   }
   const maxTurns = options.maxTurns ?? 25;

@@ -17,7 +17,7 @@ import { StreamWatchdog } from "./stream-watchdog.js";
 
 /** Options of {@link anthropic}. */
 export interface AnthropicProviderOptions {
-  /** Model id, e.g. `claude-sonnet-4-5`. */
+  /** Model id, e.g. `claude-sonnet-5-5`. */
   model: string;
   /** API key. Default: `ANTHROPIC_API_KEY`. */
   apiKey?: string;
@@ -57,7 +57,7 @@ type MessageParams = Anthropic.MessageCreateParamsStreaming & { temperature?: nu
  * @throws ArkyError `configuration` when no API key is given or set in the environment.
  *
  * @example
- * const provider = anthropic({ model: "claude-sonnet-4-5" });
+ * const provider = anthropic({ model: "claude-sonnet-5-5" });
  * for await (const event of provider.stream({ messages, tools: [] })) { … }
  */
 export function anthropic(options: AnthropicProviderOptions): AnthropicProvider {
@@ -80,7 +80,7 @@ export class AnthropicProvider implements ModelProvider {
       throw new ArkyError({
         code: "configuration",
         message: "anthropic() needs a model id.",
-        correction: "Pass one, e.g. anthropic({ model: 'claude-sonnet-4-5' }).",
+        correction: "Pass one, e.g. anthropic({ model: 'claude-sonnet-5-5' }).",
       });
     const apiKey = options.apiKey ?? process.env.ANTHROPIC_API_KEY;
     if (!apiKey)

@@ -1,6 +1,6 @@
 /**
  * `arky/anthropic`: the Anthropic Messages API as a {@link ModelProvider} for Arky's
- * native loop: `native(anthropic({ model: "claude-sonnet-4-5" }))`.
+ * native loop: `native(anthropic({ model: "claude-sonnet-5-5" }))`.
  */
 export { toAnthropicError } from "./anthropic-error.js";
 export { AnthropicProvider, type AnthropicProviderOptions, anthropic } from "./anthropic-provider.js";

@@ -4,7 +4,7 @@
  * @example
  * import { Agent } from "arky";
  * import { claudeCode } from "arky/claude-code";
- * const agent = new Agent({ runtime: claudeCode({ model: "claude-sonnet-4-5", configDir: "/var/lib/app/claude" }) });
+ * const agent = new Agent({ runtime: claudeCode({ model: "claude-sonnet-5-5", configDir: "/var/lib/app/claude" }) });
  */
 export { type BackendPreset, claudeCodeBackends, type GatewayOptions } from "./backend-presets.js";
 export { buildClaudeArgs, buildClaudeEnv } from "./claude-code-args.js";
