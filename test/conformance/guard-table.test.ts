@@ -65,6 +65,8 @@ describe.each(CASES)("$name", (testCase) => {
     expect(Boolean(end[0]!.result.isError)).toBe(denied);
     if (denied) {
       expect(end[0]).toMatchObject({ error: { code: "tool-denied" } });
+      // The event keeps the guard's reason on every runtime, whatever text the model got.
+      expect(end[0]!.error!.message).toBe(`Permission to use bash was denied: ${permission.reason}.`);
     }
     expect(modelSaw).toBeDefined();
     if (expected.modelSees) expect(modelSaw).toMatch(expected.modelSees);

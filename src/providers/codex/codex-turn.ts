@@ -31,6 +31,8 @@ export class CodexTurn {
   #chain: Promise<void> = Promise.resolve();
   /** Inputs of the tool calls seen, for the after-hooks of Codex's own tools. */
   readonly #inputs = new Map<string, unknown>();
+  /** Why the guard refused a command or file change (item id → reason), for its end event. */
+  readonly #refusals = new Map<string, string>();
   #resolveDone!: () => void;
   /** Resolves once the turn's `turn-end` was produced. */
   readonly done = new Promise<void>((resolve) => {
@@ -150,10 +152,18 @@ export class CodexTurn {
       const outcome = await this.#request.guard.beforeToolCall(call, this.#request.signal);
       if (outcome.decision === "allow" && JSON.stringify(outcome.input) !== JSON.stringify(call.input)) {
         // Codex runs its own command: accepting would run the original, not the edited input.
-        this.#push(outcome.events.map(declineEdited));
+        const events = outcome.events.map(declineEdited);
+        const decided = events.find((e) => e.type === "permission-decision");
+        const reason = decided?.reason ?? EDIT_DECLINED;
+        this.#refusals.set(
+          request.itemId,
+          `Permission to use ${decided?.toolName ?? call.toolName} was denied: ${reason}.`,
+        );
+        this.#push(events);
         return;
       }
       this.#push(outcome.events);
+      if (outcome.decision === "deny") this.#refusals.set(request.itemId, outcome.reason);
       if (outcome.decision === "allow") {
         decision = "accept";
         this.#push(this.#mapper.startTool(request.itemId));
@@ -256,12 +266,17 @@ export class CodexTurn {
   // A declined call never ran: as on the native loop, no after-hooks for it.
   async #pushWithAfterHooks(events: AgentEventBody[]): Promise<void> {
     for (const event of events) {
-      if (
-        event.type !== "tool-execution-end" ||
-        this.#mapper.finished ||
-        event.error?.code === "tool-denied"
-      ) {
+      if (event.type !== "tool-execution-end" || this.#mapper.finished) {
         this.#push([event]);
+        continue;
+      }
+      if (event.error?.code === "tool-denied") {
+        // The model got Codex's own refusal text; the event keeps the guard's reason, as elsewhere.
+        const reason = this.#refusals.get(event.toolCallId);
+        const error = reason
+          ? serializeError(new ArkyError({ code: "tool-denied", message: reason }))
+          : event.error;
+        this.#push([{ ...event, error }]);
         continue;
       }
       const call: GuardedToolCall = {
@@ -283,8 +298,9 @@ function declineEdited(event: AgentEventBody): AgentEventBody {
   return {
     ...rest,
     decision: "deny",
-    reason:
-      `${event.reason ? `${event.reason}; ` : ""}allowed with an edited input, but Codex runs its own ` +
-      "commands and cannot apply one, so the call was declined",
+    reason: `${event.reason ? `${event.reason}; ` : ""}${EDIT_DECLINED}`,
   };
 }
+
+const EDIT_DECLINED =
+  "allowed with an edited input, but Codex runs its own commands and cannot apply one, so the call was declined";
