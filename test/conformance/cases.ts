@@ -74,6 +74,19 @@ export const CASES: GuardCase[] = [
     differs: { codex: { modelSees: CODEX_REFUSAL } },
   },
   {
+    name: "plan mode: a command is denied even with an allow rule",
+    command: "touch planned.txt",
+    config: { permissions: { mode: "plan", allow: ["Bash(touch:*)"] } },
+    expected: {
+      permissions: ["deny/mode"],
+      hooks: [],
+      present: [],
+      absent: ["planned.txt"],
+      modelSees: /plan/,
+    },
+    differs: { codex: { modelSees: CODEX_REFUSAL } },
+  },
+  {
     name: "canUseTool edits the input: the edited command is what runs",
     command: "touch original.txt",
     config: {
