@@ -80,17 +80,22 @@ async function streamTurn(agent: Agent, prompt: string): Promise<AgentEvent[]> {
   return events;
 }
 
+/** What a rig over an Anthropic Messages scripted server needs. */
+interface MessagesRigOptions {
+  name: "native" | "claude-code";
+  cwd: string;
+  server: ScriptedModelServer;
+  answers: ReturnType<typeof switchable>;
+  /** The shell tool's name and input as the model writes them on this runtime. */
+  toolName: string;
+  toolInput: (command: string) => unknown;
+  makeAgent: (config: GuardConfig) => Agent;
+  closeRuntime: () => Promise<void>;
+}
+
 /** A rig over an Anthropic Messages scripted server (native loop and Claude Code). */
-async function messagesRig(
-  name: "native" | "claude-code",
-  makeAgent: (cwd: string, config: GuardConfig) => Promise<Agent>,
-  closeRuntime: () => Promise<void>,
-  cwd: string,
-  server: ScriptedModelServer,
-  answers: ReturnType<typeof switchable>,
-  toolName: string,
-  toolInput: (command: string) => unknown,
-): Promise<Rig> {
+function messagesRig(options: MessagesRigOptions): Rig {
+  const { name, cwd, server, answers, toolName, toolInput, makeAgent, closeRuntime } = options;
   return {
     name,
     cwd,
@@ -109,7 +114,7 @@ async function messagesRig(
         if (turnRequests > 1) return REPLY_DONE;
         return { content: [{ type: "tool-use", name: toolName, input: toolInput(command) }] };
       });
-      const agent = await makeAgent(cwd, config);
+      const agent = makeAgent(config);
       const events = await streamTurn(agent, `Run \`${command}\`.`);
       return { events, modelSaw };
     },
@@ -131,16 +136,16 @@ export async function nativeRig(): Promise<Rig> {
   const cwd = scratch("native");
   const provider = anthropic({ model: "claude-test", apiKey: "sk-test", baseURL: server.baseUrl });
   const tools = await codingTools({ cwd });
-  return messagesRig(
-    "native",
-    async (dir, config) => new Agent({ runtime: native(provider), tools, cwd: dir, ...config }),
-    async () => {},
+  return messagesRig({
+    name: "native",
     cwd,
     server,
     answers,
-    "bash",
-    (command) => ({ command }),
-  );
+    toolName: "bash",
+    toolInput: (command) => ({ command }),
+    makeAgent: (config) => new Agent({ runtime: native(provider), tools, cwd, ...config }),
+    closeRuntime: async () => {},
+  });
 }
 
 /** The real Claude Code CLI with its own `Bash` tool; one runtime, a new session per case. */
@@ -150,16 +155,16 @@ export async function claudeCodeRig(): Promise<Rig & { runtime: ClaudeCodeRuntim
   const cwd = scratch("cc");
   const options = cliOptions(server.baseUrl, { cwd });
   const runtime = claudeCode(options);
-  const rig = await messagesRig(
-    "claude-code",
-    async (dir, config) => new Agent({ runtime, cwd: dir, ...config }),
-    () => runtime.close(),
+  const rig = messagesRig({
+    name: "claude-code",
     cwd,
     server,
     answers,
-    "Bash",
-    (command) => ({ command, description: "run the command" }),
-  );
+    toolName: "Bash",
+    toolInput: (command) => ({ command, description: "run the command" }),
+    makeAgent: (config) => new Agent({ runtime, cwd, ...config }),
+    closeRuntime: () => runtime.close(),
+  });
   return Object.assign(rig, { runtime, configDir: options.configDir ?? "" });
 }
 
