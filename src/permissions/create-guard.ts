@@ -125,7 +125,7 @@ export function createToolCallGuard(options: CreateToolCallGuardOptions = {}): P
       input: unknown = call.input,
     ): BeforeToolCallOutcome => {
       record("deny", source, reason, input);
-      return { decision: "deny", reason: `Permission to use ${toolName} was denied: ${reason}.`, events };
+      return { decision: "deny", reason: deniedReason(toolName, reason), events };
     };
     const allow = (
       source: PermissionDecisionSource,
@@ -235,7 +235,7 @@ export function createToolCallGuard(options: CreateToolCallGuardOptions = {}): P
         };
         return {
           decision: "deny",
-          reason: `Permission to use ${call.toolName} was denied: ${reason}.`,
+          reason: deniedReason(call.toolName, reason),
           events: [event],
         };
       }
@@ -284,4 +284,9 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
       },
     );
   });
+}
+
+/** The reason the model sees for a refused call; one final period whatever the reason ends with. */
+export function deniedReason(toolName: string, reason: string): string {
+  return `Permission to use ${toolName} was denied: ${reason.replace(/[.\s]+$/, "")}.`;
 }

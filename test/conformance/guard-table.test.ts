@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { deniedReason } from "../../src/permissions/index.js";
 import type { AgentEvent } from "../../src/protocol/index.js";
 import { claudePids } from "../claude-code/harness.js";
 import { codexProcesses } from "../codex/helpers.js";
@@ -66,7 +67,7 @@ describe.each(CASES)("$name", (testCase) => {
     if (denied) {
       expect(end[0]).toMatchObject({ error: { code: "tool-denied" } });
       // The event keeps the guard's reason on every runtime, whatever text the model got.
-      expect(end[0]!.error!.message).toBe(`Permission to use bash was denied: ${permission.reason}.`);
+      expect(end[0]!.error!.message).toBe(deniedReason("bash", permission.reason ?? ""));
     }
     expect(modelSaw).toBeDefined();
     if (expected.modelSees) expect(modelSaw).toMatch(expected.modelSees);
