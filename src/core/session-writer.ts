@@ -13,7 +13,7 @@ export class SessionWriter {
   readonly #batchSize: number;
   #buffer: AgentEvent[] = [];
 
-  constructor(store: SessionStore, sessionId: string, batchSize = 64) {
+  constructor(store: SessionStore, sessionId: string, batchSize = 512) {
     this.#store = store;
     this.#sessionId = sessionId;
     this.#batchSize = batchSize;

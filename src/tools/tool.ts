@@ -1,4 +1,6 @@
-import { z } from "zod";
+// Types only: the schemas' own methods do the work, so `import("arky")` loads no zod at all
+// (zod's ~80 modules would double Arky's start-up; the user's code has loaded them anyway).
+import type { z } from "zod";
 import { ArkyError } from "../protocol/index.js";
 import type { JsonSchema, Tool, ToolExecuteContext, ToolOutput } from "./types.js";
 
@@ -77,7 +79,7 @@ export function tool<Schema extends z.ZodType>(options: ToolOptions<Schema>): To
     parse(input) {
       const parsed = options.input.safeParse(input);
       if (parsed.success) return { ok: true, value: parsed.data };
-      return { ok: false, message: z.prettifyError(parsed.error) };
+      return { ok: false, message: formatIssues(parsed.error.issues) };
     },
     execute: (input, context) => options.execute(input as z.output<Schema>, context),
   };
@@ -85,9 +87,17 @@ export function tool<Schema extends z.ZodType>(options: ToolOptions<Schema>): To
 
 /** The JSON Schema (draft 2020-12) of a zod schema, as a tool input schema. */
 export function toJsonSchema(schema: z.ZodType, toolName = "tool"): JsonSchema {
+  if (typeof schema?.toJSONSchema !== "function" || typeof schema.safeParse !== "function") {
+    throw new ArkyError({
+      code: "configuration",
+      message: `The input of tool "${toolName}" is not a zod v4 schema.`,
+      correction:
+        "Pass a zod v4 schema (import { z } from 'zod'), or implement the Tool interface for raw JSON Schema.",
+    });
+  }
   let json: Record<string, unknown>;
   try {
-    json = z.toJSONSchema(schema, { io: "input", unrepresentable: "throw" }) as Record<string, unknown>;
+    json = schema.toJSONSchema({ io: "input", unrepresentable: "throw" }) as Record<string, unknown>;
   } catch (cause) {
     throw new ArkyError({
       code: "configuration",
@@ -104,4 +114,27 @@ export function toJsonSchema(schema: z.ZodType, toolName = "tool"): JsonSchema {
     });
   }
   return rest as JsonSchema;
+}
+
+/** Formats validation issues the way zod's `prettifyError` does: `✖ message` and `→ at path`. */
+export function formatIssues(
+  issues: ReadonlyArray<{ message: string; path: ReadonlyArray<PropertyKey> }>,
+): string {
+  return issues
+    .map((issue) => {
+      const at = issue.path.length ? `\n  → at ${formatPath(issue.path)}` : "";
+      return `✖ ${issue.message}${at}`;
+    })
+    .join("\n");
+}
+
+function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = "";
+  for (const key of path) {
+    if (typeof key === "number") out += `[${key}]`;
+    else if (typeof key === "symbol") out += `[${String(key)}]`;
+    else if (/^[A-Za-z_$][\w$]*$/.test(key)) out += out ? `.${key}` : key;
+    else out += `[${JSON.stringify(key)}]`;
+  }
+  return out;
 }

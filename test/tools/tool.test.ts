@@ -167,3 +167,21 @@ describe("tool names", () => {
     expect(error.correction).toContain("letters, digits");
   });
 });
+
+describe("tool(): zod without importing zod", () => {
+  it("formats validation problems like zod's prettifyError", async () => {
+    const { z } = await import("zod");
+    const { formatIssues } = await import("../../src/tools/tool.js");
+    const schema = z.object({ a: z.number(), list: z.array(z.object({ "odd key": z.string() })) });
+    const parsed = schema.safeParse({ a: "x", list: [{ "odd key": 1 }] });
+    expect(parsed.success).toBe(false);
+    if (!parsed.success) expect(formatIssues(parsed.error.issues)).toBe(z.prettifyError(parsed.error));
+  });
+
+  it("refuses an input that is not a zod v4 schema, saying what to pass", async () => {
+    const { tool } = await import("../../src/tools/tool.js");
+    expect(() =>
+      tool({ name: "x", description: "x", input: { type: "object" } as never, execute: () => "" }),
+    ).toThrowError(/not a zod v4 schema/);
+  });
+});
