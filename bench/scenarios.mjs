@@ -21,12 +21,12 @@ function tools10() {
 
 export const SCENARIOS = {
   text1: {
-    iterations: 60,
+    iterations: 200,
     script: () => [{ content: [{ type: "text", text: "Hello! How can I help you today?", chunks: 6 }] }],
   },
-  tools10: { iterations: 15, script: tools10 },
+  tools10: { iterations: 40, script: tools10 },
   stream10k: {
-    iterations: 6,
+    iterations: 12,
     script: () => [{ content: [{ type: "text", text: "x".repeat(10_000), chunks: 10_000 }] }],
   },
 };

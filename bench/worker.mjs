@@ -7,7 +7,8 @@ import { SCENARIOS } from "./scenarios.mjs";
 
 const [variant, scenario, baseUrl] = process.argv.slice(2);
 const { iterations } = SCENARIOS[scenario];
-const warmup = Math.max(2, Math.round(iterations / 5));
+// Warm-up lets the JIT settle for both variants alike, so the figures are steady-state ones.
+const warmup = Math.max(3, Math.round(iterations / 2));
 
 const add = ({ a, b }) => a + b;
 

@@ -3,3 +3,4 @@ export * from "./agent-types.js";
 export * from "./event-queue.js";
 export * from "./native-loop.js";
 export * from "./native-runtime.js";
+export * from "./session-writer.js";

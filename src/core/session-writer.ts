@@ -1,11 +1,29 @@
-import { type AgentEvent, isDeltaEvent } from "../protocol/index.js";
+import type { AgentEvent } from "../protocol/index.js";
 import type { SessionStore } from "../session/index.js";
 
 /**
- * Writes a session's events to its store under the durability rule: every event other
- * than a delta is committed (with the deltas before it) before `write` resolves, so a
- * completed message or tool result is durable before the next tool runs; deltas are
- * batched and only the ones of the message in flight can be lost in a crash.
+ * Events that must be durable before the Agent hands them on: completed messages, tool
+ * results, and the ends of turns and sessions. Anything else (deltas, starts, usage,
+ * decisions) rides along with the next one of these.
+ */
+const CHECKPOINTS: ReadonlySet<string> = new Set([
+  "message-end",
+  "tool-execution-end",
+  "turn-end",
+  "session-end",
+]);
+
+/** Whether an event is a durability checkpoint (see {@link SessionWriter}). */
+export function isCheckpointEvent(event: { type: string }): boolean {
+  return CHECKPOINTS.has(event.type);
+}
+
+/**
+ * Writes a session's events to its store under the durability rule: a completed message,
+ * a tool result, or the end of a turn is committed — with every event before it — before
+ * `write` resolves, and so before the next tool runs. Other events are buffered (at most
+ * `batchSize`), so a crash can only lose the part of a turn that had not reached a
+ * checkpoint yet, such as the deltas of the message in flight.
  */
 export class SessionWriter {
   readonly #store: SessionStore;
@@ -20,12 +38,12 @@ export class SessionWriter {
   }
 
   /**
-   * Buffers a delta, or commits everything buffered plus this event. Returns a promise
-   * only when it commits, so buffered deltas cost no await.
+   * Buffers an event, or commits everything buffered when it is a checkpoint or the
+   * buffer is full. Returns a promise only when it commits, so buffered events cost no await.
    */
   write(event: AgentEvent): Promise<void> | undefined {
     this.#buffer.push(event);
-    if (!isDeltaEvent(event) || this.#buffer.length >= this.#batchSize) return this.flush();
+    if (CHECKPOINTS.has(event.type) || this.#buffer.length >= this.#batchSize) return this.flush();
     return undefined;
   }
 

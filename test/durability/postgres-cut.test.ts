@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { Agent, type AgentEvent, native, tool } from "../../src/index.js";
+import { Agent, type AgentEvent, isCheckpointEvent, native, tool } from "../../src/index.js";
 import { anthropic } from "../../src/providers/anthropic/index.js";
 import { type ScriptedModelServer, startScriptedModelServer } from "../../src/testing/index.js";
 import { sleep } from "../session/events.js";
@@ -34,9 +34,9 @@ describe.skipIf(!availability.available)(pgTitle("Postgres durability: connectio
     throw new Error(`no blocked backend of ${app}`);
   }
 
-  // Cut after the 2nd, 5th and 9th committed event: inside the first tool round, between
-  // rounds, and in the last round.
-  it.each([2, 5, 9])(
+  // Cut after the 1st, 4th and 7th committed checkpoint (completed message, tool result):
+  // inside the first tool round, between rounds, and in the last round.
+  it.each([1, 4, 7])(
     "after %i committed events the run fails with a store error, loses nothing, and resumes",
     async (cutAfter) => {
       const server: ScriptedModelServer = await startScriptedModelServer({ script: (r) => crashScript(r) });
@@ -53,7 +53,8 @@ describe.skipIf(!availability.available)(pgTitle("Postgres durability: connectio
         const admin = pg.admin();
         for await (const event of agent.stream("turn 1")) {
           seen.push(event);
-          if (event.type === "message-delta" || cut) continue;
+          // Only checkpoints are committed by the time the Agent yields them.
+          if (!isCheckpointEvent(event) || cut) continue;
           if (++committed < cutAfter) continue;
           // Hold the session row so the next append blocks inside its transaction, then kill its backend.
           await admin.query("BEGIN");
@@ -75,7 +76,7 @@ describe.skipIf(!availability.available)(pgTitle("Postgres durability: connectio
 
         const stored = await readAll(store, agent.sessionId);
         expect(stored.map((e) => e.seq)).toEqual(stored.map((_, i) => i + 1));
-        const yieldedBeforeCut = seen.filter((e) => e.type !== "message-delta").slice(0, cutAfter);
+        const yieldedBeforeCut = seen.filter(isCheckpointEvent).slice(0, cutAfter);
         for (const event of yieldedBeforeCut)
           expect(stored[event.seq - 1]).toEqual(JSON.parse(JSON.stringify(event)));
         expect(stored.some((e) => e.type === "turn-end")).toBe(false);
