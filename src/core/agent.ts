@@ -161,11 +161,16 @@ export class Agent {
 
   /**
    * Runs one turn and streams its events. Leaving the `for await` early cancels the
-   * turn. Throws (before any event) when the agent is closed or a turn is running. When an
-   * `onStop` hook blocks the stop, a follow-up turn whose input is the hook's reason runs
-   * in the same stream (each turn still ends with its own `turn-end`).
+   * turn. Throws at once, before any event, when the agent is closed or a turn is running.
+   * When an `onStop` hook blocks the stop, a follow-up turn whose input is the hook's reason
+   * runs in the same stream (each turn still ends with its own `turn-end`).
    */
-  async *stream(input: AgentInput, options: TurnOptions = {}): AsyncGenerator<AgentEvent, void, undefined> {
+  stream(input: AgentInput, options: TurnOptions = {}): AsyncGenerator<AgentEvent, void, undefined> {
+    this.#assertCanStart();
+    return this.#run(input, options);
+  }
+
+  #assertCanStart(): void {
     if (this.#closed) throw new ArkyError({ code: "configuration", message: "This agent is closed." });
     if (this.#running) {
       throw new ArkyError({
@@ -174,23 +179,83 @@ export class Agent {
         correction: "Wait for the running turn to end, or cancel it, before starting another.",
       });
     }
+  }
+
+  // One generator for the whole stream: the runtime's events reach the caller through a
+  // single async hop (this is the per-delta hot path).
+  async *#run(input: AgentInput, options: TurnOptions): AsyncGenerator<AgentEvent, void, undefined> {
+    this.#assertCanStart();
     this.#running = true;
     const controller = new AbortController();
+    const signal = controller.signal;
     const outer = options.signal;
     const onAbort = () => controller.abort(outer?.reason);
     if (outer?.aborted) controller.abort(outer.reason);
     else outer?.addEventListener("abort", onAbort, { once: true });
     const state: TurnState = { turnId: undefined, ended: true };
     try {
-      yield* this.#prepare(controller.signal);
-      let next: UserMessage | undefined = toUserMessage(input);
-      while (next) next = yield* this.#turn(next, controller, state);
+      yield* this.#prepare(signal);
+      let prompt: UserMessage | undefined = toUserMessage(input);
+      while (prompt) {
+        const turnId = newId("turn");
+        state.turnId = turnId;
+        state.ended = false;
+        const begun = await this.#beginTurn(prompt, turnId, signal);
+        state.ended = begun.blocked;
+        for (const event of begun.events) yield event;
+        if (begun.blocked) return;
+
+        let heldEnd: AgentEventBodyOf<"turn-end"> | undefined;
+        try {
+          const turn = this.runtime.runTurn({
+            sessionId: this.sessionId,
+            turnId,
+            input: begun.input,
+            history: begun.history,
+            tools: this.tools,
+            guard: this.#guard,
+            signal,
+          });
+          for await (const body of turn) {
+            if (body.type === "turn-end") {
+              heldEnd = body;
+              break;
+            }
+            const event = this.#stamp(body, turnId);
+            const committing = this.#writer.write(event);
+            if (committing) await committing;
+            this.#notify(event);
+            yield event;
+          }
+          if (!heldEnd) {
+            throw new ArkyError({
+              code: "protocol",
+              message: `The ${this.runtime.kind} runtime ended a turn without turn-end.`,
+            });
+          }
+        } catch (thrown) {
+          // A runtime or store broke its contract; end the turn cleanly rather than leave it open.
+          const error = toArkyError(thrown);
+          controller.abort(error);
+          const failed: AgentEvent[] = [];
+          for (const body of failedTurnEnd(error))
+            failed.push(await this.#emit(body, turnId, { store: error.code !== "store" }));
+          state.ended = true;
+          for (const event of failed) yield event;
+          return;
+        }
+
+        const finished = await this.#finishTurn(heldEnd, turnId, signal);
+        state.ended = true;
+        for (const event of finished.events) yield event;
+        prompt = finished.followUp;
+      }
     } finally {
       outer?.removeEventListener("abort", onAbort);
       if (!state.ended) {
         // The consumer left early: stop the work and record how the turn ended.
         controller.abort(new DOMException("The consumer stopped reading the stream.", "AbortError"));
-        const end = failedTurnEnd(toArkyError(controller.signal.reason))[0]!;
+        const end = failedTurnEnd(toArkyError(signal.reason))[0]!;
         await this.#emit(end, state.turnId).catch(() => undefined);
       }
       await this.#writer.flush().catch(() => undefined);
@@ -199,16 +264,11 @@ export class Agent {
     }
   }
 
-  /** One turn: prompt hooks, the runtime's events, stop hooks. Returns a follow-up prompt, if any. */
-  async *#turn(
-    prompt: UserMessage,
-    controller: AbortController,
-    state: TurnState,
-  ): AsyncGenerator<AgentEvent, UserMessage | undefined> {
-    const turnId = newId("turn");
-    state.turnId = turnId;
-    state.ended = false;
-    const signal = controller.signal;
+  /**
+   * Starts a turn: prompt hooks, session context, `turn-start`. Returns the events emitted
+   * (stored already) and whether a hook blocked the prompt (then the turn has ended).
+   */
+  async #beginTurn(prompt: UserMessage, turnId: string, signal: AbortSignal) {
     const hooks = this.#hooks;
     const submitted = hooks?.has("userPromptSubmit")
       ? await hooks.userPromptSubmit({ sessionId: this.sessionId, prompt, signal })
@@ -219,70 +279,36 @@ export class Agent {
       this.#sessionContext = undefined;
     }
     const history = this.#conversation.build().slice();
-    yield await this.#emit({ type: "turn-start", input }, turnId);
-    for (const event of submitted?.events ?? []) yield await this.#emit(event, turnId);
-    if (submitted?.decision === "block") {
+    const events = [await this.#emit({ type: "turn-start", input }, turnId)];
+    for (const event of submitted?.events ?? []) events.push(await this.#emit(event, turnId));
+    const blocked = submitted?.decision === "block";
+    if (blocked) {
       const error = new ArkyError({
         code: "hook",
         message: `The prompt was blocked by a hook: ${submitted.reason}`,
       });
-      state.ended = true;
-      for (const body of failedTurnEnd(error)) yield await this.#emit(body, turnId);
-      return undefined;
+      for (const body of failedTurnEnd(error)) events.push(await this.#emit(body, turnId));
     }
+    return { input, history, events, blocked };
+  }
 
-    let heldEnd: AgentEventBodyOf<"turn-end"> | undefined;
-    try {
-      const turn = this.runtime.runTurn({
-        sessionId: this.sessionId,
-        turnId,
-        input,
-        history,
-        tools: this.tools,
-        guard: this.#guard,
-        signal,
-      });
-      for await (const body of turn) {
-        if (body.type === "turn-end") {
-          heldEnd = body;
-          break;
-        }
-        const event = this.#stamp(body, turnId);
-        const committing = this.#writer.write(event);
-        if (committing) await committing;
-        this.#notify(event);
-        yield event;
-      }
-      if (!heldEnd) {
-        throw new ArkyError({
-          code: "protocol",
-          message: `The ${this.runtime.kind} runtime ended a turn without turn-end.`,
-        });
-      }
-    } catch (thrown) {
-      // A runtime or store broke its contract; end the turn cleanly rather than leave it open.
-      const error = toArkyError(thrown);
-      controller.abort(error);
-      state.ended = true;
-      for (const body of failedTurnEnd(error))
-        yield await this.#emit(body, turnId, { store: error.code !== "store" });
-      return undefined;
-    }
-
+  /** Ends a turn: stop hooks, then the runtime's `turn-end`. Returns the events and any follow-up prompt. */
+  async #finishTurn(end: AgentEventBodyOf<"turn-end">, turnId: string, signal: AbortSignal) {
+    const events: AgentEvent[] = [];
     let followUp: UserMessage | undefined;
-    if (hooks?.has("onStop") && !heldEnd.error && !signal.aborted) {
+    const hooks = this.#hooks;
+    if (hooks?.has("onStop") && !end.error && !signal.aborted) {
       const last = this.#conversation.messages.findLast((m) => m.role === "assistant");
       const stop = await hooks.onStop({
         sessionId: this.sessionId,
         signal,
         lastAssistantText: last ? textOf(last) : undefined,
       });
-      for (const event of stop.events) yield await this.#emit(event, turnId);
+      for (const event of stop.events) events.push(await this.#emit(event, turnId));
       if (stop.decision === "continue") followUp = toUserMessage(stop.reason ?? "Continue.");
     }
-    state.ended = true;
-    yield await this.#emit(heldEnd, turnId);
-    return followUp;
+    events.push(await this.#emit(end, turnId));
+    return { events, followUp };
   }
 
   /** Re-emits the stored events of this session (deltas included unless `excludeDeltas`). */

@@ -116,6 +116,7 @@ export class AnthropicProvider implements ModelProvider {
     const names = new AnthropicToolNames();
     const state = new AnthropicStreamState(names);
     const watchdog = new StreamWatchdog(this.#timeoutMs, signal);
+    let drained = false;
     try {
       const params = buildOrReject(() => this.#params(request, names));
       // The raw response, parsed here: one async step per network chunk rather than the
@@ -129,11 +130,12 @@ export class AnthropicProvider implements ModelProvider {
           if (watchdog.signal.aborted) break;
           const out = state.accept(event);
           if (out === undefined) continue;
-          if (Array.isArray(out)) yield* out;
+          if (Array.isArray(out)) for (const part of out) yield part;
           else yield out;
         }
         watchdog.resume();
       }
+      drained = true;
       if (!state.stopped) throw malformedResponse("the stream ended before message_stop");
       const message: AssistantMessage = { role: "assistant", content: state.content() };
       yield { type: "finish", message, stopReason: state.stopReason, usage: state.usage, model: state.model };
@@ -144,8 +146,10 @@ export class AnthropicProvider implements ModelProvider {
           : toAnthropicError(error, signal);
       yield { type: "error", error: failure, contentStreamed: state.contentStreamed };
     } finally {
-      // Releases the connection when the consumer stopped early (a no-op once finished).
-      watchdog.release();
+      // A fully read body needs no abort (aborting a finished fetch still costs its teardown);
+      // otherwise the consumer stopped early or it failed: release the connection.
+      if (drained) watchdog.dispose();
+      else watchdog.release();
     }
   }
 
