@@ -39,3 +39,22 @@ export interface StopReason {
 export function stopReason(unified: UnifiedStopReason, raw?: string): StopReason {
   return { unified, raw };
 }
+
+const ANTHROPIC_STOP_REASONS: Readonly<Record<string, UnifiedStopReason>> = {
+  end_turn: "end-turn",
+  tool_use: "tool-use",
+  max_tokens: "max-tokens",
+  stop_sequence: "stop-sequence",
+  refusal: "refusal",
+  pause_turn: "pause-turn",
+  model_context_window_exceeded: "context-overflow",
+};
+
+/**
+ * Maps an Anthropic Messages API `stop_reason` (from the API, the Claude Code CLI or a
+ * script) to Arky's; unknown or missing reasons are `other`, the raw string kept.
+ */
+export function fromAnthropicStopReason(raw: string | null | undefined): StopReason {
+  const value = raw ?? undefined;
+  return { unified: (value && ANTHROPIC_STOP_REASONS[value]) || "other", raw: value };
+}

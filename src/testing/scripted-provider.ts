@@ -9,8 +9,10 @@ import {
 } from "../protocol/index.js";
 import type { ModelCallOptions, ModelProvider, ModelRequest, ModelStreamEvent } from "../provider/index.js";
 import { sleep } from "../provider/index.js";
+import { anthropicErrorType } from "./anthropic/error-types.js";
 import type { ScriptedBlock, ScriptStep } from "./script.js";
-import { defaultErrorType, splitChunks, stopReasonOf } from "./script-helpers.js";
+import { stopReasonOf } from "./script-helpers.js";
+import { defaultTextChunks, splitText } from "./split.js";
 
 /** Options of {@link scriptedProvider}. */
 export interface ScriptedProviderOptions {
@@ -88,7 +90,7 @@ export function scriptedProvider(options: ScriptedProviderOptions): ScriptedProv
           const body = {
             type: "error",
             error: {
-              type: step.errorType ?? defaultErrorType(step.status),
+              type: step.errorType ?? anthropicErrorType(step.status),
               message: step.message ?? "scripted error",
             },
           };
@@ -142,7 +144,7 @@ async function* blockEvents(
   };
   if (block.type === "text") {
     yield { type: "text-start", index };
-    for (const text of splitChunks(block.text, block.chunks)) {
+    for (const text of splitText(block.text, block.chunks ?? defaultTextChunks(block.text))) {
       await pause();
       yield { type: "text-delta", index, text };
     }
@@ -151,7 +153,7 @@ async function* blockEvents(
   }
   if (block.type === "thinking") {
     yield { type: "thinking-start", index };
-    for (const text of splitChunks(block.thinking, block.chunks)) {
+    for (const text of splitText(block.thinking, block.chunks ?? defaultTextChunks(block.thinking))) {
       await pause();
       yield { type: "thinking-delta", index, text };
     }
@@ -160,7 +162,7 @@ async function* blockEvents(
   }
   const toolCallId = block.id ?? newId("toolu");
   yield { type: "tool-input-start", index, toolCallId, toolName: block.name };
-  for (const partialJson of splitChunks(JSON.stringify(block.input), block.chunks ?? 2)) {
+  for (const partialJson of splitText(JSON.stringify(block.input), block.chunks ?? 2)) {
     await pause();
     yield { type: "tool-input-delta", index, toolCallId, partialJson };
   }
