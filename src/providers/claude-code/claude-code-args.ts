@@ -4,6 +4,8 @@ import type { ClaudeCodeOptions } from "./claude-code-options.js";
 /** How one CLI process starts: a fresh session, or resuming (and maybe forking) one. */
 export interface SpawnPlan {
   resume?: { claudeSessionId: string; fork: boolean };
+  /** Continue the CLI's most recent conversation in the cwd (`--continue`); ignored with `resume`. */
+  continue?: boolean;
   /** Overrides of the runtime options for this session (after `setModel` / `setPermissionMode`). */
   model?: string;
   permissionMode?: string;
@@ -25,6 +27,8 @@ export const BASE_FLAGS = [
 export function buildClaudeArgs(options: ClaudeCodeOptions, plan: SpawnPlan = {}): string[] {
   const args = [...(options.executableArgs ?? []), ...BASE_FLAGS];
   const model = plan.model ?? options.model;
+  if (options.continue !== undefined && typeof options.continue !== "boolean")
+    throw invalid("continue must be true or false.");
   if (model) args.push("--model", model);
   if (options.fallbackModel) args.push("--fallback-model", options.fallbackModel);
   if (options.maxTurns !== undefined)
@@ -49,7 +53,7 @@ export function buildClaudeArgs(options: ClaudeCodeOptions, plan: SpawnPlan = {}
   if (plan.resume) {
     args.push("--resume", plan.resume.claudeSessionId);
     if (plan.resume.fork) args.push("--fork-session");
-  }
+  } else if (plan.continue) args.push("--continue");
   return args;
 }
 

@@ -84,6 +84,13 @@ export interface ClaudeCodeOptions {
   maxRetries?: number;
   /** A Claude-compatible backend (Bedrock, Vertex, OpenRouter, …): see `claudeCodeBackends`. */
   backend?: BackendPreset;
+  /**
+   * New sessions continue the CLI's most recent conversation in `cwd` (`--continue`) instead
+   * of starting empty. Applies to the first process of a session that has no restored state;
+   * the continued CLI session id is then the session's own, so later turns, crash recovery
+   * and `Agent.resume` use `--resume` as usual. Such sessions do not take warm-pool processes.
+   */
+  continue?: boolean;
   /** Keep a copy of the CLI's transcript in the session state so resume works anywhere (default true). */
   keepTranscript?: boolean;
   /** Teardown timing: how long each step (interrupt, stdin close, SIGTERM) may take. Default 2000 ms. */

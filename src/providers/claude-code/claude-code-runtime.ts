@@ -206,7 +206,10 @@ export class ClaudeCodeRuntime implements AgentRuntime {
     const resume =
       pending ??
       (session.claudeSessionId ? { claudeSessionId: session.claudeSessionId, fork: false } : undefined);
-    const plain = !resume && session.model === undefined && session.permissionMode === undefined;
+    // Only a session's first process continues; once the CLI named the session, it resumes.
+    const continues = !resume && this.#options.continue === true;
+    const plain =
+      !resume && !continues && session.model === undefined && session.permissionMode === undefined;
     const pooled = plain ? this.#claim() : undefined;
     if (pooled) {
       session.attach(pooled);
@@ -214,7 +217,12 @@ export class ClaudeCodeRuntime implements AgentRuntime {
     }
     if (resume && pending?.transcript !== undefined)
       await restoreTranscript(this.#configRoot(), this.#cwd, resume.claudeSessionId, pending.transcript);
-    const plan: SpawnPlan = { resume, model: session.model, permissionMode: session.permissionMode };
+    const plan: SpawnPlan = {
+      resume,
+      continue: continues,
+      model: session.model,
+      permissionMode: session.permissionMode,
+    };
     const process = await this.#spawn(plan, session);
     session.pendingResume = undefined;
     session.attach(process);
