@@ -96,6 +96,36 @@ describe("ClaudeCodeRuntime continue (real claude CLI)", () => {
     await agent.close();
   });
 
+  it("a /clear prompt starts a new CLI session in the same process", async () => {
+    const notes: string[] = [];
+    const r = runtimeFor(harness.server.baseUrl, {
+      cwd: tempDir("clear"),
+      configDir,
+      onDebug: (note) => notes.push(note),
+    });
+    runtimes.push(r);
+    const agent = new Agent({ runtime: r, store });
+    harness.answer(() => ({ content: [{ type: "text", text: "noted OSPREY" }] }));
+    await agent.prompt("remember the word OSPREY");
+    const before = (await store.get(agent.sessionId))?.runtimeState?.claudeSessionId;
+    const pid = r.pidOf(agent.sessionId);
+    const calls = harness.modelCalls().length;
+
+    const cleared = await agent.prompt("/clear");
+    expect(cleared.text).toBe("");
+    expect(harness.modelCalls()).toHaveLength(calls);
+    const after = (await store.get(agent.sessionId))?.runtimeState;
+    expect(after?.claudeSessionId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(after?.claudeSessionId).not.toBe(before);
+
+    harness.answer(() => ({ content: [{ type: "text", text: "a clean slate" }] }));
+    await agent.prompt("which word did I ask you to remember?");
+    expect(lastSent()).not.toContain("OSPREY");
+    expect(r.pidOf(agent.sessionId)).toBe(pid);
+    expect(notes.filter((n) => n.includes("conversation_reset"))).toEqual([]);
+    await agent.close();
+  });
+
   it("rejects a continue option that is not a boolean as a configuration error", () => {
     const options = { ...cliOptions(harness.server.baseUrl), continue: "yes" as unknown as boolean };
     let caught: unknown;

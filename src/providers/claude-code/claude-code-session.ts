@@ -9,7 +9,17 @@ import type { ClaudeCodeTurn } from "./claude-code-turn.js";
 /** Receives notes about things the runtime ignored (unknown line types from a newer CLI). */
 export type DebugListener = (note: string, details?: unknown) => void;
 
-const HANDLED = new Set(["system", "assistant", "user", "result", "stream_event", "tool_progress"]);
+// `conversation_reset` (after a `/clear` prompt) needs no event: the CLI's new session id
+// arrives on the lines that follow it.
+const HANDLED = new Set([
+  "system",
+  "assistant",
+  "user",
+  "result",
+  "stream_event",
+  "tool_progress",
+  "conversation_reset",
+]);
 
 /** What a session will resume from when its next process starts. */
 export interface PendingResume {
