@@ -124,6 +124,14 @@ describe("ClaudeCodeRuntime continue (real claude CLI)", () => {
     expect(r.pidOf(agent.sessionId)).toBe(pid);
     expect(notes.filter((n) => n.includes("conversation_reset"))).toEqual([]);
     await agent.close();
+
+    // The stored id is the post-clear conversation's: resuming goes on from there.
+    const resumed = await Agent.resume(agent.sessionId, { runtime: r, store });
+    harness.answer(() => ({ content: [{ type: "text", text: "after resume" }] }));
+    await resumed.prompt("still clean?");
+    expect(lastSent()).toContain("a clean slate");
+    expect(lastSent()).not.toContain("OSPREY");
+    await resumed.close();
   });
 
   it("rejects a continue option that is not a boolean as a configuration error", () => {
