@@ -214,6 +214,7 @@ export class Agent {
             history: begun.history,
             tools: this.tools,
             guard: this.#guard,
+            cwd: this.#options.cwd,
             signal,
           });
           for await (const body of turn) {

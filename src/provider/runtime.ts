@@ -20,6 +20,11 @@ export interface TurnRequest {
    * it returns.
    */
   guard: ToolCallGuard;
+  /**
+   * The Agent's working folder, when its user set one. Runtimes that run tools in a folder
+   * use it for this session; without it they use their own default.
+   */
+  cwd?: string;
   /** Aborted when the caller cancels the turn. Pass it to everything the turn starts. */
   signal: AbortSignal;
 }

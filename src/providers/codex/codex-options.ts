@@ -5,8 +5,10 @@ import { BRIDGE_TOKEN_ENV } from "./codex-tool-bridge.js";
 export type CodexApprovalPolicy = "untrusted" | "on-request" | "never";
 /** Codex's sandbox for commands. */
 export type CodexSandboxMode = "read-only" | "workspace-write" | "danger-full-access";
+/** The reasoning efforts Codex accepts (`ReasoningEffort` of its app-server protocol). */
+export const CODEX_REASONING_EFFORTS = ["none", "minimal", "low", "medium", "high", "xhigh"] as const;
 /** Reasoning effort of OpenAI reasoning models. */
-export type CodexReasoningEffort = "none" | "minimal" | "low" | "medium" | "high" | "xhigh";
+export type CodexReasoningEffort = (typeof CODEX_REASONING_EFFORTS)[number];
 
 /** A custom model provider: any endpoint speaking the OpenAI Responses API. */
 export interface CodexModelProvider {
@@ -36,8 +38,12 @@ export interface CodexRuntimeOptions {
   codexHome?: string;
   /** Model slug for new threads (default: Codex's configured model). */
   model?: string;
+  /** Reasoning effort for new threads (default: Codex's configured effort). */
   reasoningEffort?: CodexReasoningEffort;
-  /** Working directory of threads and of the app server (default `process.cwd()`). */
+  /**
+   * Working directory of the app server, and of threads whose turn request names no `cwd`
+   * (an Agent's `cwd` option wins for its session). Default `process.cwd()`.
+   */
   cwd?: string;
   /**
    * When Codex asks for approval (default `untrusted`, so Arky's permissions and hooks see
@@ -91,11 +97,23 @@ export function validateCodexOptions(options: CodexRuntimeOptions): void {
     if (provider.envKey !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(provider.envKey))
       throw bad(`modelProvider.envKey is not a variable name: ${provider.envKey}`);
   }
+  if (options.reasoningEffort !== undefined) assertReasoningEffort(options.reasoningEffort);
   if (options.retry && !provider)
     throw bad("retry settings apply to a custom model provider.", "Pass `modelProvider` with `retry`.");
   for (const [key, value] of Object.entries(options.retry ?? {}))
     if (value !== undefined && (!Number.isInteger(value) || value < 0))
       throw bad(`retry.${key} must be a non-negative integer, got ${value}.`);
+}
+
+/** Throws a `configuration` error unless `effort` is a {@link CodexReasoningEffort}. */
+export function assertReasoningEffort(effort: unknown): asserts effort is CodexReasoningEffort {
+  if (!(CODEX_REASONING_EFFORTS as readonly unknown[]).includes(effort))
+    throw new ArkyError({
+      code: "configuration",
+      message: `Unknown Codex reasoning effort: ${JSON.stringify(effort)}.`,
+      correction: `Use one of ${CODEX_REASONING_EFFORTS.join(", ")}.`,
+      details: { effort },
+    });
 }
 
 /** The command line and environment of `codex app-server` for these options. */

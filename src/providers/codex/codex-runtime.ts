@@ -12,7 +12,12 @@ import type { AgentRuntime, TurnRequest } from "../../provider/index.js";
 import type { ToolRegistry } from "../../tools/index.js";
 import { CodexConnection } from "./codex-connection.js";
 import { threadResultSchema, turnStartResultSchema } from "./codex-messages.js";
-import { type CodexRuntimeOptions, validateCodexOptions } from "./codex-options.js";
+import {
+  assertReasoningEffort,
+  type CodexReasoningEffort,
+  type CodexRuntimeOptions,
+  validateCodexOptions,
+} from "./codex-options.js";
 import type { RpcId } from "./codex-rpc.js";
 import { BRIDGE_SERVER_NAME, type BridgeCall, CodexToolBridge } from "./codex-tool-bridge.js";
 import { CodexTurn } from "./codex-turn.js";
@@ -26,6 +31,10 @@ interface SessionState {
   /** Fork `threadId` into a new thread before the next turn. */
   fork?: boolean;
   model?: string;
+  /** Sent on every `turn/start` once set (Codex keeps it for later turns too). */
+  effort?: CodexReasoningEffort;
+  /** The working directory the thread was last given. */
+  cwd?: string;
   bridgeKey: string;
   tools?: ToolRegistry;
   turn?: CodexTurn;
@@ -102,11 +111,15 @@ export class CodexRuntime implements AgentRuntime {
       session.turn = turn;
       try {
         connection = await this.#connect();
-        await this.#ensureThread(connection, request.sessionId, session, request.tools);
+        const cwd = request.cwd ?? this.#options.cwd ?? process.cwd();
+        await this.#ensureThread(connection, request.sessionId, session, request.tools, cwd);
         const threadId = session.threadId!;
         const params: Record<string, unknown> = { threadId, input };
         if (session.model) params.model = session.model;
+        if (session.effort) params.effort = session.effort;
+        if (session.cwd !== cwd) params.cwd = cwd;
         const started = await connection.rpc.request("turn/start", params, { schema: turnStartResultSchema });
+        session.cwd = cwd;
         turn.setTurnId(started.turn.id);
       } catch (thrown) {
         const error = toArkyError(thrown);
@@ -130,6 +143,17 @@ export class CodexRuntime implements AgentRuntime {
 
   async setModel(sessionId: string, model: string): Promise<void> {
     this.#session(sessionId).model = model;
+  }
+
+  /**
+   * Sets the reasoning effort of a session's later turns (sent on its next `turn/start`;
+   * Codex keeps it for the thread). Throws a `configuration` error for an effort Codex
+   * does not know. Codex sends the effort to the model API only for models whose metadata
+   * says they reason (known slugs such as `gpt-5.5`).
+   */
+  async setReasoningEffort(sessionId: string, effort: CodexReasoningEffort): Promise<void> {
+    assertReasoningEffort(effort);
+    this.#session(sessionId).effort = effort;
   }
 
   getState(sessionId: string): Record<string, unknown> | undefined {
@@ -187,8 +211,20 @@ export class CodexRuntime implements AgentRuntime {
 
   async #connect(): Promise<CodexConnection> {
     if (this.#closed) throw new ArkyError({ code: "configuration", message: "The Codex runtime is closed." });
-    const live = await this.#liveConnection();
-    if (live) return live;
+    const current = this.#connection;
+    const live = await current?.catch(() => undefined);
+    if (live && !live.dead) return live;
+    // Concurrent first turns all wait here; only the first to get on starts a process.
+    if (this.#closed || this.#connection !== current) return this.#connect();
+    const opening = this.#open();
+    this.#connection = opening;
+    opening.catch(() => {
+      if (this.#connection === opening) this.#connection = undefined;
+    });
+    return opening;
+  }
+
+  async #open(): Promise<CodexConnection> {
     this.#bridge ??= CodexToolBridge.start({
       listTools: (key) => {
         const sessionId = this.#bridgeKeys.get(key);
@@ -198,7 +234,7 @@ export class CodexRuntime implements AgentRuntime {
     });
     const bridge = await this.#bridge;
     const generation = ++this.#generation;
-    const opening = CodexConnection.open(this.#options, bridge.token, generation, {
+    return CodexConnection.open(this.#options, bridge.token, generation, {
       onNotification: (method, params) => this.#route(params)?.notify(method, params),
       onServerRequest: (connection, id, method, params) =>
         void this.#serverRequest(connection, id, method, params),
@@ -211,11 +247,6 @@ export class CodexRuntime implements AgentRuntime {
             void session.turn.abort("error", error);
       },
     });
-    this.#connection = opening;
-    opening.catch(() => {
-      if (this.#connection === opening) this.#connection = undefined;
-    });
-    return opening;
   }
 
   async #ensureThread(
@@ -223,10 +254,11 @@ export class CodexRuntime implements AgentRuntime {
     sessionId: string,
     session: SessionState,
     tools: ToolRegistry,
+    cwd: string,
   ) {
     const bridge = await this.#bridge!;
     const params: Record<string, unknown> = {
-      cwd: this.#options.cwd ?? process.cwd(),
+      cwd,
       approvalPolicy: this.#options.approvalPolicy ?? "untrusted",
       sandbox: this.#options.sandboxMode ?? "workspace-write",
     };
@@ -245,6 +277,7 @@ export class CodexRuntime implements AgentRuntime {
     session.threadId = result.thread.id;
     session.generation = connection.generation;
     session.fork = false;
+    session.cwd = cwd;
     session.model ??= result.model;
     this.#threads.set(result.thread.id, sessionId);
   }

@@ -17,4 +17,5 @@ export type {
   CodexRuntimeOptions,
   CodexSandboxMode,
 } from "./codex-options.js";
+export { CODEX_REASONING_EFFORTS } from "./codex-options.js";
 export { CodexRuntime, codex } from "./codex-runtime.js";
