@@ -146,10 +146,9 @@ export class CodexRuntime implements AgentRuntime {
   }
 
   /**
-   * Sets the reasoning effort of a session's later turns (sent on its next `turn/start`;
-   * Codex keeps it for the thread). Throws a `configuration` error for an effort Codex
-   * does not know. Codex sends the effort to the model API only for models whose metadata
-   * says they reason (known slugs such as `gpt-5.5`).
+   * Sets the reasoning effort of a session's later turns (sent as `effort` on each of its
+   * `turn/start`s from the next one on; Codex passes it to the model API as
+   * `reasoning.effort`). Throws a `configuration` error for an effort Codex does not know.
    */
   async setReasoningEffort(sessionId: string, effort: CodexReasoningEffort): Promise<void> {
     assertReasoningEffort(effort);
