@@ -35,7 +35,10 @@ export interface AgentOptions {
   /** Session metadata recorded on creation. */
   title?: string;
   tags?: string[];
-  /** Working directory recorded in the session (default: `process.cwd()`). */
+  /**
+   * The working folder: recorded in the session, the base of relative permission rules, and
+   * passed to the runtime, which runs its tools there (default: the runtime's own, else `process.cwd()`).
+   */
   cwd?: string;
 }
 
