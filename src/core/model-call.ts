@@ -13,6 +13,7 @@ import {
 import {
   type ModelProvider,
   type ModelRequest,
+  type ModelStreamEvent,
   type RetryPolicy,
   retryDelay,
   sleep,
@@ -49,75 +50,76 @@ export async function callModel(options: CallModelOptions): Promise<ModelCallOut
     let failure: ArkyError | undefined;
     let streamed = false;
     try {
-      for await (const part of provider.stream(request, { signal })) {
-        switch (part.type) {
-          case "message-start":
-            messageId = part.messageId;
-            pendingStart = { type: "message-start", messageId, role: "assistant", model: part.model };
-            break;
-          case "text-delta":
-          case "thinking-delta":
-          case "tool-input-delta":
-            if (pendingStart) {
-              emit(pendingStart);
-              pendingStart = undefined;
+      stream: for await (const batch of batches(provider, request, signal))
+        for (const part of batch) {
+          switch (part.type) {
+            case "message-start":
+              messageId = part.messageId;
+              pendingStart = { type: "message-start", messageId, role: "assistant", model: part.model };
+              break;
+            case "text-delta":
+            case "thinking-delta":
+            case "tool-input-delta":
+              if (pendingStart) {
+                emit(pendingStart);
+                pendingStart = undefined;
+              }
+              streamed = true;
+              emit({
+                type: "message-delta",
+                messageId,
+                delta:
+                  part.type === "tool-input-delta"
+                    ? {
+                        kind: "tool-input",
+                        index: part.index,
+                        toolCallId: part.toolCallId,
+                        toolName: toolNames.get(part.index) ?? "",
+                        partialJson: part.partialJson,
+                      }
+                    : {
+                        kind: part.type === "text-delta" ? "text" : "thinking",
+                        index: part.index,
+                        text: part.text,
+                      },
+              });
+              break;
+            case "tool-input-start":
+              toolNames.set(part.index, part.toolName);
+              break;
+            case "finish": {
+              if (pendingStart) emit(pendingStart);
+              emit({
+                type: "message-end",
+                messageId,
+                message: part.message,
+                stopReason: part.stopReason,
+                usage: part.usage,
+                model: part.model,
+              });
+              emit({
+                type: "usage",
+                model: part.model,
+                usage: part.usage,
+                costUsd: computeCost(part.model, part.usage, options.prices),
+              });
+              return {
+                ok: true,
+                message: part.message,
+                stopReason: part.stopReason,
+                usage: part.usage,
+                model: part.model,
+              };
             }
-            streamed = true;
-            emit({
-              type: "message-delta",
-              messageId,
-              delta:
-                part.type === "tool-input-delta"
-                  ? {
-                      kind: "tool-input",
-                      index: part.index,
-                      toolCallId: part.toolCallId,
-                      toolName: toolNames.get(part.index) ?? "",
-                      partialJson: part.partialJson,
-                    }
-                  : {
-                      kind: part.type === "text-delta" ? "text" : "thinking",
-                      index: part.index,
-                      text: part.text,
-                    },
-            });
-            break;
-          case "tool-input-start":
-            toolNames.set(part.index, part.toolName);
-            break;
-          case "finish": {
-            if (pendingStart) emit(pendingStart);
-            emit({
-              type: "message-end",
-              messageId,
-              message: part.message,
-              stopReason: part.stopReason,
-              usage: part.usage,
-              model: part.model,
-            });
-            emit({
-              type: "usage",
-              model: part.model,
-              usage: part.usage,
-              costUsd: computeCost(part.model, part.usage, options.prices),
-            });
-            return {
-              ok: true,
-              message: part.message,
-              stopReason: part.stopReason,
-              usage: part.usage,
-              model: part.model,
-            };
+            case "error":
+              failure = part.error;
+              streamed ||= part.contentStreamed;
+              break;
+            default:
+              break;
           }
-          case "error":
-            failure = part.error;
-            streamed ||= part.contentStreamed;
-            break;
-          default:
-            break;
+          if (failure) break stream;
         }
-        if (failure) break;
-      }
     } catch (thrown) {
       // The provider contract forbids throwing; classify rather than crash if one does.
       failure = toArkyError(thrown);
@@ -139,4 +141,20 @@ export async function callModel(options: CallModelOptions): Promise<ModelCallOut
       return { ok: false, error: cancelledError(signal.reason) };
     }
   }
+}
+
+/** The provider's events in groups: its batch fast path when it has one, else one by one. */
+function batches(
+  provider: ModelProvider,
+  request: ModelRequest,
+  signal: AbortSignal,
+): AsyncIterable<readonly ModelStreamEvent[]> {
+  if (provider.streamBatches) return provider.streamBatches(request, { signal });
+  return singles(provider.stream(request, { signal }));
+}
+
+async function* singles(
+  events: AsyncIterable<ModelStreamEvent>,
+): AsyncGenerator<readonly ModelStreamEvent[]> {
+  for await (const event of events) yield [event];
 }

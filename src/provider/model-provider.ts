@@ -79,6 +79,15 @@ export interface ModelProvider {
   /** The model id requests use. */
   readonly modelId: string;
   stream(request: ModelRequest, options?: ModelCallOptions): AsyncIterable<ModelStreamEvent>;
+  /**
+   * Optional fast path: the same events as `stream`, grouped in arrays as they arrive
+   * (one per network chunk), so a consumer pays one async step per group rather than per
+   * delta. Same contract as `stream` otherwise.
+   */
+  streamBatches?(
+    request: ModelRequest,
+    options?: ModelCallOptions,
+  ): AsyncIterable<readonly ModelStreamEvent[]>;
   /** Optional: the same provider on another model (used by `agent.setModel()`). */
   withModel?(modelId: string): ModelProvider;
 }

@@ -109,10 +109,22 @@ export class AnthropicProvider implements ModelProvider {
 
   /** Streams one model call. Never throws: every failure ends the stream with an `error` event. */
   stream(request: ModelRequest, options: ModelCallOptions = {}): AsyncIterable<ModelStreamEvent> {
+    return this.#flatten(request, options.signal);
+  }
+
+  /** The same events as {@link stream}, one array per network chunk (the loop's fast path). */
+  streamBatches(
+    request: ModelRequest,
+    options: ModelCallOptions = {},
+  ): AsyncIterable<readonly ModelStreamEvent[]> {
     return this.#run(request, options.signal);
   }
 
-  async *#run(request: ModelRequest, signal: AbortSignal | undefined): AsyncGenerator<ModelStreamEvent> {
+  async *#flatten(request: ModelRequest, signal: AbortSignal | undefined): AsyncGenerator<ModelStreamEvent> {
+    for await (const batch of this.#run(request, signal)) for (const part of batch) yield part;
+  }
+
+  async *#run(request: ModelRequest, signal: AbortSignal | undefined): AsyncGenerator<ModelStreamEvent[]> {
     const names = new AnthropicToolNames();
     const state = new AnthropicStreamState(names);
     const watchdog = new StreamWatchdog(this.#timeoutMs, signal);
@@ -124,27 +136,38 @@ export class AnthropicProvider implements ModelProvider {
       const response = await this.#client.messages.create(params, { signal: watchdog.signal }).asResponse();
       if (!response.body) throw malformedResponse("the response has no body");
       for await (const batch of readAnthropicSse(response.body, response.headers)) {
-        watchdog.pause();
-        for (const event of batch) {
-          // Nothing more after an abort, even from a batch already received.
-          if (watchdog.signal.aborted) break;
-          const out = state.accept(event);
-          if (out === undefined) continue;
-          if (Array.isArray(out)) for (const part of out) yield part;
-          else yield out;
+        const parts: ModelStreamEvent[] = [];
+        try {
+          for (const event of batch) {
+            // Nothing more after an abort, even from a batch already received.
+            if (watchdog.signal.aborted) break;
+            const out = state.accept(event);
+            if (out === undefined) continue;
+            if (Array.isArray(out)) for (const part of out) parts.push(part);
+            else parts.push(out);
+          }
+        } catch (error) {
+          // What arrived before a bad event is still delivered, then the failure.
+          if (parts.length > 0) yield parts;
+          throw error;
         }
+        if (parts.length === 0) continue;
+        watchdog.pause();
+        yield parts;
         watchdog.resume();
       }
       drained = true;
       if (!state.stopped) throw malformedResponse("the stream ended before message_stop");
       const message: AssistantMessage = { role: "assistant", content: state.content() };
-      yield { type: "finish", message, stopReason: state.stopReason, usage: state.usage, model: state.model };
+      yield [
+        { type: "finish", message, stopReason: state.stopReason, usage: state.usage, model: state.model },
+      ];
     } catch (error) {
       const failure =
         watchdog.timedOut && !signal?.aborted
           ? watchdog.error(this.#timeoutMs)
           : toAnthropicError(error, signal);
-      yield { type: "error", error: failure, contentStreamed: state.contentStreamed };
+      yield [{ type: "error", error: failure, contentStreamed: state.contentStreamed }];
     } finally {
       // A fully read body needs no abort (aborting a finished fetch still costs its teardown);
       // otherwise the consumer stopped early or it failed: release the connection.
