@@ -14,6 +14,7 @@ import {
 import type { AgentRuntime } from "../provider/index.js";
 import { ConversationBuilder, type SessionMetadata, type SessionStore } from "../session/index.js";
 import type { AgentOptions, AgentResult } from "./agent-types.js";
+import { EventQueue } from "./event-queue.js";
 
 /** Where a turn of `Agent.stream` stands, shared with its cleanup. */
 export interface TurnState {
@@ -112,5 +113,34 @@ export function turnOutcome(
       correction: error.correction,
       details: { ...error.details, result },
     }),
+  };
+}
+
+/**
+ * Reads a runtime's turn in bursts: all buffered events at once from the native loop's
+ * queue, one at a time from any other iterable. `close` stops the source (as leaving a
+ * `for await` would).
+ */
+export function batchesOf(turn: AsyncIterable<AgentEventBody>): {
+  next(): Promise<readonly AgentEventBody[] | undefined>;
+  close(): Promise<void>;
+} {
+  if (turn instanceof EventQueue) {
+    return { next: () => turn.nextBatch(), close: async () => void (await turn.return()) };
+  }
+  const iterator = turn[Symbol.asyncIterator]();
+  let done = false;
+  return {
+    async next() {
+      const result = await iterator.next();
+      if (result.done) {
+        done = true;
+        return undefined;
+      }
+      return [result.value];
+    },
+    async close() {
+      if (!done) await iterator.return?.();
+    },
   };
 }

@@ -19,6 +19,7 @@ import type { AgentRuntime } from "../provider/index.js";
 import { ConversationBuilder, InMemorySessionStore, type SessionStore } from "../session/index.js";
 import { ToolRegistry } from "../tools/index.js";
 import {
+  batchesOf,
   buildGuard,
   failedTurnEnd,
   loadSession,
@@ -217,16 +218,25 @@ export class Agent {
             cwd: this.#options.cwd,
             signal,
           });
-          for await (const body of turn) {
-            if (body.type === "turn-end") {
-              heldEnd = body;
-              break;
+          const source = batchesOf(turn);
+          try {
+            pull: for (;;) {
+              const batch = await source.next();
+              if (!batch) break;
+              for (const body of batch) {
+                if (body.type === "turn-end") {
+                  heldEnd = body;
+                  break pull;
+                }
+                const event = this.#stamp(body, turnId);
+                const committing = this.#writer.write(event);
+                if (committing) await committing;
+                this.#notify(event);
+                yield event;
+              }
             }
-            const event = this.#stamp(body, turnId);
-            const committing = this.#writer.write(event);
-            if (committing) await committing;
-            this.#notify(event);
-            yield event;
+          } finally {
+            await source.close();
           }
           if (!heldEnd) {
             throw new ArkyError({

@@ -65,6 +65,28 @@ export class EventQueue<T> implements AsyncIterable<T>, AsyncIterator<T> {
     });
   }
 
+  /**
+   * Takes every buffered event at once (waiting for at least one), or `undefined` at the
+   * end. Lets a consumer pay one async step per burst rather than per event; {@link drained}
+   * resolves on the following call, once the batch has been handled.
+   */
+  nextBatch(): Promise<T[] | undefined> {
+    if (this.#head < this.#items.length) {
+      const out = this.#head === 0 ? this.#items : this.#items.slice(this.#head);
+      this.#items = [];
+      this.#head = 0;
+      return Promise.resolve(out);
+    }
+    if (this.#ended) {
+      this.#finish();
+      return Promise.resolve(undefined);
+    }
+    this.#releaseDrainWaiters();
+    return new Promise((resolve) => {
+      this.#waiting = (result) => resolve(result.done ? undefined : [result.value]);
+    });
+  }
+
   /** The consumer stopped early: drop what is buffered and release waiting producers. */
   return(): Promise<IteratorResult<T>> {
     this.#ended = true;
