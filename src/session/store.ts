@@ -92,12 +92,12 @@ export interface SessionStore {
   /** Deletes a session and its events; returns whether it existed. */
   delete(sessionId: string): Promise<boolean>;
   /**
-   * Optional: follows a session live, yielding the stored events after `afterSeq` and
+   * Follows a session live, yielding the stored events after `afterSeq` and
    * then each event appended later, by this or another process, until `signal` aborts.
    * Throws `session-not-found` for an unknown session. The SQLite store polls the file;
    * the Postgres store wakes on LISTEN/NOTIFY.
    */
-  tail?(sessionId: string, options?: TailOptions): AsyncIterable<AgentEvent>;
+  tail(sessionId: string, options?: TailOptions): AsyncIterable<AgentEvent>;
   /** Releases connections and file handles. */
   close?(): Promise<void>;
 }

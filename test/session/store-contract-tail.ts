@@ -3,15 +3,11 @@ import type { AgentEvent } from "../../src/protocol/index.js";
 import type { SessionStore } from "../../src/session/index.js";
 import { collect, expectArkyError, sleep, stamp, textTurn, toolTurn } from "./events.js";
 
-/**
- * The optional `tail` part of the SessionStore contract. Stores without `tail` report
- * these tests as skipped; `ctx.store` is the fresh store of the running test.
- */
+/** The `tail` part of the SessionStore contract; `ctx.store` is the fresh store of the running test. */
 export function describeTailContract(ctx: { readonly store: SessionStore }): void {
-  describe("tail (optional: skipped for stores without it)", () => {
-    it("yields the stored events after afterSeq, then live appends, until the signal aborts", async (test) => {
+  describe("tail", () => {
+    it("yields the stored events after afterSeq, then live appends, until the signal aborts", async () => {
       const store = ctx.store;
-      if (!store.tail) return test.skip("the store has no tail()");
       await store.create("s1");
       const first = stamp("s1", toolTurn("x"));
       const later = stamp("s1", textTurn("y"), { firstSeq: 12, turnId: "turn_2" });
@@ -20,7 +16,7 @@ export function describeTailContract(ctx: { readonly store: SessionStore }): voi
       const controller = new AbortController();
       const seen: AgentEvent[] = [];
       const done = (async () => {
-        for await (const event of store.tail!("s1", { afterSeq: 9, signal: controller.signal }))
+        for await (const event of store.tail("s1", { afterSeq: 9, signal: controller.signal }))
           seen.push(event);
       })();
       await until(() => seen.length === 2);
@@ -32,9 +28,8 @@ export function describeTailContract(ctx: { readonly store: SessionStore }): voi
       expect(seen).toEqual([...first.slice(9), ...later]);
     });
 
-    it("ends at once for an aborted signal, having yielded at most the stored events", async (test) => {
+    it("ends at once for an aborted signal, having yielded at most the stored events", async () => {
       const store = ctx.store;
-      if (!store.tail) return test.skip("the store has no tail()");
       await store.create("s1");
       const events = stamp("s1", textTurn("x"));
       await store.append("s1", events);
@@ -42,9 +37,8 @@ export function describeTailContract(ctx: { readonly store: SessionStore }): voi
       expect(events.slice(0, seen.length)).toEqual(seen);
     });
 
-    it("refuses an unknown session with session-not-found", async (test) => {
+    it("refuses an unknown session with session-not-found", async () => {
       const store = ctx.store;
-      if (!store.tail) return test.skip("the store has no tail()");
       const controller = new AbortController();
       try {
         await expectArkyError(

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ArkyError } from "../../protocol/index.js";
-import type { SessionMetadata } from "../../session/index.js";
+import { metadataFromColumns, type SessionMetadata } from "../../session/index.js";
 
 // pg returns bigint columns as strings; numeric text is converted here.
 const bigint = z.union([z.number(), z.string().regex(/^-?\d+$/)]).transform(Number);
@@ -41,28 +41,7 @@ export function rowToMetadata(row: unknown): SessionMetadata {
     });
   }
   const r = parsed.data;
-  const meta: SessionMetadata = {
-    sessionId: r.session_id,
-    tags: r.tags,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-    lastSeq: r.last_seq,
-    usage: {
-      inputTokens: r.input_tokens,
-      outputTokens: r.output_tokens,
-      cacheReadInputTokens: r.cache_read_input_tokens,
-      cacheCreationInputTokens: r.cache_creation_input_tokens,
-    },
-    costUsd: r.cost_usd,
-  };
-  if (r.title !== null) meta.title = r.title;
-  if (r.runtime !== null) meta.runtime = r.runtime;
-  if (r.model !== null) meta.model = r.model;
-  if (r.cwd !== null) meta.cwd = r.cwd;
-  if (r.parent_session_id !== null) meta.parentSessionId = r.parent_session_id;
-  if (r.forked_at_seq !== null) meta.forkedAtSeq = r.forked_at_seq;
-  if (r.runtime_state !== null) meta.runtimeState = r.runtime_state;
-  return meta;
+  return metadataFromColumns(r, r.tags, r.runtime_state);
 }
 
 /** Metadata as query parameters, in {@link SESSION_COLUMNS} order (JSON columns as text). */

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ArkyError } from "../../protocol/index.js";
-import type { SessionMetadata } from "../../session/index.js";
+import { metadataFromColumns, type SessionMetadata } from "../../session/index.js";
 
 const sessionRowSchema = z.object({
   session_id: z.string(),
@@ -47,28 +47,7 @@ export function rowToMetadata(row: unknown): SessionMetadata {
       cause: parsed.success ? (tags?.success ? state?.error : tags?.error) : parsed.error,
     });
   }
-  const meta: SessionMetadata = {
-    sessionId: r.session_id,
-    tags: tags.data,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-    lastSeq: r.last_seq,
-    usage: {
-      inputTokens: r.input_tokens,
-      outputTokens: r.output_tokens,
-      cacheReadInputTokens: r.cache_read_input_tokens,
-      cacheCreationInputTokens: r.cache_creation_input_tokens,
-    },
-    costUsd: r.cost_usd,
-  };
-  if (r.title !== null) meta.title = r.title;
-  if (r.runtime !== null) meta.runtime = r.runtime;
-  if (r.model !== null) meta.model = r.model;
-  if (r.cwd !== null) meta.cwd = r.cwd;
-  if (r.parent_session_id !== null) meta.parentSessionId = r.parent_session_id;
-  if (r.forked_at_seq !== null) meta.forkedAtSeq = r.forked_at_seq;
-  if (state?.success) meta.runtimeState = state.data;
-  return meta;
+  return metadataFromColumns(r, tags.data, state?.success ? state.data : undefined);
 }
 
 /** Metadata as the column values of a `sessions` row. */
