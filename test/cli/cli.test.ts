@@ -5,37 +5,15 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { demoCommand } from "../../src/cli/demo.js";
-import type { CliIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
 import { type ScriptedModelServer, startScriptedModelServer, textReply } from "../../src/testing/index.js";
+import { captureIo as capture } from "../sessions-cli/helpers.js";
 
 // Runs record sessions; keep them out of the real ~/.arky.
 const arkyHome = mkdtempSync(join(tmpdir(), "arky-cli-home-"));
 afterAll(() => rmSync(arkyHome, { recursive: true, force: true }));
 
-function captureIo(env: NodeJS.ProcessEnv = {}): CliIo & { out: () => string; err: () => string } {
-  env = { ARKY_HOME: arkyHome, ...env };
-  let out = "";
-  let err = "";
-  return {
-    stdout: {
-      write: (t: string) => {
-        out += t;
-        return true;
-      },
-    } as never,
-    stderr: {
-      write: (t: string) => {
-        err += t;
-        return true;
-      },
-    } as never,
-    env,
-    cwd: process.cwd(),
-    out: () => out,
-    err: () => err,
-  };
-}
+const captureIo = (env: NodeJS.ProcessEnv = {}) => capture({ ARKY_HOME: arkyHome, ...env });
 
 let server: ScriptedModelServer | undefined;
 afterEach(async () => {

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
 import { McpClient } from "../../src/mcp/index.js";
+import { captureIo } from "../sessions-cli/helpers.js";
 
 const bin = join(process.cwd(), "dist/cli/bin.js");
 const children: ChildProcess[] = [];
@@ -69,32 +70,16 @@ describe.skipIf(!existsSync(bin))("arky mcp serve (built bin; skipped until npm 
 });
 
 describe("arky mcp serve: refusals", () => {
-  const io = () => {
-    let err = "";
-    return {
-      io: {
-        stdout: { write: () => true } as never,
-        stderr: {
-          write: (t: string) => {
-            err += t;
-            return true;
-          },
-        } as never,
-        env: {},
-        cwd: process.cwd(),
-      },
-      err: () => err,
-    };
-  };
-
   it("refuses to bind beyond loopback without a token", async () => {
-    const { io: cliIo, err } = io();
+    const cliIo = captureIo();
+    const err = cliIo.err;
     expect(await main(["mcp", "serve", "--http", "0", "--host", "0.0.0.0"], cliIo)).toBe(2);
     expect(err()).toMatch(/requires a bearer token/);
   });
 
   it("rejects unknown subcommands and bad options", async () => {
-    const { io: cliIo, err } = io();
+    const cliIo = captureIo();
+    const err = cliIo.err;
     expect(await main(["mcp", "frob"], cliIo)).toBe(2);
     expect(await main(["mcp", "serve", "--tools", "some"], cliIo)).toBe(2);
     expect(await main(["mcp", "serve", "--http", "x"], cliIo)).toBe(2);
