@@ -97,9 +97,10 @@ export function toAnthropicError(error: unknown, signal?: AbortSignal): ArkyErro
   });
 }
 
-// undici reports a body that stopped mid-read as `TypeError: terminated`.
+// undici reports a request that never connected as `TypeError: fetch failed` and a body
+// that stopped mid-read as `TypeError: terminated`.
 function isTerminated(error: unknown): boolean {
-  return error instanceof TypeError && error.message === "terminated";
+  return error instanceof TypeError && (error.message === "terminated" || error.message === "fetch failed");
 }
 
 function messageOf(error: unknown): string {

@@ -1,4 +1,4 @@
-import Anthropic from "@anthropic-ai/sdk";
+import type Anthropic from "@anthropic-ai/sdk";
 import { ArkyError, type AssistantMessage } from "../../protocol/index.js";
 import type {
   ModelCallOptions,
@@ -10,10 +10,11 @@ import type {
 import { malformedResponse, toAnthropicError } from "./anthropic-error.js";
 import { AnthropicToolNames, prepareAnthropicTools } from "./anthropic-prepare-tools.js";
 import { applyPromptCaching } from "./anthropic-prompt-caching.js";
+import { type EndpointConfig, messagesEndpoint, postMessages } from "./anthropic-request.js";
 import { readAnthropicSse } from "./anthropic-sse.js";
 import { AnthropicStreamState } from "./anthropic-stream-state.js";
 import { convertToAnthropicMessages } from "./convert-to-anthropic-messages.js";
-import { StreamWatchdog } from "./stream-watchdog.js";
+import { DEFAULT_HEADERS_TIMEOUT_MS, StreamWatchdog } from "./stream-watchdog.js";
 
 /** Options of {@link anthropic}. */
 export interface AnthropicProviderOptions {
@@ -51,8 +52,10 @@ const DEFAULT_MAX_OUTPUT_TOKENS = 8192;
 type MessageParams = Anthropic.MessageCreateParamsStreaming & { temperature?: number };
 
 /**
- * The Anthropic Messages API as a {@link ModelProvider}, through the official SDK with
- * its retries off (Arky's loop retries and reports each retry as an event).
+ * The Anthropic Messages API as a {@link ModelProvider}. The official SDK supplies the
+ * endpoint, the auth, API-version and client headers and the wire types; each call is one
+ * `fetch` whose SSE body Arky parses itself. There are no SDK retries: Arky's loop retries
+ * and reports each retry as an event.
  *
  * @throws ArkyError `configuration` when no API key is given or set in the environment.
  *
@@ -69,11 +72,12 @@ export class AnthropicProvider implements ModelProvider {
   readonly specificationVersion = "v1";
   readonly provider = "anthropic";
   readonly modelId: string;
-  readonly #client: Anthropic;
+  readonly #endpointConfig: EndpointConfig;
   readonly #maxOutputTokens: number;
   readonly #thinking: ThinkingOptions | undefined;
   readonly #timeoutMs: number | undefined;
   readonly #promptCaching: boolean;
+  readonly #fetch: typeof globalThis.fetch;
 
   constructor(options: AnthropicProviderOptions) {
     if (!options?.model)
@@ -94,17 +98,12 @@ export class AnthropicProvider implements ModelProvider {
     this.#thinking = options.thinking;
     this.#timeoutMs = options.timeoutMs;
     this.#promptCaching = options.promptCaching ?? false;
-    this.#client = new Anthropic({
+    this.#fetch = options.fetch ?? globalThis.fetch;
+    this.#endpointConfig = {
       apiKey,
-      authToken: null,
-      baseURL: options.baseURL ?? process.env.ANTHROPIC_BASE_URL ?? null,
-      maxRetries: 0,
-      defaultHeaders: options.headers,
-      ...(options.timeoutMs !== undefined ? { timeout: options.timeoutMs } : {}),
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-      // The SDK would print unparseable stream data to the console; errors reach the caller as events.
-      logLevel: "off",
-    });
+      baseURL: options.baseURL ?? process.env.ANTHROPIC_BASE_URL,
+      headers: options.headers,
+    };
   }
 
   /** Streams one model call. Never throws: every failure ends the stream with an `error` event. */
@@ -133,7 +132,9 @@ export class AnthropicProvider implements ModelProvider {
       const params = buildOrReject(() => this.#params(request, names));
       // The raw response, parsed here: one async step per network chunk rather than the
       // SDK's nested async iterators per event (a benchmark streams 10,000 deltas).
-      const response = await this.#client.messages.create(params, { signal: watchdog.signal }).asResponse();
+      const endpoint = await messagesEndpoint(this.#endpointConfig);
+      const response = await postMessages(endpoint, JSON.stringify(params), watchdog.signal, this.#fetch);
+      watchdog.headersReceived();
       if (!response.body) throw malformedResponse("the response has no body");
       for await (const batch of readAnthropicSse(response.body, response.headers)) {
         const parts: ModelStreamEvent[] = [];
@@ -165,7 +166,7 @@ export class AnthropicProvider implements ModelProvider {
     } catch (error) {
       const failure =
         watchdog.timedOut && !signal?.aborted
-          ? watchdog.error(this.#timeoutMs)
+          ? watchdog.error(this.#timeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS)
           : toAnthropicError(error, signal);
       yield [{ type: "error", error: failure, contentStreamed: state.contentStreamed }];
     } finally {

@@ -1,14 +1,13 @@
-import type { z } from "zod";
 import type { AssistantContent, StopReason, Usage } from "../../protocol/index.js";
 import type { ModelStreamEvent } from "../../provider/index.js";
 import { malformedResponse } from "./anthropic-error.js";
 import type { AnthropicToolNames } from "./anthropic-prepare-tools.js";
 import {
   type AnthropicUsageWire,
-  contentBlockSchemas,
-  contentBlockStartSchema,
-  messageDeltaSchema,
-  messageStartSchema,
+  parseBlock,
+  parseContentBlockStart,
+  parseMessageDelta,
+  parseMessageStart,
 } from "./anthropic-stream-schema.js";
 import { mapAnthropicStopReason } from "./map-anthropic-stop-reason.js";
 
@@ -19,12 +18,6 @@ type OpenBlock =
   | { type: "tool-use"; id: string; name: string; json: string; input: unknown };
 
 type Emitted = ModelStreamEvent | ModelStreamEvent[] | undefined;
-
-function parse<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
-  const result = schema.safeParse(value);
-  if (!result.success) throw malformedResponse(`invalid ${what} event (${result.error.issues[0]?.message})`);
-  return result.data;
-}
 
 /**
  * Turns the Messages API's raw stream events into {@link ModelStreamEvent}s and
@@ -49,23 +42,25 @@ export class AnthropicStreamState {
 
   /** Consumes one raw event; returns what to emit. */
   accept(event: unknown): Emitted {
-    const type = (event as { type?: unknown } | null)?.type;
-    if (type === "content_block_delta") return this.#delta(event as { index?: unknown; delta?: unknown });
+    if (typeof event !== "object" || event === null) return undefined;
+    const raw = event as Record<string, unknown>;
+    const type = raw.type;
+    if (type === "content_block_delta") return this.#delta(raw);
     switch (type) {
       case "message_start": {
-        const { message } = parse(messageStartSchema, event, "message_start");
+        const message = parseMessageStart(raw);
         this.messageId = message.id;
         this.model = message.model;
         this.#addUsage(message.usage);
         return { type: "message-start", messageId: message.id, model: message.model };
       }
       case "content_block_start":
-        return this.#start(parse(contentBlockStartSchema, event, "content_block_start"));
+        return this.#start(parseContentBlockStart(raw));
       case "content_block_stop":
-        return this.#stop((event as { index?: unknown }).index);
+        return this.#stop(raw.index);
       case "message_delta": {
-        const { delta, usage } = parse(messageDeltaSchema, event, "message_delta");
-        if (delta.stop_reason !== undefined) this.stopReason = mapAnthropicStopReason(delta.stop_reason);
+        const { stopReason, usage } = parseMessageDelta(raw);
+        if (stopReason !== undefined) this.stopReason = mapAnthropicStopReason(stopReason);
         this.#addUsage(usage);
         return undefined;
       }
@@ -107,12 +102,10 @@ export class AnthropicStreamState {
       this.usage.cacheCreationInputTokens = usage.cache_creation_input_tokens;
   }
 
-  #start(event: z.infer<typeof contentBlockStartSchema>): Emitted {
-    const { index } = event;
-    const raw = event.content_block;
+  #start({ index, block: raw }: ReturnType<typeof parseContentBlockStart>): Emitted {
     switch (raw.type) {
       case "text": {
-        const block = parse(contentBlockSchemas.text, raw, "text block");
+        const block = parseBlock.text(raw);
         this.#blocks[index] = { type: "text", text: block.text ?? "" };
         if (!block.text) return { type: "text-start", index };
         this.contentStreamed = true;
@@ -122,7 +115,7 @@ export class AnthropicStreamState {
         ];
       }
       case "thinking": {
-        const block = parse(contentBlockSchemas.thinking, raw, "thinking block");
+        const block = parseBlock.thinking(raw);
         this.#blocks[index] = {
           type: "thinking",
           thinking: block.thinking ?? "",
@@ -136,12 +129,12 @@ export class AnthropicStreamState {
         ];
       }
       case "redacted_thinking": {
-        const block = parse(contentBlockSchemas.redacted_thinking, raw, "redacted_thinking block");
+        const block = parseBlock.redacted_thinking(raw);
         this.#blocks[index] = { type: "redacted-thinking", data: block.data };
         return undefined;
       }
       case "tool_use": {
-        const block = parse(contentBlockSchemas.tool_use, raw, "tool_use block");
+        const block = parseBlock.tool_use(raw);
         const name = this.#names.toArky(block.name);
         this.#blocks[index] = { type: "tool-use", id: block.id, name, json: "", input: {} };
         return { type: "tool-input-start", index, toolCallId: block.id, toolName: name };
