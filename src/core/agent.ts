@@ -35,6 +35,7 @@ import type {
   AgentResult,
   TurnOptions,
 } from "./agent-types.js";
+import { FlatStream } from "./flat-stream.js";
 import { SessionWriter } from "./session-writer.js";
 
 /**
@@ -168,7 +169,7 @@ export class Agent {
    */
   stream(input: AgentInput, options: TurnOptions = {}): AsyncGenerator<AgentEvent, void, undefined> {
     this.#assertCanStart();
-    return this.#run(input, options);
+    return new FlatStream(this.#run(input, options));
   }
 
   #assertCanStart(): void {
@@ -182,9 +183,9 @@ export class Agent {
     }
   }
 
-  // One generator for the whole stream: the runtime's events reach the caller through a
-  // single async hop (this is the per-delta hot path).
-  async *#run(input: AgentInput, options: TurnOptions): AsyncGenerator<AgentEvent, void, undefined> {
+  // One generator for the whole stream, resumed once per burst of the runtime's events
+  // (a network chunk of deltas, say), not per event: this is the per-delta hot path.
+  async *#run(input: AgentInput, options: TurnOptions): AsyncGenerator<AgentEvent[], void, undefined> {
     this.#assertCanStart();
     this.#running = true;
     const controller = new AbortController();
@@ -203,7 +204,7 @@ export class Agent {
         state.ended = false;
         const begun = await this.#beginTurn(prompt, turnId, signal);
         state.ended = begun.blocked;
-        for (const event of begun.events) yield event;
+        if (begun.events.length > 0) yield begun.events;
         if (begun.blocked) return;
 
         let heldEnd: AgentEventBodyOf<"turn-end"> | undefined;
@@ -223,17 +224,20 @@ export class Agent {
             pull: for (;;) {
               const batch = await source.next();
               if (!batch) break;
+              const out: AgentEvent[] = [];
               for (const body of batch) {
                 if (body.type === "turn-end") {
                   heldEnd = body;
+                  if (out.length > 0) yield out;
                   break pull;
                 }
                 const event = this.#stamp(body, turnId);
                 const committing = this.#writer.write(event);
                 if (committing) await committing;
                 this.#notify(event);
-                yield event;
+                out.push(event);
               }
+              if (out.length > 0) yield out;
             }
           } finally {
             await source.close();
@@ -252,13 +256,13 @@ export class Agent {
           for (const body of failedTurnEnd(error))
             failed.push(await this.#emit(body, turnId, { store: error.code !== "store" }));
           state.ended = true;
-          for (const event of failed) yield event;
+          yield failed;
           return;
         }
 
         const finished = await this.#finishTurn(heldEnd, turnId, signal);
         state.ended = true;
-        for (const event of finished.events) yield event;
+        if (finished.events.length > 0) yield finished.events;
         prompt = finished.followUp;
       }
     } finally {
@@ -362,7 +366,7 @@ export class Agent {
   }
 
   /** Before the first turn: restore the runtime's state, create the session, run session-start hooks. */
-  async *#prepare(signal: AbortSignal): AsyncGenerator<AgentEvent> {
+  async *#prepare(signal: AbortSignal): AsyncGenerator<AgentEvent[]> {
     const restore = this.#pendingRestore;
     this.#pendingRestore = undefined;
     if (restore?.meta.runtimeState && this.runtime.restoreState) {
@@ -379,14 +383,16 @@ export class Agent {
         tags,
       });
       this.#created = true;
-      yield await this.#emit(
-        { type: "session-start", runtime: this.runtime.kind, model: this.runtime.model, cwd },
-        undefined,
-      );
+      yield [
+        await this.#emit(
+          { type: "session-start", runtime: this.runtime.kind, model: this.runtime.model, cwd },
+          undefined,
+        ),
+      ];
     }
     if (source && this.#hooks?.has("sessionStart")) {
       const started = await this.#hooks.sessionStart({ sessionId: this.sessionId, signal, source, cwd });
-      for (const event of started.events) yield await this.#emit(event, undefined);
+      for (const event of started.events) yield [await this.#emit(event, undefined)];
       this.#sessionContext = started.additionalContext || undefined;
     }
   }
