@@ -197,6 +197,8 @@ export const storedEventSchema = z.discriminatedUnion(
 export interface StoredEventLocation {
   sessionId: string;
   seq: number;
+  /** The last seq when the row holds a run of events from `seq` to `endSeq`. */
+  endSeq?: number;
 }
 
 /**
@@ -289,8 +291,11 @@ function checkLocation(parsed: AgentEvent, where: StoredEventLocation | undefine
 
 const optionalString = (v: unknown) => v === undefined || typeof v === "string";
 
-/** Mirrors `storedEventSchemas["message-delta"]`; false sends the event to zod for the error. */
-function isValidMessageDelta(e: Record<string, unknown>): boolean {
+/**
+ * Mirrors `storedEventSchemas["message-delta"]` by hand (deltas are most of a log); false
+ * sends the event to zod for the error.
+ */
+export function isValidMessageDelta(e: Record<string, unknown>): boolean {
   const d = e.delta as Record<string, unknown> | null;
   if (
     typeof e.sessionId !== "string" ||
@@ -316,7 +321,11 @@ function isValidMessageDelta(e: Record<string, unknown>): boolean {
   );
 }
 
-function checkSchemaVersion(schemaVersion: number, where: StoredEventLocation | undefined): void {
+/**
+ * Throws a `store` error unless `schemaVersion` is one this Arky reads (the same
+ * errors as {@link parseStoredEvent}). For readers of rows that hold several events.
+ */
+export function checkSchemaVersion(schemaVersion: number, where: StoredEventLocation | undefined): void {
   if (schemaVersion === EVENT_SCHEMA_VERSION) return;
   if (Number.isInteger(schemaVersion) && schemaVersion > EVENT_SCHEMA_VERSION) {
     throw new ArkyError({
@@ -329,7 +338,12 @@ function checkSchemaVersion(schemaVersion: number, where: StoredEventLocation | 
   throw corruptEvent(where, `has an invalid schema version ${schemaVersion}`);
 }
 
-function corruptEvent(where: StoredEventLocation | undefined, problem: string, cause?: unknown): ArkyError {
+/** The `store` error for a corrupt stored row: `problem` completes "Stored event seq N of session S …". */
+export function corruptEvent(
+  where: StoredEventLocation | undefined,
+  problem: string,
+  cause?: unknown,
+): ArkyError {
   return new ArkyError({
     code: "store",
     message: `${describe(where)} ${problem}.`,
@@ -340,5 +354,8 @@ function corruptEvent(where: StoredEventLocation | undefined, problem: string, c
 }
 
 function describe(where: StoredEventLocation | undefined): string {
+  if (where?.endSeq !== undefined) {
+    return `Stored events seq ${where.seq}-${where.endSeq} of session ${where.sessionId}`;
+  }
   return where ? `Stored event seq ${where.seq} of session ${where.sessionId}` : "Stored event";
 }

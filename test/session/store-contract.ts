@@ -3,6 +3,7 @@ import type { AgentEvent } from "../../src/protocol/index.js";
 import type { SessionStore } from "../../src/session/index.js";
 import { collect, expectArkyError, sleep, stamp, textTurn, toolTurn, usage } from "./events.js";
 import { describeForkContract } from "./store-contract-fork.js";
+import { describeDeltaRunContract } from "./store-contract-runs.js";
 import { describeTailContract } from "./store-contract-tail.js";
 
 /** What a contract run needs: a fresh, empty store and a way to dispose of it. */
@@ -309,6 +310,7 @@ export function describeSessionStoreContract(name: string, makeStore: MakeStore)
 
     describeForkContract(ctx);
     describeTailContract(ctx);
+    describeDeltaRunContract(ctx);
   });
 }
 

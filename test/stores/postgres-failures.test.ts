@@ -38,7 +38,8 @@ describe.skipIf(!availability.available)(pgTitle("PostgresSessionStore failures 
       .query(
         `UPDATE ${events} SET data = jsonb_set(data::jsonb, '{type}', '"teleport"')::text WHERE seq = 3`,
       );
-    await pg.admin().query(`UPDATE ${events} SET schema_version = 7 WHERE seq = 5`);
+    // Seqs 4 and 5 are deltas of one text block: they share one row, keyed by seq 4.
+    await pg.admin().query(`UPDATE ${events} SET schema_version = 7 WHERE seq = 4`);
     await pg.admin().query(`UPDATE ${events} SET data = '{"type":"message-del' WHERE seq = 6`);
 
     const first = await readUntilError(store, "s");
@@ -49,7 +50,12 @@ describe.skipIf(!availability.available)(pgTitle("PostgresSessionStore failures 
     const after = await collect(store.read("s", { afterSeq: 3 })).catch((error: ArkyError) => error);
     expect(ArkyError.isArkyError(after) && after.code).toBe("store");
     expect((after as ArkyError).correction).toMatch(/upgrade arky/i);
-    expect((after as ArkyError).details).toMatchObject({ sessionId: "s", seq: 5, schemaVersion: 7 });
+    expect((after as ArkyError).details).toMatchObject({
+      sessionId: "s",
+      seq: 4,
+      endSeq: 5,
+      schemaVersion: 7,
+    });
 
     const truncated = await collect(store.read("s", { afterSeq: 5 })).catch((error: ArkyError) => error);
     expect(ArkyError.isArkyError(truncated) && truncated.code).toBe("store");
@@ -122,7 +128,8 @@ describe.skipIf(!availability.available)(pgTitle("PostgresSessionStore failures 
     await pg
       .admin()
       .query(
-        `INSERT INTO "${store.schema}".events SELECT session_id, 4, type, is_delta, schema_version, data FROM "${store.schema}".events WHERE seq = 3`,
+        `INSERT INTO "${store.schema}".events (session_id, seq, type, is_delta, schema_version, data) VALUES ('u', 4, 'message-delta', true, 1, $1)`,
+        [JSON.stringify(deltas("u", 3, 1)[0])],
       );
     await expectArkyError(store.append("u", deltas("u", 3, 2)), "session-conflict");
     expect((await store.get("u"))?.lastSeq).toBe(3);

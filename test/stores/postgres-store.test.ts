@@ -5,7 +5,7 @@ import {
   type SessionMetadata,
   type SessionMetadataInput,
 } from "../../src/session/index.js";
-import { PostgresSessionStore } from "../../src/stores/postgres/index.js";
+import { POSTGRES_MIGRATIONS, PostgresSessionStore } from "../../src/stores/postgres/index.js";
 import { collect, expectArkyError, sleep, usage } from "../session/events.js";
 import { describeSessionStoreContract } from "../session/store-contract.js";
 import { deltas, sessionEvents } from "./helpers.js";
@@ -165,8 +165,10 @@ describe.skipIf(!availability.available)(pgTitle("PostgresSessionStore"), () => 
     const stores = Array.from({ length: 4 }, () => pg.store({ schema }));
     await Promise.all(stores.map((s) => s.migrate()));
     await Promise.all(stores.map((s, i) => s.create(`m${i}`)));
-    const { rows } = await pg.admin().query(`SELECT version FROM "${schema}".schema_migrations`);
-    expect(rows).toEqual([{ version: 1 }]);
+    const { rows } = await pg
+      .admin()
+      .query(`SELECT version FROM "${schema}".schema_migrations ORDER BY version`);
+    expect(rows).toEqual(POSTGRES_MIGRATIONS.map((_, i) => ({ version: i + 1 })));
     expect(await stores[0]!.list()).toHaveLength(4);
 
     await pg.admin().query(`INSERT INTO "${schema}".schema_migrations (version) VALUES (99)`);

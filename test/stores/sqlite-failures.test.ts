@@ -5,7 +5,7 @@ import { createInterface } from "node:readline";
 import { DatabaseSync } from "node:sqlite";
 import { afterEach, describe, expect, it } from "vitest";
 import { type AgentEvent, ArkyError } from "../../src/protocol/index.js";
-import { SqliteSessionStore } from "../../src/stores/sqlite/index.js";
+import { SQLITE_MIGRATIONS, SqliteSessionStore } from "../../src/stores/sqlite/index.js";
 import { collect, expectArkyError } from "../session/events.js";
 import { deltas, sessionEvents, tempDir } from "./helpers.js";
 
@@ -137,9 +137,9 @@ describe("SqliteSessionStore failures", () => {
     const raw = new DatabaseSync(path);
     raw
       .prepare(
-        "INSERT INTO events SELECT session_id, 4, type, is_delta, schema_version, data FROM events WHERE seq = 3",
+        "INSERT INTO events (session_id, seq, type, is_delta, schema_version, data) VALUES ('u', 4, 'message-delta', 1, 1, ?)",
       )
-      .run();
+      .run(JSON.stringify(deltas("u", 3, 1)[0]));
     raw.close();
     await expectArkyError(store.append("u", deltas("u", 3, 2)), "session-conflict");
     expect((await store.get("u"))?.lastSeq).toBe(3);
@@ -216,7 +216,9 @@ describe("SqliteSessionStore across processes", () => {
     ]);
     expect(outcomes).toEqual([{ ok: true }, { ok: true }, { ok: true }]);
     const store = new SqliteSessionStore({ path });
-    expect(store.database.prepare("PRAGMA user_version").get()).toEqual({ user_version: 1 });
+    expect(store.database.prepare("PRAGMA user_version").get()).toEqual({
+      user_version: SQLITE_MIGRATIONS.length,
+    });
     expect((await store.list()).map((m) => [m.sessionId, m.lastSeq]).sort()).toEqual([
       ["p1", 10],
       ["p2", 10],

@@ -1,17 +1,15 @@
 import pg, { type Pool, type PoolClient } from "pg";
-import { assertStorableEvents, parseStoredEvent } from "../../protocol/event-schema.js";
-import {
-  type AgentEvent,
-  ArkyError,
-  EVENT_SCHEMA_VERSION,
-  isDeltaEvent,
-  newSessionId,
-} from "../../protocol/index.js";
+import { assertStorableEvents } from "../../protocol/event-schema.js";
+import { type AgentEvent, ArkyError, EVENT_SCHEMA_VERSION, newSessionId } from "../../protocol/index.js";
 import {
   applyMetadataPatch,
   assertAppendable,
+  decodeEventRow,
+  type EventRow,
+  encodeEventRows,
   foldEvents,
   forkPoint,
+  forkRunRows,
   type ListOptions,
   newMetadata,
   type ReadOptions,
@@ -44,14 +42,43 @@ export interface PostgresSessionStoreOptions {
   pageSize?: number;
 }
 
+/** An events row as `pg` returns it. */
+type EventRowColumns = { seq: number; end_seq: unknown; schema_version: unknown; data: unknown };
+
+function toRow(row: EventRowColumns) {
+  return { seq: row.seq, endSeq: row.end_seq, schemaVersion: row.schema_version, data: row.data };
+}
+
+function decode(sessionId: string, row: EventRowColumns): AgentEvent[] {
+  return decodeEventRow(sessionId, row.seq, row.end_seq, row.schema_version, row.data);
+}
+
+/** Rows as the five arrays the insert statements unnest: seq, end_seq, type, is_delta, data. */
+function eventColumns(rows: readonly EventRow[]): unknown[] {
+  const seqs: number[] = [];
+  const endSeqs: (number | null)[] = [];
+  const types: string[] = [];
+  const deltas: boolean[] = [];
+  const data: string[] = [];
+  for (const row of rows) {
+    seqs.push(row.seq);
+    endSeqs.push(row.endSeq);
+    types.push(row.type);
+    deltas.push(row.isDelta);
+    data.push(row.data);
+  }
+  return [seqs, endSeqs, types, deltas, data];
+}
+
 /** Options of {@link PostgresSessionStore.tail}. */
 export type PostgresTailOptions = TailOptions;
 
 /**
  * A {@link SessionStore} in PostgreSQL, for many processes sharing sessions. The schema
  * is migrated on first use (safe with several processes starting at once). Each
- * `append` is one transaction that locks the session row, checks the seq, inserts the
- * events, updates the metadata and sends a NOTIFY that {@link tail} readers in any
+ * `append` is one statement that moves the session's last seq on only if it is still the
+ * one the events continue, inserts the events (a run of deltas as one row), adds to the
+ * totals and sends a NOTIFY that {@link tail} readers in any
  * process wake up on. The UNIQUE(session_id, seq) key is the last guard: a losing
  * writer gets `session-conflict`. A dropped connection is a retryable `store` error.
  */
@@ -96,7 +123,7 @@ export class PostgresSessionStore implements SessionStore {
     }
     this.#sql = postgresSql(`"${schema}"`);
     // The hot statements are prepared once per connection instead of parsed and planned per call.
-    for (const key of ["append", "page", "pageWithoutDeltas", "selectSession"] as const) {
+    for (const key of ["append", "page", "pageWithoutDeltas", "rowAtOrBefore", "selectSession"] as const) {
       this.#preparedNames.set(this.#sql[key], `arky_${key}_${schema}`);
     }
     this.#channel = `${schema}_events`;
@@ -132,6 +159,7 @@ export class PostgresSessionStore implements SessionStore {
     // foldEvents(stored, events) computes, in one round trip without a read first.
     const fold = foldEvents(newMetadata(sessionId, {}, 0), events);
     const lastSeq = fold.lastSeq;
+    const columns = eventColumns(encodeEventRows(events));
     const rows = await this.#query("Appending to", sessionId, this.#sql.append, [
       sessionId,
       expected,
@@ -147,10 +175,7 @@ export class PostgresSessionStore implements SessionStore {
       fold.model ?? null,
       fold.cwd ?? null,
       EVENT_SCHEMA_VERSION,
-      events.map((e) => e.seq),
-      events.map((e) => e.type),
-      events.map(isDeltaEvent),
-      events.map((e) => JSON.stringify(e)),
+      ...columns,
       this.#channel,
       JSON.stringify({ sessionId, lastSeq }),
     ]);
@@ -170,18 +195,24 @@ export class PostgresSessionStore implements SessionStore {
     if (!(await this.get(sessionId))) throw sessionNotFound(sessionId);
     const sql = options.excludeDeltas ? this.#sql.pageWithoutDeltas : this.#sql.page;
     let after = options.afterSeq ?? 0;
-    for (;;) {
-      const rows = await this.#query<{ seq: number; schema_version: number; data: unknown }>(
-        "Reading",
+    if (after > 0 && !options.excludeDeltas) {
+      // A run row that starts at or before `after` may hold events after it.
+      const [row] = await this.#query<EventRowColumns>("Reading", sessionId, this.#sql.rowAtOrBefore, [
         sessionId,
-        sql,
-        [sessionId, after, this.#pageSize],
-      );
+        after,
+      ]);
+      if (row && typeof row.end_seq === "number" && row.end_seq > after) {
+        for (const event of decode(sessionId, row)) if (event.seq > after) yield event;
+      }
+    }
+    for (;;) {
+      const rows = await this.#query<EventRowColumns>("Reading", sessionId, sql, [
+        sessionId,
+        after,
+        this.#pageSize,
+      ]);
       for (const row of rows) {
-        yield parseStoredEvent(typeof row.data === "string" ? row.data : "", row.schema_version, {
-          sessionId,
-          seq: row.seq,
-        });
+        yield* decode(sessionId, row);
         after = row.seq;
       }
       if (rows.length < this.#pageSize) return;
@@ -232,6 +263,14 @@ export class PostgresSessionStore implements SessionStore {
       const meta = newMetadata(id, { title, runtime, model, cwd, tags, runtimeState });
       await this.#insertSession(client, meta);
       await client.query(this.#sql.copyPrefix, [id, sessionId, atSeq]);
+      const { rows: around } = await client.query<EventRowColumns>(this.#sql.rowAtOrBefore, [
+        sessionId,
+        atSeq,
+      ]);
+      const split = around[0] ? forkRunRows(sessionId, toRow(around[0]), atSeq, id) : [];
+      if (split.length > 0) {
+        await client.query(this.#sql.insertEvents, [id, EVENT_SCHEMA_VERSION, ...eventColumns(split)]);
+      }
       const { rows } = await client.query<Record<string, number>>(this.#sql.prefixTotals, [sessionId, atSeq]);
       const totals = rows[0]!;
       const forked: SessionMetadata = {

@@ -29,22 +29,32 @@ export function postgresSql(s: string) {
         WHERE session_id = $1 AND last_seq = $2
         RETURNING session_id
       ), inserted AS (
-        INSERT INTO ${s}.events (session_id, seq, type, is_delta, schema_version, data)
-        SELECT $1, e.seq, e.type, e.is_delta, $14, e.data
-        FROM unnest($15::integer[], $16::text[], $17::boolean[], $18::text[]) AS e (seq, type, is_delta, data)
+        INSERT INTO ${s}.events (session_id, seq, end_seq, type, is_delta, schema_version, data)
+        SELECT $1, e.seq, e.end_seq, e.type, e.is_delta, $14, e.data
+        FROM unnest($15::integer[], $16::integer[], $17::text[], $18::boolean[], $19::text[])
+          AS e (seq, end_seq, type, is_delta, data)
         WHERE EXISTS (SELECT 1 FROM updated)
       )
-      SELECT pg_notify($19, $20) FROM updated`,
-    page: `SELECT seq, schema_version, data FROM ${s}.events
+      SELECT pg_notify($20, $21) FROM updated`,
+    page: `SELECT seq, end_seq, schema_version, data FROM ${s}.events
       WHERE session_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
-    pageWithoutDeltas: `SELECT seq, schema_version, data FROM ${s}.events
+    pageWithoutDeltas: `SELECT seq, end_seq, schema_version, data FROM ${s}.events
       WHERE session_id = $1 AND seq > $2 AND NOT is_delta ORDER BY seq LIMIT $3`,
+    /** The row holding `seq` or the last one before it: a run row there may reach past `seq`. */
+    rowAtOrBefore: `SELECT seq, end_seq, schema_version, data FROM ${s}.events
+      WHERE session_id = $1 AND seq <= $2 ORDER BY seq DESC LIMIT 1`,
+    insertEvents: `INSERT INTO ${s}.events (session_id, seq, end_seq, type, is_delta, schema_version, data)
+      SELECT $1, e.seq, e.end_seq, e.type, e.is_delta, $2, e.data
+      FROM unnest($3::integer[], $4::integer[], $5::text[], $6::boolean[], $7::text[])
+        AS e (seq, end_seq, type, is_delta, data)`,
     list: `SELECT * FROM ${s}.sessions WHERE ($1::text IS NULL OR tags ? $1)
       ORDER BY updated_at DESC, created_at DESC, session_id LIMIT $2`,
     deleteSession: `DELETE FROM ${s}.sessions WHERE session_id = $1`,
-    copyPrefix: `INSERT INTO ${s}.events (session_id, seq, type, is_delta, schema_version, data)
-      SELECT $1, seq, type, is_delta, schema_version, jsonb_set(data::jsonb, '{sessionId}', to_jsonb($1::text))::text
-      FROM ${s}.events WHERE session_id = $2 AND seq <= $3`,
+    /** Copies the rows that end at or before the fork point; a run reaching past it is split in code. */
+    copyPrefix: `INSERT INTO ${s}.events (session_id, seq, end_seq, type, is_delta, schema_version, data)
+      SELECT $1, seq, end_seq, type, is_delta, schema_version,
+        jsonb_set(data::jsonb, '{sessionId}', to_jsonb($1::text))::text
+      FROM ${s}.events WHERE session_id = $2 AND coalesce(end_seq, seq) <= $3`,
     prefixTotals: `SELECT
         coalesce(sum((data::jsonb->'usage'->>'inputTokens')::float8), 0) AS input_tokens,
         coalesce(sum((data::jsonb->'usage'->>'outputTokens')::float8), 0) AS output_tokens,

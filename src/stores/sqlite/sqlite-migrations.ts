@@ -37,6 +37,14 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX events_without_deltas ON events (session_id, seq) WHERE is_delta = 0;
   `,
+  // Runs of deltas share a row (see encodeEventRows): `seq` is the run's first, `end_seq`
+  // its last; NULL for a row holding one event, as every row written before this did.
+  // With deltas in runs, reads without deltas skip few rows, so the partial index cost
+  // every append a page write for little.
+  `
+  ALTER TABLE events ADD COLUMN end_seq INTEGER;
+  DROP INDEX events_without_deltas;
+  `,
 ];
 
 /**

@@ -1,19 +1,17 @@
 import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
-import { assertStorableEvents, parseStoredEvent } from "../../protocol/event-schema.js";
-import {
-  type AgentEvent,
-  ArkyError,
-  EVENT_SCHEMA_VERSION,
-  isDeltaEvent,
-  newSessionId,
-} from "../../protocol/index.js";
+import { assertStorableEvents } from "../../protocol/event-schema.js";
+import { type AgentEvent, ArkyError, EVENT_SCHEMA_VERSION, newSessionId } from "../../protocol/index.js";
 import {
   applyMetadataPatch,
   assertAppendable,
+  decodeEventRow,
+  type EventRow,
+  encodeEventRows,
   foldEvents,
   forkPoint,
+  forkRunRows,
   type ListOptions,
   newMetadata,
   type ReadOptions,
@@ -27,7 +25,8 @@ import { defaultSqlitePath } from "./default-path.js";
 import { sleep, sleepSync } from "./sleep.js";
 import { toSqliteStoreError } from "./sqlite-errors.js";
 import { migrateSqlite, rollback } from "./sqlite-migrations.js";
-import { metadataToRow, rowToMetadata, SESSION_COLUMNS } from "./sqlite-rows.js";
+import { metadataToRow, rowToMetadata } from "./sqlite-rows.js";
+import { SQL } from "./sqlite-sql.js";
 
 /** Options of {@link SqliteSessionStore}. */
 export interface SqliteSessionStoreOptions {
@@ -48,36 +47,23 @@ export interface SqliteTailOptions extends TailOptions {
   pollIntervalMs?: number;
 }
 
-type RowObject = { seq: number; schema_version: unknown; data: unknown };
+/** An events row as read: `[seq, end_seq, schema_version, data]` (objects before Node 22.16). */
+type RowObject = { seq: number; end_seq: unknown; schema_version: unknown; data: unknown };
+type EventRowTuple = [seq: number, endSeq: unknown, version: unknown, data: unknown];
 
-const INSERT_EVENT =
-  "INSERT INTO events (session_id, seq, type, is_delta, schema_version, data) VALUES (?, ?, ?, ?, ?, ?)";
-const SELECT_META = "SELECT * FROM sessions WHERE session_id = ?";
-const PAGE =
-  "SELECT seq, schema_version, data FROM events WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?";
-const PAGE_WITHOUT_DELTAS =
-  "SELECT seq, schema_version, data FROM events WHERE session_id = ? AND seq > ? AND is_delta = 0 ORDER BY seq LIMIT ?";
-const INSERT_META = `INSERT INTO sessions (${SESSION_COLUMNS.join(", ")}) VALUES (${SESSION_COLUMNS.map((c) => `$${c}`).join(", ")})`;
-const UPDATE_META = `UPDATE sessions SET ${SESSION_COLUMNS.filter((c) => c !== "session_id")
-  .map((c) => `${c} = $${c}`)
-  .join(", ")} WHERE session_id = $session_id`;
-const COPY_PREFIX = `INSERT INTO events (session_id, seq, type, is_delta, schema_version, data)
-  SELECT ?, seq, type, is_delta, schema_version, json_set(data, '$.sessionId', ?)
-  FROM events WHERE session_id = ? AND seq <= ? ORDER BY seq`;
-const PREFIX_TOTALS = `SELECT
-    coalesce(sum(json_extract(data, '$.usage.inputTokens')), 0) AS input_tokens,
-    coalesce(sum(json_extract(data, '$.usage.outputTokens')), 0) AS output_tokens,
-    coalesce(sum(json_extract(data, '$.usage.cacheReadInputTokens')), 0) AS cache_read_input_tokens,
-    coalesce(sum(json_extract(data, '$.usage.cacheCreationInputTokens')), 0) AS cache_creation_input_tokens,
-    coalesce(sum(json_extract(data, '$.costUsd')), 0) AS cost_usd
-  FROM events WHERE session_id = ? AND seq <= ? AND type = 'turn-end'`;
+function rowTuple(row: unknown): EventRowTuple {
+  if (Array.isArray(row)) return row as EventRowTuple;
+  const r = row as RowObject;
+  return [r.seq, r.end_seq, r.schema_version, r.data];
+}
 
 /**
  * A {@link SessionStore} in one SQLite file through `node:sqlite`: the embedded default
  * for the CLI and the server. WAL mode with `synchronous=NORMAL`, so a commit survives a
- * crash of the process. Each `append` is one immediate transaction that checks the seq,
- * inserts the events and updates the session's metadata; a UNIQUE(session_id, seq) key
- * guards against a second process appending at once (it gets `session-conflict`).
+ * crash of the process. Each `append` is one immediate transaction that moves the
+ * session's last seq on only if it is still the one the events continue, and inserts
+ * the events (a run of deltas as one row); a UNIQUE(session_id, seq) key guards
+ * against a second process appending at once (it gets `session-conflict`).
  *
  * Calls run synchronously on the calling thread; the methods are async to honour the
  * SessionStore contract.
@@ -158,47 +144,60 @@ export class SqliteSessionStore implements SessionStore {
 
   async append(sessionId: string, events: readonly AgentEvent[]): Promise<void> {
     assertStorableEvents(events);
+    if (events.length === 0) {
+      this.#run("Appending to", sessionId, () => this.#meta(sessionId));
+      return;
+    }
+    const expected = events[0]!.seq - 1;
+    assertAppendable(sessionId, expected, events);
+    const rows = encodeEventRows(events);
+    // The events' own totals; the UPDATE adds them to the stored ones (= foldEvents(stored, events)).
+    const fold = foldEvents(newMetadata(sessionId, {}, 0), events);
     this.#transaction("Appending to", sessionId, () => {
-      const meta = this.#meta(sessionId);
-      if (events.length === 0) return;
-      assertAppendable(sessionId, meta.lastSeq, events);
-      const insert = this.#stmt(INSERT_EVENT);
-      for (const event of events) {
-        insert.run(
-          sessionId,
-          event.seq,
-          event.type,
-          isDeltaEvent(event) ? 1 : 0,
-          EVENT_SCHEMA_VERSION,
-          JSON.stringify(event),
-        );
+      const moved = this.#stmt(SQL.appendMeta).run(
+        fold.lastSeq,
+        Date.now(),
+        fold.usage.inputTokens,
+        fold.usage.outputTokens,
+        fold.usage.cacheReadInputTokens,
+        fold.usage.cacheCreationInputTokens,
+        fold.costUsd,
+        fold.title ?? null,
+        fold.runtime ?? null,
+        fold.model ?? null,
+        fold.cwd ?? null,
+        sessionId,
+        expected,
+      );
+      if (Number(moved.changes) !== 1) {
+        assertAppendable(sessionId, this.#meta(sessionId).lastSeq, events);
       }
-      this.#updateMeta(foldEvents(meta, events));
+      this.#insertRows(sessionId, rows);
     });
   }
 
   async *read(sessionId: string, options: ReadOptions = {}): AsyncIterable<AgentEvent> {
     this.#run("Reading", sessionId, () => this.#meta(sessionId));
-    const page = this.#stmt(options.excludeDeltas ? PAGE_WITHOUT_DELTAS : PAGE, { arrays: true });
+    const page = this.#stmt(options.excludeDeltas ? SQL.pageWithoutDeltas : SQL.page, { arrays: true });
     let after = options.afterSeq ?? 0;
+    if (after > 0 && !options.excludeDeltas) {
+      // A run row that starts at or before `after` may hold events after it.
+      const row = this.#run("Reading", sessionId, () =>
+        this.#stmt(SQL.rowAtOrBefore, { arrays: true }).get(sessionId, after),
+      );
+      const tuple = row ? rowTuple(row) : undefined;
+      if (tuple && typeof tuple[1] === "number" && tuple[1] > after) {
+        for (const event of decodeEventRow(sessionId, ...tuple)) if (event.seq > after) yield event;
+      }
+    }
     for (;;) {
-      // Rows come as [seq, schema_version, data] arrays: no object per row on the replay path.
       const rows = this.#run("Reading", sessionId, () =>
         page.all(sessionId, after, this.#pageSize),
       ) as unknown[];
       for (const row of rows) {
-        const [seq, version, data] = Array.isArray(row)
-          ? (row as [number, unknown, unknown])
-          : [(row as RowObject).seq, (row as RowObject).schema_version, (row as RowObject).data];
-        yield parseStoredEvent(
-          typeof data === "string" ? data : "",
-          typeof version === "number" ? version : Number.NaN,
-          {
-            sessionId,
-            seq,
-          },
-        );
-        after = seq;
+        const tuple = rowTuple(row);
+        yield* decodeEventRow(sessionId, ...tuple);
+        after = tuple[0];
       }
       if (rows.length < this.#pageSize) return;
     }
@@ -229,7 +228,7 @@ export class SqliteSessionStore implements SessionStore {
 
   async get(sessionId: string): Promise<SessionMetadata | undefined> {
     return this.#run("Reading", sessionId, () => {
-      const row = this.#stmt(SELECT_META).get(sessionId);
+      const row = this.#stmt(SQL.selectMeta).get(sessionId);
       return row ? rowToMetadata(row) : undefined;
     });
   }
@@ -264,8 +263,9 @@ export class SqliteSessionStore implements SessionStore {
       const { title, runtime, model, cwd, tags, runtimeState } = source;
       const meta = newMetadata(id, { title, runtime, model, cwd, tags, runtimeState });
       this.#insertMeta(meta);
-      this.#stmt(COPY_PREFIX).run(id, id, sessionId, atSeq);
-      const totals = this.#stmt(PREFIX_TOTALS).get(sessionId, atSeq) as Record<string, number>;
+      this.#stmt(SQL.copyPrefix).run(id, id, sessionId, atSeq);
+      this.#splitRunAt(sessionId, atSeq, id);
+      const totals = this.#stmt(SQL.prefixTotals).get(sessionId, atSeq) as Record<string, number>;
       const forked: SessionMetadata = {
         ...meta,
         parentSessionId: sessionId,
@@ -286,7 +286,7 @@ export class SqliteSessionStore implements SessionStore {
 
   async delete(sessionId: string): Promise<boolean> {
     return this.#run("Deleting", sessionId, () => {
-      return Number(this.#stmt("DELETE FROM sessions WHERE session_id = ?").run(sessionId).changes) > 0;
+      return Number(this.#stmt(SQL.deleteSession).run(sessionId).changes) > 0;
     });
   }
 
@@ -298,14 +298,14 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   #meta(sessionId: string): SessionMetadata {
-    const row = this.#stmt(SELECT_META).get(sessionId);
+    const row = this.#stmt(SQL.selectMeta).get(sessionId);
     if (!row) throw sessionNotFound(sessionId);
     return rowToMetadata(row);
   }
 
   #insertMeta(meta: SessionMetadata): void {
     try {
-      this.#stmt(INSERT_META).run(metadataToRow(meta) as Record<string, SQLInputValue>);
+      this.#stmt(SQL.insertMeta).run(metadataToRow(meta) as Record<string, SQLInputValue>);
     } catch (error) {
       const classified = toSqliteStoreError(error, { operation: "Creating", path: this.path });
       if (classified.code !== "session-conflict") throw classified;
@@ -318,7 +318,30 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   #updateMeta(meta: SessionMetadata): void {
-    this.#stmt(UPDATE_META).run(metadataToRow(meta) as Record<string, SQLInputValue>);
+    this.#stmt(SQL.updateMeta).run(metadataToRow(meta) as Record<string, SQLInputValue>);
+  }
+
+  #insertRows(sessionId: string, rows: readonly EventRow[]): void {
+    const insert = this.#stmt(SQL.insertEvent);
+    for (const row of rows) {
+      insert.run(
+        sessionId,
+        row.seq,
+        row.endSeq,
+        row.type,
+        row.isDelta ? 1 : 0,
+        EVENT_SCHEMA_VERSION,
+        row.data,
+      );
+    }
+  }
+
+  /** Copies the part up to `atSeq` of a run row that reaches past it into session `into`. */
+  #splitRunAt(sessionId: string, atSeq: number, into: string): void {
+    const row = this.#stmt(SQL.rowAtOrBefore, { arrays: true }).get(sessionId, atSeq);
+    if (!row) return;
+    const [seq, endSeq, schemaVersion, data] = rowTuple(row);
+    this.#insertRows(into, forkRunRows(sessionId, { seq, endSeq, schemaVersion, data }, atSeq, into));
   }
 
   #stmt(sql: string, options: { arrays?: boolean } = {}): StatementSync {
@@ -343,10 +366,10 @@ export class SqliteSessionStore implements SessionStore {
   /** Runs `fn` in an immediate (write-locking) transaction; rolls back on any error. */
   #transaction<T>(operation: string, sessionId: string, fn: () => T): T {
     return this.#run(operation, sessionId, () => {
-      this.#db.exec("BEGIN IMMEDIATE");
+      this.#stmt(SQL.begin).run();
       try {
         const result = fn();
-        this.#db.exec("COMMIT");
+        this.#stmt(SQL.commit).run();
         return result;
       } catch (error) {
         // SQLite may already have rolled back (e.g. on SQLITE_FULL).
