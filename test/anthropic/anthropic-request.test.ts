@@ -68,3 +68,49 @@ describe("AnthropicProvider: the request it sends", () => {
     }
   });
 });
+
+describe("AnthropicProvider: a base URL that redirects", () => {
+  it("fails with a configuration error that says to use the final address", async () => {
+    const { createServer } = await import("node:http");
+    const redirecting = createServer((req, res) => {
+      req.resume();
+      res.writeHead(307, { location: "http://127.0.0.1:1/v1/messages" }).end();
+    });
+    await new Promise<void>((resolve) => redirecting.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = redirecting.address() as { port: number };
+      const provider = anthropic({ model: "m", apiKey: "sk-r", baseURL: `http://127.0.0.1:${port}` });
+      const events = await collect(provider.stream(hello));
+      const last = events.at(-1);
+      expect(last?.type).toBe("error");
+      if (last?.type !== "error") return;
+      expect(last.error.code).toBe("configuration");
+      expect(last.error.message).toMatch(/redirect/);
+      expect(last.error.correction).toMatch(/baseURL/);
+    } finally {
+      redirecting.close();
+    }
+  });
+});
+
+describe("AnthropicProvider: the fetch option", () => {
+  it("sends every request through the given fetch, with the same headers and results", async () => {
+    server = await startScriptedModelServer({
+      script: [textReply("through fetch"), { kind: "http-error", status: 429, retryAfterSeconds: 7 }],
+    });
+    const seen: string[] = [];
+    const viaFetch: typeof fetch = (input, init) => {
+      seen.push(String(input));
+      return fetch(input, init);
+    };
+    const provider = anthropic({ model: "m", apiKey: "sk-f", baseURL: server.baseUrl, fetch: viaFetch });
+    const ok = finishOf(await collect(provider.stream(hello)));
+    expect(ok.message.content).toEqual([{ type: "text", text: "through fetch" }]);
+    const failed = (await collect(provider.stream(hello))).at(-1);
+    expect(failed).toMatchObject({ type: "error", error: { code: "rate-limited", retryAfterMs: 7000 } });
+    expect(seen).toEqual([`${server.baseUrl}/v1/messages`, `${server.baseUrl}/v1/messages`]);
+    expect(server.requests[0]!.headers.authorization ?? server.requests[0]!.headers["x-api-key"]).toMatch(
+      /sk-f$/,
+    );
+  });
+});

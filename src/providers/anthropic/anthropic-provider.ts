@@ -41,7 +41,11 @@ export interface AnthropicProviderOptions {
    * then between stream events. Default: 10 minutes until the headers, no limit after.
    */
   timeoutMs?: number;
-  /** A `fetch` implementation to use instead of the global one. */
+  /**
+   * Send requests through this `fetch` (for a proxy agent, instrumentation, a test double)
+   * instead of Node's own HTTP client. With `NODE_USE_ENV_PROXY` set, the global `fetch` is
+   * used, so the environment's proxy applies.
+   */
   fetch?: typeof globalThis.fetch;
 }
 
@@ -54,7 +58,8 @@ type MessageParams = Anthropic.MessageCreateParamsStreaming & { temperature?: nu
 /**
  * The Anthropic Messages API as a {@link ModelProvider}. The official SDK supplies the
  * endpoint, the auth, API-version and client headers and the wire types; each call is one
- * `fetch` whose SSE body Arky parses itself. There are no SDK retries: Arky's loop retries
+ * HTTP request (Node's client on a keep-alive pool, or the `fetch` option) whose SSE body
+ * Arky parses itself. There are no SDK retries: Arky's loop retries
  * and reports each retry as an event.
  *
  * @throws ArkyError `configuration` when no API key is given or set in the environment.
@@ -77,7 +82,7 @@ export class AnthropicProvider implements ModelProvider {
   readonly #thinking: ThinkingOptions | undefined;
   readonly #timeoutMs: number | undefined;
   readonly #promptCaching: boolean;
-  readonly #fetch: typeof globalThis.fetch;
+  readonly #fetch: typeof globalThis.fetch | undefined;
 
   constructor(options: AnthropicProviderOptions) {
     if (!options?.model)
@@ -98,7 +103,7 @@ export class AnthropicProvider implements ModelProvider {
     this.#thinking = options.thinking;
     this.#timeoutMs = options.timeoutMs;
     this.#promptCaching = options.promptCaching ?? false;
-    this.#fetch = options.fetch ?? globalThis.fetch;
+    this.#fetch = options.fetch;
     this.#endpointConfig = {
       apiKey,
       baseURL: options.baseURL ?? process.env.ANTHROPIC_BASE_URL,
@@ -135,7 +140,6 @@ export class AnthropicProvider implements ModelProvider {
       const endpoint = await messagesEndpoint(this.#endpointConfig);
       const response = await postMessages(endpoint, JSON.stringify(params), watchdog.signal, this.#fetch);
       watchdog.headersReceived();
-      if (!response.body) throw malformedResponse("the response has no body");
       for await (const batch of readAnthropicSse(response.body, response.headers)) {
         const parts: ModelStreamEvent[] = [];
         try {

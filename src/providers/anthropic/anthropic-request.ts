@@ -1,5 +1,6 @@
 import Anthropic from "@anthropic-ai/sdk";
-import { classifyHttpError } from "../../protocol/index.js";
+import { ArkyError, classifyHttpError, type HttpErrorInput } from "../../protocol/index.js";
+import { httpPost } from "./http-post.js";
 
 /** What decides a Messages endpoint: the credentials, the origin and the extra headers. */
 export interface EndpointConfig {
@@ -10,8 +11,14 @@ export interface EndpointConfig {
 
 /** The URL and headers of a Messages API request, as the official SDK builds them. */
 export interface MessagesEndpoint {
-  url: string;
-  headers: Headers;
+  url: URL;
+  headers: Record<string, string>;
+}
+
+/** A streaming answer whose status was 2xx. */
+export interface MessagesResponse {
+  body: AsyncIterable<Uint8Array>;
+  headers: HttpErrorInput["headers"];
 }
 
 // Agents are often built per request; the SDK client behind an endpoint costs more to
@@ -23,7 +30,7 @@ const endpoints = new Map<string, Promise<MessagesEndpoint>>();
  * The URL and headers of `POST /v1/messages` (auth, API version, user agent, platform and
  * default headers, base URL) exactly as the official SDK sends them, asked of the SDK
  * once per configuration. Only the SDK's per-call pipeline is skipped: on a loop of short
- * calls, rebuilding headers and wrapping the fetch cost more than the rest of the call.
+ * calls, rebuilding headers and wrapping the request cost more than the rest of the call.
  */
 export function messagesEndpoint(config: EndpointConfig): Promise<MessagesEndpoint> {
   const key = JSON.stringify([config.apiKey, config.baseURL ?? null, config.headers ?? null]);
@@ -46,34 +53,59 @@ async function resolve(config: EndpointConfig): Promise<MessagesEndpoint> {
     logLevel: "off",
   });
   const { req, url } = await client.buildRequest({ method: "post", path: "/v1/messages", body: {} });
-  return { url, headers: new Headers(req.headers as ConstructorParameters<typeof Headers>[0]) };
+  const headers: Record<string, string> = {};
+  new Headers(req.headers as ConstructorParameters<typeof Headers>[0]).forEach((value, name) => {
+    headers[name] = value;
+  });
+  return { url: new URL(url), headers };
 }
 
 /**
- * Posts one streaming Messages request. A non-2xx answer is read and thrown as the
- * ArkyError {@link classifyHttpError} gives for its status, body and headers.
+ * Posts one streaming Messages request: through `fetchImpl` when one is given (or when
+ * Node is told to route fetch through the environment's proxy), else on Node's own HTTP
+ * client. A non-2xx answer is read and thrown as the ArkyError {@link classifyHttpError}
+ * gives for its status, body and headers.
  */
 export async function postMessages(
   endpoint: MessagesEndpoint,
   body: string,
   signal: AbortSignal,
-  fetchImpl: typeof globalThis.fetch,
-): Promise<Response> {
-  const response = await fetchImpl(endpoint.url, {
-    method: "POST",
-    headers: endpoint.headers,
-    body,
-    signal,
-  });
-  if (response.ok) return response;
-  const text = await response.text().catch(() => "");
-  throw classifyHttpError({
-    status: response.status,
-    body: parseBody(text),
-    headers: response.headers,
-    provider: "anthropic",
-  });
+  fetchImpl: typeof globalThis.fetch | undefined,
+): Promise<MessagesResponse> {
+  const viaFetch = fetchImpl ?? (process.env.NODE_USE_ENV_PROXY ? globalThis.fetch : undefined);
+  let status: number;
+  let headers: HttpErrorInput["headers"];
+  let stream: AsyncIterable<Uint8Array>;
+  let text: () => Promise<string>;
+  if (viaFetch) {
+    const response = await viaFetch(endpoint.url, {
+      method: "POST",
+      headers: endpoint.headers,
+      body,
+      signal,
+      redirect: "manual",
+    });
+    ({ status, headers } = response);
+    stream = response.body ?? emptyBody();
+    text = () => response.text();
+  } else {
+    const response = await httpPost(endpoint.url, endpoint.headers, body, signal);
+    ({ status, headers, body: stream } = response);
+    text = () => response.text();
+  }
+  if (status >= 200 && status < 300) return { body: stream, headers };
+  if (status >= 300 && status < 400)
+    throw new ArkyError({
+      code: "configuration",
+      message: `The Anthropic API base URL answered with a redirect (${status} from ${endpoint.url.origin}).`,
+      correction: "Set `baseURL` (or ANTHROPIC_BASE_URL) to the address the redirect points to.",
+      details: { provider: "anthropic", httpStatus: status },
+    });
+  const errorText = await text().catch(() => "");
+  throw classifyHttpError({ status, body: parseBody(errorText), headers, provider: "anthropic" });
 }
+
+async function* emptyBody(): AsyncGenerator<Uint8Array> {}
 
 function parseBody(text: string): unknown {
   if (text === "") return undefined;

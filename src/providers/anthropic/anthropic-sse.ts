@@ -1,5 +1,5 @@
 import { createParser } from "eventsource-parser";
-import { classifyHttpError } from "../../protocol/index.js";
+import { classifyHttpError, type HttpErrorInput } from "../../protocol/index.js";
 import { malformedResponse } from "./anthropic-error.js";
 
 /**
@@ -11,7 +11,7 @@ import { malformedResponse } from "./anthropic-error.js";
  */
 export async function* readAnthropicSse(
   body: AsyncIterable<Uint8Array>,
-  headers?: Headers,
+  headers?: HttpErrorInput["headers"],
 ): AsyncGenerator<unknown[]> {
   let batch: unknown[] = [];
   let failure: unknown;
