@@ -2,11 +2,8 @@ import type { HookChain } from "../hooks/index.js";
 import type { ToolCallGuard } from "../permissions/index.js";
 import {
   type AgentEvent,
-  type AgentEventBody,
   type AgentEventBodyOf,
   ArkyError,
-  addUsage,
-  emptyUsage,
   type Message,
   newId,
   newSessionId,
@@ -16,7 +13,7 @@ import {
   type UserMessage,
 } from "../protocol/index.js";
 import type { AgentRuntime } from "../provider/index.js";
-import { ConversationBuilder, InMemorySessionStore, type SessionStore } from "../session/index.js";
+import { InMemorySessionStore, type SessionStore } from "../session/index.js";
 import { ToolRegistry } from "../tools/index.js";
 import {
   batchesOf,
@@ -36,7 +33,7 @@ import type {
   TurnOptions,
 } from "./agent-types.js";
 import { FlatStream } from "./flat-stream.js";
-import { SessionWriter } from "./session-writer.js";
+import { SessionEvents } from "./session-events.js";
 
 /**
  * The user's agent: one session, run by any runtime. Owns the tools, the guard, the
@@ -56,16 +53,11 @@ export class Agent {
   readonly #hooks: HookChain | undefined;
   #sessionContext: string | undefined;
   readonly #options: AgentOptions;
-  readonly #writer: SessionWriter;
-  readonly #listeners = new Set<AgentEventListener>();
-  #conversation: ConversationBuilder;
-  #seq: number;
+  readonly #events: SessionEvents;
   #created: boolean;
   #pendingRestore: Restored | undefined;
   #running = false;
   #closed = false;
-  #usage = emptyUsage();
-  #costUsd: number | undefined = 0;
 
   constructor(options: AgentOptions, restored?: Restored) {
     if (typeof options?.runtime?.runTurn !== "function") {
@@ -85,9 +77,7 @@ export class Agent {
     const built = buildGuard(options, this.sessionId);
     this.#guard = built.guard;
     this.#hooks = built.hooks;
-    this.#writer = new SessionWriter(this.store, this.sessionId);
-    this.#conversation = restored?.conversation ?? new ConversationBuilder();
-    this.#seq = restored?.lastSeq ?? 0;
+    this.#events = new SessionEvents(this.store, this.sessionId, restored);
     this.#created = restored !== undefined;
     this.#pendingRestore = restored;
   }
@@ -121,30 +111,29 @@ export class Agent {
     const store = options.store ?? new InMemorySessionStore();
     const restored = await loadSession(store, sessionId, fork);
     const agent = new Agent({ ...options, store, sessionId }, restored);
-    agent.#usage = restored.meta.usage;
-    agent.#costUsd = restored.meta.costUsd;
+    agent.#events.usage = restored.meta.usage;
+    agent.#events.costUsd = restored.meta.costUsd;
     return agent;
   }
 
   /** The conversation so far. */
   get messages(): Message[] {
-    return this.#conversation.build().slice();
+    return this.#events.conversation.build().slice();
   }
 
   /** Token usage of the whole session. */
   get usage() {
-    return this.#usage;
+    return this.#events.usage;
   }
 
   /** Cost of the whole session in USD (undefined when some model's price was unknown). */
   get costUsd(): number | undefined {
-    return this.#costUsd;
+    return this.#events.costUsd;
   }
 
   /** Listens to every event of every turn; returns the unsubscribe function. */
   subscribe(listener: AgentEventListener): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#events.subscribe(listener);
   }
 
   /**
@@ -152,11 +141,11 @@ export class Agent {
    * it failed or was cancelled (`max-turns` and other stop reasons resolve normally).
    */
   async prompt(input: AgentInput, options: TurnOptions = {}): Promise<AgentResult> {
-    const before = this.#conversation.build().length;
+    const before = this.#events.conversation.build().length;
     let end: Extract<AgentEvent, { type: "turn-end" }> | undefined;
     for await (const event of this.stream(input, options)) if (event.type === "turn-end") end = event;
     if (!end) throw new ArkyError({ code: "cancelled", message: "The turn ended without a result." });
-    const { result, error } = turnOutcome(end, this.#conversation.build().slice(before));
+    const { result, error } = turnOutcome(end, this.#events.conversation.build().slice(before));
     if (error) throw error;
     return result;
   }
@@ -231,10 +220,10 @@ export class Agent {
                   if (out.length > 0) yield out;
                   break pull;
                 }
-                const event = this.#stamp(body, turnId);
-                const committing = this.#writer.write(event);
+                const event = this.#events.stamp(body, turnId);
+                const committing = this.#events.write(event);
                 if (committing) await committing;
-                this.#notify(event);
+                this.#events.notify(event);
                 out.push(event);
               }
               if (out.length > 0) yield out;
@@ -254,7 +243,7 @@ export class Agent {
           controller.abort(error);
           const failed: AgentEvent[] = [];
           for (const body of failedTurnEnd(error))
-            failed.push(await this.#emit(body, turnId, { store: error.code !== "store" }));
+            failed.push(await this.#events.emit(body, turnId, { store: error.code !== "store" }));
           state.ended = true;
           yield failed;
           return;
@@ -271,9 +260,9 @@ export class Agent {
         // The consumer left early: stop the work and record how the turn ended.
         controller.abort(new DOMException("The consumer stopped reading the stream.", "AbortError"));
         const end = failedTurnEnd(toArkyError(signal.reason))[0]!;
-        await this.#emit(end, state.turnId).catch(() => undefined);
+        await this.#events.emit(end, state.turnId).catch(() => undefined);
       }
-      await this.#writer.flush().catch(() => undefined);
+      await this.#events.flush().catch(() => undefined);
       await this.#saveRuntimeState();
       this.#running = false;
     }
@@ -293,16 +282,16 @@ export class Agent {
       input = { ...input, content: [...input.content, { type: "text", text: this.#sessionContext }] };
       this.#sessionContext = undefined;
     }
-    const history = this.#conversation.build().slice();
-    const events = [await this.#emit({ type: "turn-start", input }, turnId)];
-    for (const event of submitted?.events ?? []) events.push(await this.#emit(event, turnId));
+    const history = this.#events.conversation.build().slice();
+    const events = [await this.#events.emit({ type: "turn-start", input }, turnId)];
+    for (const event of submitted?.events ?? []) events.push(await this.#events.emit(event, turnId));
     const blocked = submitted?.decision === "block";
     if (blocked) {
       const error = new ArkyError({
         code: "hook",
         message: `The prompt was blocked by a hook: ${submitted.reason}`,
       });
-      for (const body of failedTurnEnd(error)) events.push(await this.#emit(body, turnId));
+      for (const body of failedTurnEnd(error)) events.push(await this.#events.emit(body, turnId));
     }
     return { input, history, events, blocked };
   }
@@ -313,16 +302,16 @@ export class Agent {
     let followUp: UserMessage | undefined;
     const hooks = this.#hooks;
     if (hooks?.has("onStop") && !end.error && !signal.aborted) {
-      const last = this.#conversation.messages.findLast((m) => m.role === "assistant");
+      const last = this.#events.conversation.messages.findLast((m) => m.role === "assistant");
       const stop = await hooks.onStop({
         sessionId: this.sessionId,
         signal,
         lastAssistantText: last ? textOf(last) : undefined,
       });
-      for (const event of stop.events) events.push(await this.#emit(event, turnId));
+      for (const event of stop.events) events.push(await this.#events.emit(event, turnId));
       if (stop.decision === "continue") followUp = toUserMessage(stop.reason ?? "Continue.");
     }
-    events.push(await this.#emit(end, turnId));
+    events.push(await this.#events.emit(end, turnId));
     return { events, followUp };
   }
 
@@ -357,11 +346,11 @@ export class Agent {
           signal: AbortSignal.timeout(60_000),
           reason: "closed",
         });
-        for (const event of ended.events) await this.#emit(event, undefined).catch(() => undefined);
+        for (const event of ended.events) await this.#events.emit(event, undefined).catch(() => undefined);
       }
-      await this.#emit({ type: "session-end", reason: "closed" }, undefined).catch(() => undefined);
+      await this.#events.emit({ type: "session-end", reason: "closed" }, undefined).catch(() => undefined);
     }
-    await this.#writer.flush().catch(() => undefined);
+    await this.#events.flush().catch(() => undefined);
     await this.runtime.closeSession?.(this.sessionId);
   }
 
@@ -384,7 +373,7 @@ export class Agent {
       });
       this.#created = true;
       yield [
-        await this.#emit(
+        await this.#events.emit(
           { type: "session-start", runtime: this.runtime.kind, model: this.runtime.model, cwd },
           undefined,
         ),
@@ -392,52 +381,8 @@ export class Agent {
     }
     if (source && this.#hooks?.has("sessionStart")) {
       const started = await this.#hooks.sessionStart({ sessionId: this.sessionId, signal, source, cwd });
-      for (const event of started.events) yield [await this.#emit(event, undefined)];
+      for (const event of started.events) yield [await this.#events.emit(event, undefined)];
       this.#sessionContext = started.additionalContext || undefined;
-    }
-  }
-
-  /** Stamps, stores and fans out one event; awaits the store only when it commits. */
-  async #emit(
-    body: AgentEventBody,
-    turnId: string | undefined,
-    options: { store?: boolean } = {},
-  ): Promise<AgentEvent> {
-    const event = this.#stamp(body, turnId);
-    if (options.store !== false) {
-      const committing = this.#writer.write(event);
-      if (committing) await committing;
-    }
-    this.#notify(event);
-    return event;
-  }
-
-  #stamp(body: AgentEventBody, turnId: string | undefined): AgentEvent {
-    const event = {
-      ...body,
-      sessionId: this.sessionId,
-      seq: ++this.#seq,
-      timestamp: Date.now(),
-      turnId,
-    } as AgentEvent;
-    this.#conversation.add(event);
-    if (event.type === "turn-end") {
-      this.#usage = addUsage(this.#usage, event.usage);
-      this.#costUsd =
-        this.#costUsd === undefined || event.costUsd === undefined
-          ? undefined
-          : this.#costUsd + event.costUsd;
-    }
-    return event;
-  }
-
-  #notify(event: AgentEvent): void {
-    for (const listener of this.#listeners) {
-      try {
-        listener(event);
-      } catch {
-        // A listener's failure is its own; it must not break the turn or other listeners.
-      }
     }
   }
 

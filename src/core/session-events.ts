@@ -1,0 +1,85 @@
+import { type AgentEvent, type AgentEventBody, addUsage, emptyUsage, type Usage } from "../protocol/index.js";
+import { ConversationBuilder, type SessionStore } from "../session/index.js";
+import type { AgentEventListener } from "./agent-types.js";
+import { SessionWriter } from "./session-writer.js";
+
+/** Where a session's events go: stamped in order, into the store, the conversation and the listeners. */
+export class SessionEvents {
+  readonly #sessionId: string;
+  readonly #writer: SessionWriter;
+  readonly #listeners = new Set<AgentEventListener>();
+  readonly conversation: ConversationBuilder;
+  #seq: number;
+  usage: Usage = emptyUsage();
+  /** Undefined once some turn's cost was unknown. */
+  costUsd: number | undefined = 0;
+
+  constructor(
+    store: SessionStore,
+    sessionId: string,
+    restored?: { conversation: ConversationBuilder; lastSeq: number },
+  ) {
+    this.#sessionId = sessionId;
+    this.#writer = new SessionWriter(store, sessionId);
+    this.conversation = restored?.conversation ?? new ConversationBuilder();
+    this.#seq = restored?.lastSeq ?? 0;
+  }
+
+  subscribe(listener: AgentEventListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Stamps, stores and fans out one event; awaits the store only when it commits. */
+  async emit(
+    body: AgentEventBody,
+    turnId: string | undefined,
+    options: { store?: boolean } = {},
+  ): Promise<AgentEvent> {
+    const event = this.stamp(body, turnId);
+    if (options.store !== false) {
+      const committing = this.#writer.write(event);
+      if (committing) await committing;
+    }
+    this.notify(event);
+    return event;
+  }
+
+  /** Gives a runtime event its envelope (session, seq, time, turn) and folds it into the conversation. */
+  stamp(body: AgentEventBody, turnId: string | undefined): AgentEvent {
+    const event = {
+      ...body,
+      sessionId: this.#sessionId,
+      seq: ++this.#seq,
+      timestamp: Date.now(),
+      turnId,
+    } as AgentEvent;
+    this.conversation.add(event);
+    if (event.type === "turn-end") {
+      this.usage = addUsage(this.usage, event.usage);
+      this.costUsd =
+        this.costUsd === undefined || event.costUsd === undefined ? undefined : this.costUsd + event.costUsd;
+    }
+    return event;
+  }
+
+  /** Buffers a stamped event for the store; a promise only when this write commits. */
+  write(event: AgentEvent): Promise<void> | undefined {
+    return this.#writer.write(event);
+  }
+
+  /** Commits whatever is buffered. */
+  flush(): Promise<void> {
+    return this.#writer.flush();
+  }
+
+  notify(event: AgentEvent): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A listener's failure is its own; it must not break the turn or other listeners.
+      }
+    }
+  }
+}
