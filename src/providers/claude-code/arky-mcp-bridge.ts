@@ -23,6 +23,32 @@ export function displayToolName(cliName: string, registry: ToolRegistry | undefi
   return registry?.list().find((t) => toMcpToolName(t.name) === mcpName)?.name ?? mcpName;
 }
 
+/** The MCP protocol version the CLI (2.1.x) asks for; manifests are answered with it. */
+const MCP_PROTOCOL_VERSION = "2025-11-25";
+
+/** The `arky` server's answer to MCP `initialize` (live handshake and manifest alike). */
+export function mcpInitializeResult(protocolVersion = MCP_PROTOCOL_VERSION): Record<string, unknown> {
+  return {
+    protocolVersion,
+    capabilities: { tools: {} },
+    serverInfo: { name: ARKY_MCP_SERVER, version: "1.0.0" },
+  };
+}
+
+/** The `arky` server's answer to MCP `tools/list`: the registry's tools under MCP names. */
+export function mcpToolsListResult(registry: ToolRegistry | undefined): {
+  tools: Array<Record<string, unknown>>;
+} {
+  return {
+    tools: (registry?.list() ?? []).map((t) => ({
+      name: toMcpToolName(t.name),
+      description: t.description,
+      inputSchema: t.inputSchema,
+      ...(t.readOnly ? { annotations: { readOnlyHint: true } } : {}),
+    })),
+  };
+}
+
 type JsonRpcMessage = { id?: string | number | null; method?: string; params?: unknown };
 
 /**
@@ -42,22 +68,13 @@ export async function answerMcpMessage(
   const params = (message.params ?? {}) as Record<string, unknown>;
   switch (message.method) {
     case "initialize":
-      return ok({
-        protocolVersion: typeof params.protocolVersion === "string" ? params.protocolVersion : "2025-06-18",
-        capabilities: { tools: {} },
-        serverInfo: { name: ARKY_MCP_SERVER, version: "1.0.0" },
-      });
+      return ok(
+        mcpInitializeResult(typeof params.protocolVersion === "string" ? params.protocolVersion : undefined),
+      );
     case "ping":
       return ok({});
     case "tools/list":
-      return ok({
-        tools: (registry?.list() ?? []).map((t) => ({
-          name: toMcpToolName(t.name),
-          description: t.description,
-          inputSchema: t.inputSchema,
-          ...(t.readOnly ? { annotations: { readOnlyHint: true } } : {}),
-        })),
-      });
+      return ok(mcpToolsListResult(registry));
     case "tools/call": {
       if (!context || !registry) return fail(-32603, "No Arky turn is running.");
       const mcpName = String(params.name ?? "");

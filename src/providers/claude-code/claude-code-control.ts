@@ -7,27 +7,8 @@ import {
   hookCallbackRequestSchema,
   mcpMessageRequestSchema,
 } from "./claude-code-messages.js";
-import type { ClaudeCodeAgentDefinition } from "./claude-code-options.js";
 import type { ControlContext } from "./control-context.js";
-
-/** The callback id of Arky's PreToolUse hook: every tool call passes through the guard there. */
-export const PRE_TOOL_USE_HOOK = "arky_pre_tool_use";
-
-/**
- * The `initialize` control request: Arky's PreToolUse hook (all tools), the `arky` SDK
- * MCP server carrying Arky's tools, and sub-agent definitions.
- */
-export function initializeRequest(agents?: Record<string, ClaudeCodeAgentDefinition>): {
-  subtype: string;
-  [key: string]: unknown;
-} {
-  return {
-    subtype: "initialize",
-    hooks: { PreToolUse: [{ hookCallbackIds: [PRE_TOOL_USE_HOOK] }] },
-    sdkMcpServers: [ARKY_MCP_SERVER],
-    ...(agents && Object.keys(agents).length ? { agents } : {}),
-  };
-}
+import { PRE_TOOL_USE_HOOK } from "./process-needs.js";
 
 /**
  * Answers a control request of the CLI. `context` is the running turn (undefined between

@@ -3,13 +3,22 @@ import { z } from "zod";
 import { ArkyError, emptyUsage, serializeError, stopReason, toArkyError } from "../../protocol/index.js";
 import type { AgentRuntime, TurnRequest } from "../../provider/index.js";
 import { buildChildEnv } from "../../provider/subprocess/index.js";
+import { ToolRegistry } from "../../tools/index.js";
 import { buildClaudeArgs, buildClaudeEnv, type SpawnPlan } from "./claude-code-args.js";
-import { handleControlRequest, initializeRequest } from "./claude-code-control.js";
 import { type ClaudeCodeOptions, DEFAULT_CLAUDE_INHERITED_ENV } from "./claude-code-options.js";
+import { idleListener, type PrewarmOptions, ProcessPool } from "./claude-code-pool.js";
 import { ClaudeCodeProcess, type ClaudeCodeProcessListener } from "./claude-code-process.js";
 import { ClaudeCodeSession } from "./claude-code-session.js";
 import { ClaudeCodeTurn } from "./claude-code-turn.js";
 import { toCliUserContent } from "./convert-claude-code-content.js";
+import {
+  guardNeedsHook,
+  initializeRequest,
+  type ProcessNeeds,
+  processNeeds,
+  satisfies,
+  unparkedManifests,
+} from "./process-needs.js";
 import type { ClaudeEventBody } from "./tool-call-tracker.js";
 import { claudeConfigRoot, readTranscript, restoreTranscript } from "./transcript.js";
 
@@ -30,7 +39,9 @@ export class ClaudeCodeRuntime implements AgentRuntime {
   readonly kind = "claude-code";
   readonly #options: ClaudeCodeOptions;
   readonly #sessions = new Map<string, ClaudeCodeSession>();
-  readonly #pool: ClaudeCodeProcess[] = [];
+  readonly #pool = new ProcessPool();
+  /** What each running process was started with (its `initialize`). */
+  readonly #started = new WeakMap<ClaudeCodeProcess, ProcessNeeds>();
   readonly #cwd: string;
   readonly #graceMs: number;
   #closed = false;
@@ -49,12 +60,12 @@ export class ClaudeCodeRuntime implements AgentRuntime {
 
   /** Idle, initialized processes waiting for a session. */
   get idleProcesses(): number {
-    return this.#pool.length;
+    return this.#pool.size;
   }
 
   /** PIDs of every CLI process this runtime has running (sessions and pool). */
   get pids(): number[] {
-    const out = this.#pool.filter((p) => p.alive).map((p) => p.pid);
+    const out = this.#pool.pids();
     for (const session of this.#sessions.values()) if (session.process?.alive) out.push(session.process.pid);
     return out;
   }
@@ -88,7 +99,12 @@ export class ClaudeCodeRuntime implements AgentRuntime {
         throw new ArkyError({ code: "configuration", message: "This Claude Code runtime is closed." });
       if (request.signal.aborted)
         throw toArkyError(request.signal.reason ?? new DOMException("", "AbortError"));
-      const process = await this.#ensureProcess(session);
+      const needs = processNeeds({
+        tools: request.tools,
+        hook: guardNeedsHook(request.guard),
+        agents: this.#options.agents,
+      });
+      const process = await this.#ensureProcess(session, needs);
       if (request.signal.aborted)
         throw toArkyError(request.signal.reason ?? new DOMException("", "AbortError"));
       request.signal.addEventListener("abort", onAbort, { once: true });
@@ -110,21 +126,33 @@ export class ClaudeCodeRuntime implements AgentRuntime {
     }
   }
 
-  /** Starts idle CLI processes (initialized, no session yet) until `count` are waiting. */
-  async prewarm(count: number): Promise<void> {
+  /**
+   * Starts idle CLI processes (initialized, no session yet) until `count` with these
+   * options are waiting. A new session claims one when its tools (and guard) match.
+   */
+  async prewarm(count: number, options: PrewarmOptions = {}): Promise<void> {
+    const registry = new ToolRegistry(options.tools ?? []);
+    const needs = processNeeds({
+      tools: registry,
+      hook: options.guarded === true,
+      agents: this.#options.agents,
+    });
     const starting: Array<Promise<void>> = [];
-    for (let i = this.#pool.length; i < count; i++) {
+    for (let i = this.#pool.countLike(needs); i < count; i++) {
       starting.push(
         (async () => {
-          const process = await this.#spawn({}, poolListener);
+          const process = await this.#spawn({}, idleListener(registry));
           try {
-            await process.request(initializeRequest(this.#options.agents));
+            // Always answered once the CLI is up: the readiness signal, even with nothing to register.
+            const init = initializeRequest(needs, true)!;
+            this.#noteInitialized(needs, await process.request(init));
           } catch (error) {
             await process.close({ graceMs: this.#graceMs });
             throw error;
           }
+          this.#started.set(process, needs);
           if (this.#closed) await process.close({ graceMs: this.#graceMs });
-          else this.#pool.push(process);
+          else this.#pool.add({ process, needs });
         })(),
       );
     }
@@ -183,10 +211,10 @@ export class ClaudeCodeRuntime implements AgentRuntime {
 
   async close(): Promise<void> {
     this.#closed = true;
-    const pool = this.#pool.splice(0);
+    const pool = this.#pool.drain();
     await Promise.all([
       ...[...this.#sessions.keys()].map((id) => this.closeSession(id)),
-      ...pool.map((p) => p.close({ graceMs: this.#graceMs })),
+      ...pool.map((p) => p.process.close({ graceMs: this.#graceMs })),
     ]);
   }
 
@@ -199,8 +227,13 @@ export class ClaudeCodeRuntime implements AgentRuntime {
     return session;
   }
 
-  async #ensureProcess(session: ClaudeCodeSession): Promise<ClaudeCodeProcess> {
-    if (session.process?.alive) return session.process;
+  async #ensureProcess(session: ClaudeCodeSession, needs: ProcessNeeds): Promise<ClaudeCodeProcess> {
+    if (session.process?.alive) {
+      const started = this.#started.get(session.process);
+      if (started && satisfies(started, needs)) return session.process;
+      // The CLI learns tools and hooks only at start: a new process resumes the conversation.
+      await this.#retire(session);
+    }
     const pending = session.pendingResume;
     // After a crash, a new process picks the conversation up where the CLI saved it.
     const resume =
@@ -210,10 +243,10 @@ export class ClaudeCodeRuntime implements AgentRuntime {
     const continues = !resume && this.#options.continue === true;
     const plain =
       !resume && !continues && session.model === undefined && session.permissionMode === undefined;
-    const pooled = plain ? this.#claim() : undefined;
+    const pooled = plain ? this.#pool.claim((have) => satisfies(have, needs)) : undefined;
     if (pooled) {
-      session.attach(pooled);
-      return pooled;
+      session.attach(pooled.process);
+      return pooled.process;
     }
     if (resume && pending?.transcript !== undefined)
       await restoreTranscript(this.#configRoot(), this.#cwd, resume.claudeSessionId, pending.transcript);
@@ -226,16 +259,29 @@ export class ClaudeCodeRuntime implements AgentRuntime {
     const process = await this.#spawn(plan, session);
     session.pendingResume = undefined;
     session.attach(process);
-    process.request(initializeRequest(this.#options.agents)).catch(() => undefined);
+    this.#started.set(process, needs);
+    // Not awaited: the prompt may follow `initialize` at once (the CLI reads them in order).
+    const init = initializeRequest(needs);
+    if (init)
+      process
+        .request(init)
+        .then((response) => this.#noteInitialized(needs, response))
+        .catch(() => undefined);
     return process;
   }
 
-  #claim(): ClaudeCodeProcess | undefined {
-    while (this.#pool.length > 0) {
-      const process = this.#pool.shift()!;
-      if (process.alive) return process;
-    }
-    return undefined;
+  /** Ends a session's process between turns, out of the session's sight (no turn sees its exit). */
+  async #retire(session: ClaudeCodeSession): Promise<void> {
+    const process = session.process;
+    if (!process) return;
+    session.process = undefined;
+    process.listener = idleListener(undefined);
+    await process.close({ graceMs: this.#graceMs });
+  }
+
+  #noteInitialized(needs: ProcessNeeds, response: unknown): void {
+    const note = unparkedManifests(needs, response);
+    if (note) this.#options.onDebug?.(note, response);
   }
 
   async #spawn(plan: SpawnPlan, listener: ClaudeCodeProcessListener): Promise<ClaudeCodeProcess> {
@@ -288,13 +334,6 @@ export class ClaudeCodeRuntime implements AgentRuntime {
     return claudeConfigRoot(this.#options.configDir, buildChildEnv({ env: buildClaudeEnv(this.#options) }));
   }
 }
-
-const poolListener: ClaudeCodeProcessListener = {
-  onLine: () => {},
-  onProtocolError: () => {},
-  onExit: () => {},
-  onControlRequest: (request, signal) => handleControlRequest(request, signal, undefined, undefined),
-};
 
 async function* failedTurn(error: ArkyError): AsyncGenerator<ClaudeEventBody> {
   const serialized = serializeError(error);

@@ -142,6 +142,11 @@ export class ClaudeCodeTurn implements ControlContext {
           if (end) this.queue.push(end);
           continue;
         }
+        if (!decided) {
+          // Without Arky's hook the CLI runs calls it allows by itself unasked: the start is known only now.
+          const start = this.tracker.start(toolCallId, described.input);
+          if (start) this.queue.push(start);
+        }
         const readOnly = isReadOnly(described.toolName, undefined);
         const call = { toolCallId, toolName: described.toolName, input: described.input, readOnly };
         const after = await this.guard.afterToolCall(call, result, this.signal);

@@ -9,4 +9,5 @@
 export { type BackendPreset, claudeCodeBackends, type GatewayOptions } from "./backend-presets.js";
 export { buildClaudeArgs, buildClaudeEnv } from "./claude-code-args.js";
 export * from "./claude-code-options.js";
+export type { PrewarmOptions } from "./claude-code-pool.js";
 export { ClaudeCodeRuntime, type ClaudeCodeState, claudeCode } from "./claude-code-runtime.js";

@@ -1,0 +1,74 @@
+import type { Tool, ToolRegistry } from "../../tools/index.js";
+import { handleControlRequest } from "./claude-code-control.js";
+import type { ClaudeCodeProcess, ClaudeCodeProcessListener } from "./claude-code-process.js";
+import type { ProcessNeeds } from "./process-needs.js";
+
+/** Options of {@link ClaudeCodeRuntime.prewarm}: what the sessions that claim these processes will use. */
+export interface PrewarmOptions {
+  /**
+   * The Arky tools the sessions' turns will have. The CLI learns a process's tools when
+   * it starts, so a session claims a pooled process only when its tools are the same.
+   */
+  tools?: readonly Tool[];
+  /**
+   * Whether the sessions will have a guard (permissions or hooks on the Agent): such
+   * processes register Arky's PreToolUse hook. Default false.
+   */
+  guarded?: boolean;
+}
+
+/** A started, initialized CLI process waiting for a session, and what it was started with. */
+export interface PooledProcess {
+  process: ClaudeCodeProcess;
+  needs: ProcessNeeds;
+}
+
+/** Idle processes of a runtime. A session claims the first live one that fits its needs. */
+export class ProcessPool {
+  readonly #idle: PooledProcess[] = [];
+
+  get size(): number {
+    return this.#idle.length;
+  }
+
+  /** How many idle processes were started with exactly these needs. */
+  countLike(needs: ProcessNeeds): number {
+    return this.#idle.filter((p) => p.needs.key === needs.key && p.needs.hook === needs.hook).length;
+  }
+
+  pids(): number[] {
+    return this.#idle.filter((p) => p.process.alive).map((p) => p.process.pid);
+  }
+
+  add(entry: PooledProcess): void {
+    this.#idle.push(entry);
+  }
+
+  /** Takes the first live process that `fits`; dead ones are dropped on the way. */
+  claim(fits: (needs: ProcessNeeds) => boolean): PooledProcess | undefined {
+    for (let i = 0; i < this.#idle.length; ) {
+      const entry = this.#idle[i]!;
+      if (!entry.process.alive) this.#idle.splice(i, 1);
+      else if (fits(entry.needs)) return this.#idle.splice(i, 1)[0];
+      else i++;
+    }
+    return undefined;
+  }
+
+  drain(): PooledProcess[] {
+    return this.#idle.splice(0);
+  }
+}
+
+/**
+ * The listener of a process with no session (pooled, or being retired): no turn runs, so
+ * tool calls are refused, while MCP handshakes are answered with the tools it was started with.
+ */
+export function idleListener(registry: ToolRegistry | undefined): ClaudeCodeProcessListener {
+  return {
+    onLine: () => {},
+    onProtocolError: () => {},
+    onExit: () => {},
+    onControlRequest: (request, signal) => handleControlRequest(request, signal, undefined, registry),
+  };
+}
