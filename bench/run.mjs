@@ -120,6 +120,14 @@ if (results.stream10k) {
 }
 targets.push(`import ${fmt(results.importMs)} ms (target < 100)`);
 lines.push(`Targets: ${targets.join("; ")}`);
+// The session store's cost: the same loop with the SQLite store on, against the in-memory store.
+const sqliteOn = ["tools10", "stream10k"]
+  .filter((s) => results[s]?.["arky-sqlite"])
+  .map(
+    (s) =>
+      `${s} wall ${fmt(results[s]["arky-sqlite"].wallMs / results[s].arky.wallMs, 2)}× in-memory (target ≤ 1.15)`,
+  );
+if (sqliteOn.length > 0) lines.push(`SQLite-on: ${sqliteOn.join("; ")}`);
 const report = lines.join("\n");
 console.log(report);
 mkdirSync(join(here, "results"), { recursive: true });

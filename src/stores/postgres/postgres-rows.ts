@@ -1,6 +1,12 @@
 import { z } from "zod";
+import type { AgentEvent } from "../../protocol/index.js";
 import { ArkyError } from "../../protocol/index.js";
-import { metadataFromColumns, type SessionMetadata } from "../../session/index.js";
+import {
+  decodeEventRow,
+  type EventRow,
+  metadataFromColumns,
+  type SessionMetadata,
+} from "../../session/index.js";
 
 // pg returns bigint columns as strings; numeric text is converted here.
 const bigint = z.union([z.number(), z.string().regex(/^-?\d+$/)]).transform(Number);
@@ -65,4 +71,34 @@ export function metadataToParams(meta: SessionMetadata): unknown[] {
     meta.costUsd,
     meta.runtimeState === undefined ? null : JSON.stringify(meta.runtimeState),
   ];
+}
+
+/** An events row as `pg` returns it. */
+export type EventRowColumns = { seq: number; end_seq: unknown; schema_version: unknown; data: unknown };
+
+/** The row as `forkRunRows` takes it. */
+export function toRow(row: EventRowColumns) {
+  return { seq: row.seq, endSeq: row.end_seq, schemaVersion: row.schema_version, data: row.data };
+}
+
+/** The events of a row (see {@link decodeEventRow}). */
+export function decode(sessionId: string, row: EventRowColumns): AgentEvent[] {
+  return decodeEventRow(sessionId, row.seq, row.end_seq, row.schema_version, row.data);
+}
+
+/** Rows as the five arrays the insert statements unnest: seq, end_seq, type, is_delta, data. */
+export function eventColumns(rows: readonly EventRow[]): unknown[] {
+  const seqs: number[] = [];
+  const endSeqs: (number | null)[] = [];
+  const types: string[] = [];
+  const deltas: boolean[] = [];
+  const data: string[] = [];
+  for (const row of rows) {
+    seqs.push(row.seq);
+    endSeqs.push(row.endSeq);
+    types.push(row.type);
+    deltas.push(row.isDelta);
+    data.push(row.data);
+  }
+  return [seqs, endSeqs, types, deltas, data];
 }

@@ -4,8 +4,6 @@ import { type AgentEvent, ArkyError, EVENT_SCHEMA_VERSION, newSessionId } from "
 import {
   applyMetadataPatch,
   assertAppendable,
-  decodeEventRow,
-  type EventRow,
   encodeEventRows,
   foldEvents,
   forkPoint,
@@ -23,7 +21,14 @@ import { inTransaction, withClient } from "./postgres-client.js";
 import { toPostgresStoreError } from "./postgres-errors.js";
 import { PostgresListener } from "./postgres-listener.js";
 import { migratePostgres } from "./postgres-migrations.js";
-import { metadataToParams, rowToMetadata } from "./postgres-rows.js";
+import {
+  decode,
+  type EventRowColumns,
+  eventColumns,
+  metadataToParams,
+  rowToMetadata,
+  toRow,
+} from "./postgres-rows.js";
 import { postgresSql } from "./postgres-sql.js";
 import { tailSession } from "./postgres-tail.js";
 
@@ -40,34 +45,6 @@ export interface PostgresSessionStoreOptions {
   schema?: string;
   /** Events read per query while streaming a session (default 1000). */
   pageSize?: number;
-}
-
-/** An events row as `pg` returns it. */
-type EventRowColumns = { seq: number; end_seq: unknown; schema_version: unknown; data: unknown };
-
-function toRow(row: EventRowColumns) {
-  return { seq: row.seq, endSeq: row.end_seq, schemaVersion: row.schema_version, data: row.data };
-}
-
-function decode(sessionId: string, row: EventRowColumns): AgentEvent[] {
-  return decodeEventRow(sessionId, row.seq, row.end_seq, row.schema_version, row.data);
-}
-
-/** Rows as the five arrays the insert statements unnest: seq, end_seq, type, is_delta, data. */
-function eventColumns(rows: readonly EventRow[]): unknown[] {
-  const seqs: number[] = [];
-  const endSeqs: (number | null)[] = [];
-  const types: string[] = [];
-  const deltas: boolean[] = [];
-  const data: string[] = [];
-  for (const row of rows) {
-    seqs.push(row.seq);
-    endSeqs.push(row.endSeq);
-    types.push(row.type);
-    deltas.push(row.isDelta);
-    data.push(row.data);
-  }
-  return [seqs, endSeqs, types, deltas, data];
 }
 
 /** Options of {@link PostgresSessionStore.tail}. */

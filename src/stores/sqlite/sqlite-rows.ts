@@ -81,3 +81,14 @@ function parseJson(text: string): unknown {
     return undefined;
   }
 }
+
+/** An events row as read: `[seq, end_seq, schema_version, data]` (objects before Node 22.16). */
+type RowObject = { seq: number; end_seq: unknown; schema_version: unknown; data: unknown };
+export type EventRowTuple = [seq: number, endSeq: unknown, version: unknown, data: unknown];
+
+/** An events row as `[seq, end_seq, schema_version, data]`, whichever shape the driver returned. */
+export function rowTuple(row: unknown): EventRowTuple {
+  if (Array.isArray(row)) return row as EventRowTuple;
+  const r = row as RowObject;
+  return [r.seq, r.end_seq, r.schema_version, r.data];
+}

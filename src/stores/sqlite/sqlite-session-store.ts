@@ -25,7 +25,7 @@ import { defaultSqlitePath } from "./default-path.js";
 import { sleep, sleepSync } from "./sleep.js";
 import { toSqliteStoreError } from "./sqlite-errors.js";
 import { migrateSqlite, rollback } from "./sqlite-migrations.js";
-import { metadataToRow, rowToMetadata } from "./sqlite-rows.js";
+import { metadataToRow, rowToMetadata, rowTuple } from "./sqlite-rows.js";
 import { SQL } from "./sqlite-sql.js";
 
 /** Options of {@link SqliteSessionStore}. */
@@ -45,16 +45,6 @@ export interface SqliteSessionStoreOptions {
 export interface SqliteTailOptions extends TailOptions {
   /** How often to look for new events (default 50 ms). */
   pollIntervalMs?: number;
-}
-
-/** An events row as read: `[seq, end_seq, schema_version, data]` (objects before Node 22.16). */
-type RowObject = { seq: number; end_seq: unknown; schema_version: unknown; data: unknown };
-type EventRowTuple = [seq: number, endSeq: unknown, version: unknown, data: unknown];
-
-function rowTuple(row: unknown): EventRowTuple {
-  if (Array.isArray(row)) return row as EventRowTuple;
-  const r = row as RowObject;
-  return [r.seq, r.end_seq, r.schema_version, r.data];
 }
 
 /**
