@@ -18,32 +18,57 @@ export function isCheckpointEvent(event: { type: string }): boolean {
   return CHECKPOINTS.has(event.type);
 }
 
+/** Options of {@link SessionWriter}. */
+export interface SessionWriterOptions {
+  /** At most this many events are buffered before a commit (default 2048). */
+  batchSize?: number;
+  /**
+   * Buffered events are committed once the newest is this much later than the oldest, by
+   * their timestamps (default 100 ms), so a live tail in another process lags little
+   * behind a slow stream.
+   */
+  maxDelayMs?: number;
+}
+
 /**
  * Writes a session's events to its store under the durability rule: a completed message,
  * a tool result, or the end of a turn is committed — with every event before it — before
  * `write` resolves, and so before the next tool runs. Other events are buffered (at most
- * `batchSize`), so a crash can only lose the part of a turn that had not reached a
- * checkpoint yet, such as the deltas of the message in flight.
+ * `batchSize`, or `maxDelayMs` of them), so a crash can only lose the part of a turn that
+ * had not reached a checkpoint yet, such as the deltas of the message in flight.
  */
 export class SessionWriter {
   readonly #store: SessionStore;
   readonly #sessionId: string;
   readonly #batchSize: number;
+  readonly #maxDelayMs: number;
   #buffer: AgentEvent[] = [];
 
-  constructor(store: SessionStore, sessionId: string, batchSize = 512) {
+  /** `options` may be a number: the batch size. */
+  constructor(store: SessionStore, sessionId: string, options: number | SessionWriterOptions = {}) {
+    const { batchSize = 2048, maxDelayMs = 100 } =
+      typeof options === "number" ? { batchSize: options } : options;
     this.#store = store;
     this.#sessionId = sessionId;
     this.#batchSize = batchSize;
+    this.#maxDelayMs = maxDelayMs;
   }
 
   /**
-   * Buffers an event, or commits everything buffered when it is a checkpoint or the
-   * buffer is full. Returns a promise only when it commits, so buffered events cost no await.
+   * Buffers an event, or commits everything buffered when it is a checkpoint, the buffer
+   * is full or its oldest event is `maxDelayMs` older. Returns a promise only when it
+   * commits, so buffered events cost no await.
    */
   write(event: AgentEvent): Promise<void> | undefined {
-    this.#buffer.push(event);
-    if (CHECKPOINTS.has(event.type) || this.#buffer.length >= this.#batchSize) return this.flush();
+    const buffer = this.#buffer;
+    buffer.push(event);
+    if (
+      CHECKPOINTS.has(event.type) ||
+      buffer.length >= this.#batchSize ||
+      event.timestamp - buffer[0]!.timestamp >= this.#maxDelayMs
+    ) {
+      return this.flush();
+    }
     return undefined;
   }
 

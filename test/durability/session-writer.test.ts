@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import { SessionWriter } from "../../src/core/session-writer.js";
+import type { AgentEvent } from "../../src/protocol/index.js";
+import { InMemorySessionStore } from "../../src/session/index.js";
+import { collect } from "../session/events.js";
+import { deltas } from "../stores/helpers.js";
+
+/** An in-memory store that records the size of each append. */
+class CountingStore extends InMemorySessionStore {
+  readonly appends: number[] = [];
+  override async append(sessionId: string, events: readonly AgentEvent[]): Promise<void> {
+    this.appends.push(events.length);
+    await super.append(sessionId, events);
+  }
+}
+
+const messageEnd = (seq: number, timestamp: number): AgentEvent => ({
+  type: "message-end",
+  messageId: "msg_d",
+  message: { role: "assistant", content: [{ type: "text", text: "done" }] },
+  stopReason: { unified: "end-turn", raw: "end_turn" },
+  usage: { inputTokens: 1, outputTokens: 1, cacheReadInputTokens: 0, cacheCreationInputTokens: 0 },
+  sessionId: "s",
+  seq,
+  timestamp,
+  turnId: "turn_d",
+});
+
+async function setup(options?: ConstructorParameters<typeof SessionWriter>[2]) {
+  const store = new CountingStore();
+  await store.create("s");
+  return { store, writer: new SessionWriter(store, "s", options) };
+}
+
+describe("SessionWriter", () => {
+  it("buffers deltas without a promise and commits them with the next checkpoint", async () => {
+    const { store, writer } = await setup();
+    const events = deltas("s", 0, 5);
+    for (const event of events) expect(writer.write(event)).toBeUndefined();
+    expect(store.appends).toEqual([]);
+    const end = messageEnd(6, events[4]!.timestamp);
+    await writer.write(end);
+    expect(store.appends).toEqual([6]);
+    expect((await collect(store.read("s"))).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it("commits when the buffer is full (batch size given as a number or an option)", async () => {
+    for (const options of [3, { batchSize: 3 }]) {
+      const { store, writer } = await setup(options);
+      const results = deltas("s", 0, 7).map((e) => writer.write(e));
+      expect(results.map((r) => r !== undefined)).toEqual([false, false, true, false, false, true, false]);
+      await Promise.all(results);
+      expect(store.appends).toEqual([3, 3]);
+      await writer.flush();
+      expect(store.appends).toEqual([3, 3, 1]);
+    }
+  });
+
+  it("commits once the newest buffered event is maxDelayMs later than the oldest", async () => {
+    const { store, writer } = await setup({ maxDelayMs: 100 });
+    const events = deltas("s", 0, 4).map((e, i) => ({ ...e, timestamp: 1000 + [0, 50, 99, 100][i]! }));
+    const results = events.map((e) => writer.write(e));
+    expect(results.map((r) => r !== undefined)).toEqual([false, false, false, true]);
+    await results[3];
+    expect(store.appends).toEqual([4]);
+  });
+
+  it("buffers 2048 events by default", async () => {
+    const { store, writer } = await setup();
+    const results = deltas("s", 0, 2049).map((e) => writer.write({ ...e, timestamp: 1 }));
+    expect(results.findIndex((r) => r !== undefined)).toBe(2047);
+    await Promise.all(results);
+    expect(store.appends).toEqual([2048]);
+  });
+});
