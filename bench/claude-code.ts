@@ -2,13 +2,24 @@
 // + JSON lines: the floor), alternating, on the same scripted server. Scenarios: `text1` (one
 // text turn on a fresh process) and `tools10` (one turn with ten Bash calls), as wall time and
 // host CPU ratios to the floor; then warm-pool time to first event against a cold spawn.
+// The machine is shared and noisy: one untimed warm-up pair first, then ROUNDS alternating
+// pairs; the ratio printed is the median of the per-pair ratios (robust to load drifting
+// between pairs), next to the ratio of the medians. The floor runs with a bare environment
+// (PATH, HOME); the CLI's own work depends on it (the Bash tool's shells: SHELL, TERM, LANG…),
+// so `raw-env` is the same floor given exactly the environment Arky gives the CLI, and the
+// ratio to it is the runtime's own overhead.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { Agent } from "../src/core/index.js";
-import { claudeCode } from "../src/providers/claude-code/index.js";
+import { buildChildEnv } from "../src/provider/subprocess/index.js";
+import {
+  buildClaudeEnv,
+  claudeCode,
+  DEFAULT_CLAUDE_INHERITED_ENV,
+} from "../src/providers/claude-code/index.js";
 import {
   type RecordedRequest,
   type ScriptStep,
@@ -16,7 +27,7 @@ import {
   textReply,
 } from "../src/testing/index.js";
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const BIN = resolve("node_modules/.bin/claude");
 let answer: (request: RecordedRequest) => ScriptStep = () => textReply("hi");
 const server = await startScriptedModelServer({ script: (request) => answer(request) });
@@ -74,8 +85,13 @@ function cpuMs(since: NodeJS.CpuUsage): number {
   return (used.user + used.system) / 1000;
 }
 
-async function raw(prompt: string): Promise<Sample> {
+async function raw(prompt: string, arkyEnv = false): Promise<Sample> {
   const { cwd, configDir } = dirs();
+  const bare = { PATH: process.env.PATH, HOME: process.env.HOME, CLAUDE_CONFIG_DIR: configDir, ...ENV };
+  if (arkyEnv) mkdirSync(`${configDir}/tmp`);
+  const env = arkyEnv
+    ? buildChildEnv({ env: buildClaudeEnv({ configDir, env: ENV }), inherit: DEFAULT_CLAUDE_INHERITED_ENV })
+    : bare;
   const cpu = process.cpuUsage();
   const started = performance.now();
   const child = spawn(
@@ -88,7 +104,7 @@ async function raw(prompt: string): Promise<Sample> {
       "stream-json",
       "--include-partial-messages",
     ],
-    { cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME, CLAUDE_CONFIG_DIR: configDir, ...ENV } },
+    { cwd, env },
   );
   let firstEventMs = 0;
   child.stdin.write(
@@ -125,14 +141,20 @@ const fmt = (n: number) => n.toFixed(0).padStart(6);
 
 for (const [name, scenario] of Object.entries(SCENARIOS)) {
   answer = scenario.answer;
-  const samples: Record<"raw" | "arky", Sample[]> = { raw: [], arky: [] };
+  const samples: Record<"raw" | "rawEnv" | "arky", Sample[]> = { raw: [], rawEnv: [], arky: [] };
+  await raw(scenario.prompt);
+  await arky(scenario.prompt);
   for (let round = 0; round < ROUNDS; round++) {
     samples.raw.push(await raw(scenario.prompt));
+    samples.rawEnv.push(await raw(scenario.prompt, true));
     samples.arky.push(await arky(scenario.prompt));
   }
-  const m = (v: "raw" | "arky", k: keyof Sample) => median(samples[v].map((s) => s[k]));
+  const m = (v: keyof typeof samples, k: keyof Sample) => median(samples[v].map((s) => s[k]));
+  const paired = (floor: Sample[]) =>
+    median(samples.arky.map((s, i) => s.wallMs / floor[i]!.wallMs)).toFixed(2);
   console.log(
-    `${name.padEnd(8)} wall ms raw ${fmt(m("raw", "wallMs"))} arky ${fmt(m("arky", "wallMs"))} ratio ${(m("arky", "wallMs") / m("raw", "wallMs")).toFixed(2)}` +
+    `${name.padEnd(8)} wall ms raw ${fmt(m("raw", "wallMs"))} raw-env ${fmt(m("rawEnv", "wallMs"))} arky ${fmt(m("arky", "wallMs"))}` +
+      ` ratio ${paired(samples.raw)} (of medians ${(m("arky", "wallMs") / m("raw", "wallMs")).toFixed(2)}), to raw-env ${paired(samples.rawEnv)}` +
       ` | host cpu ms raw ${fmt(m("raw", "hostCpuMs"))} arky ${fmt(m("arky", "hostCpuMs"))}`,
   );
 }
@@ -145,7 +167,7 @@ for (let round = 0; round < ROUNDS; round++) {
   warm.push((await arky("say something", true)).firstEventMs);
 }
 console.log(
-  `first event ms cold ${fmt(median(cold))} warm ${fmt(median(warm))} ratio ${(median(warm) / median(cold)).toFixed(2)}`,
+  `first event ms cold ${fmt(median(cold))} warm ${fmt(median(warm))} ratio ${median(warm.map((w, i) => w / cold[i]!)).toFixed(2)} (of medians ${(median(warm) / median(cold)).toFixed(2)})`,
 );
 await server.close();
 for (const dir of made) rmSync(dir, { recursive: true, force: true });
