@@ -46,7 +46,7 @@ describe("process needs", () => {
     const request = initializeRequest(processNeeds({ tools: new ToolRegistry([add]), hook: false }));
     expect(request?.hooks).toBeUndefined();
     expect(request?.sdkMcpServers).toEqual(["arky"]);
-    const manifest = (request?.sdkMcpServerManifests as Record<string, Record<string, unknown>>).arky!;
+    const manifest = (request!.sdkMcpServerManifests as Record<string, Record<string, unknown>>).arky!;
     expect(manifest.initializeResult).toMatchObject({
       capabilities: { tools: {} },
       serverInfo: { name: "arky" },
