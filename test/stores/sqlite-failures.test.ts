@@ -137,7 +137,7 @@ describe("SqliteSessionStore failures", () => {
     const raw = new DatabaseSync(path);
     raw
       .prepare(
-        "INSERT INTO events (session_id, seq, type, is_delta, schema_version, data) VALUES ('u', 4, 'message-delta', 1, 1, ?)",
+        "INSERT INTO events (id, session_id, seq, type, is_delta, schema_version, data) VALUES (((SELECT sid FROM sessions WHERE session_id = 'u') << 32) + 4, 'u', 4, 'message-delta', 1, 1, ?)",
       )
       .run(JSON.stringify(deltas("u", 3, 1)[0]));
     raw.close();

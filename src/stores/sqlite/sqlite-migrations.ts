@@ -39,24 +39,55 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   `,
   // Runs of deltas share a row (see encodeEventRows): `seq` is the run's first, `end_seq`
   // its last; NULL for a row holding one event, as every row written before this did.
-  // A rowid table: appending to an index b-tree (WITHOUT ROWID) rebalanced three or four
-  // leaf pages per commit, and each dirty page is a WAL write. With deltas in runs, reads
-  // without deltas skip few rows, so the partial index goes.
+  // Events are keyed by one integer, (sid << 32) + seq, with `sid` a session's stable
+  // number: an append adds to the end of one b-tree instead of rebalancing index leaves
+  // (WITHOUT ROWID) or updating a second index, and every dirty page is a WAL write.
+  // Without an index on events.session_id, deleting a session deletes its key range
+  // itself instead of through a foreign key.
   `
+  CREATE TABLE sessions_v2 (
+    sid INTEGER PRIMARY KEY,
+    session_id TEXT NOT NULL UNIQUE,
+    title TEXT,
+    runtime TEXT,
+    model TEXT,
+    cwd TEXT,
+    tags TEXT NOT NULL DEFAULT '[]',
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    parent_session_id TEXT,
+    forked_at_seq INTEGER,
+    last_seq INTEGER NOT NULL DEFAULT 0,
+    input_tokens INTEGER NOT NULL DEFAULT 0,
+    output_tokens INTEGER NOT NULL DEFAULT 0,
+    cache_read_input_tokens INTEGER NOT NULL DEFAULT 0,
+    cache_creation_input_tokens INTEGER NOT NULL DEFAULT 0,
+    cost_usd REAL NOT NULL DEFAULT 0,
+    runtime_state TEXT
+  );
+  INSERT INTO sessions_v2 (session_id, title, runtime, model, cwd, tags, created_at, updated_at,
+      parent_session_id, forked_at_seq, last_seq, input_tokens, output_tokens, cache_read_input_tokens,
+      cache_creation_input_tokens, cost_usd, runtime_state)
+    SELECT session_id, title, runtime, model, cwd, tags, created_at, updated_at,
+      parent_session_id, forked_at_seq, last_seq, input_tokens, output_tokens, cache_read_input_tokens,
+      cache_creation_input_tokens, cost_usd, runtime_state
+    FROM sessions ORDER BY rowid;
   CREATE TABLE events_v2 (
     id INTEGER PRIMARY KEY,
-    session_id TEXT NOT NULL REFERENCES sessions (session_id) ON DELETE CASCADE,
+    session_id TEXT NOT NULL,
     seq INTEGER NOT NULL,
     end_seq INTEGER,
     type TEXT NOT NULL,
     is_delta INTEGER NOT NULL,
     schema_version INTEGER NOT NULL,
-    data TEXT NOT NULL,
-    UNIQUE (session_id, seq)
+    data TEXT NOT NULL
   );
-  INSERT INTO events_v2 (session_id, seq, type, is_delta, schema_version, data)
-    SELECT session_id, seq, type, is_delta, schema_version, data FROM events ORDER BY session_id, seq;
+  INSERT INTO events_v2 (id, session_id, seq, type, is_delta, schema_version, data)
+    SELECT (s.sid << 32) + e.seq, e.session_id, e.seq, e.type, e.is_delta, e.schema_version, e.data
+    FROM events e JOIN sessions_v2 s ON s.session_id = e.session_id ORDER BY 1;
   DROP TABLE events;
+  DROP TABLE sessions;
+  ALTER TABLE sessions_v2 RENAME TO sessions;
   ALTER TABLE events_v2 RENAME TO events;
   `,
 ];

@@ -52,8 +52,8 @@ export interface SqliteTailOptions extends TailOptions {
  * for the CLI and the server. WAL mode with `synchronous=NORMAL`, so a commit survives a
  * crash of the process. Each `append` is one immediate transaction that moves the
  * session's last seq on only if it is still the one the events continue, and inserts
- * the events (a run of deltas as one row); a UNIQUE(session_id, seq) key guards
- * against a second process appending at once (it gets `session-conflict`).
+ * the events (a run of deltas as one row); the events' key, made of the session's number
+ * and the seq, guards against a second process appending at once (it gets `session-conflict`).
  *
  * Calls run synchronously on the calling thread; the methods are async to honour the
  * SessionStore contract.
@@ -144,7 +144,7 @@ export class SqliteSessionStore implements SessionStore {
     // The events' own totals; the UPDATE adds them to the stored ones (= foldEvents(stored, events)).
     const fold = foldEvents(newMetadata(sessionId, {}, 0), events);
     this.#transaction("Appending to", sessionId, () => {
-      const moved = this.#stmt(SQL.appendMeta).run(
+      const moved = this.#stmt(SQL.appendMeta).get(
         fold.lastSeq,
         Date.now(),
         fold.usage.inputTokens,
@@ -159,21 +159,25 @@ export class SqliteSessionStore implements SessionStore {
         sessionId,
         expected,
       );
-      if (Number(moved.changes) !== 1) {
+      if (typeof moved?.sid !== "number") {
         assertAppendable(sessionId, this.#meta(sessionId).lastSeq, events);
+        throw new ArkyError({
+          code: "session-conflict",
+          message: `Append to session ${sessionId} lost a race.`,
+        });
       }
-      this.#insertRows(sessionId, rows);
+      this.#insertRows(moved.sid, sessionId, rows);
     });
   }
 
   async *read(sessionId: string, options: ReadOptions = {}): AsyncIterable<AgentEvent> {
-    this.#run("Reading", sessionId, () => this.#meta(sessionId));
+    const sid = this.#run("Reading", sessionId, () => this.#sid(sessionId));
     const page = this.#stmt(options.excludeDeltas ? SQL.pageWithoutDeltas : SQL.page, { arrays: true });
     let after = options.afterSeq ?? 0;
     if (after > 0 && !options.excludeDeltas) {
       // A run row that starts at or before `after` may hold events after it.
       const row = this.#run("Reading", sessionId, () =>
-        this.#stmt(SQL.rowAtOrBefore, { arrays: true }).get(sessionId, after),
+        this.#stmt(SQL.rowAtOrBefore, { arrays: true }).get(sid, after, sid),
       );
       const tuple = row ? rowTuple(row) : undefined;
       if (tuple && typeof tuple[1] === "number" && tuple[1] > after) {
@@ -182,7 +186,7 @@ export class SqliteSessionStore implements SessionStore {
     }
     for (;;) {
       const rows = this.#run("Reading", sessionId, () =>
-        page.all(sessionId, after, this.#pageSize),
+        page.all(sid, after, sid, this.#pageSize),
       ) as unknown[];
       for (const row of rows) {
         const tuple = rowTuple(row);
@@ -253,9 +257,11 @@ export class SqliteSessionStore implements SessionStore {
       const { title, runtime, model, cwd, tags, runtimeState } = source;
       const meta = newMetadata(id, { title, runtime, model, cwd, tags, runtimeState });
       this.#insertMeta(meta);
-      this.#stmt(SQL.copyPrefix).run(id, id, sessionId, atSeq);
-      this.#splitRunAt(sessionId, atSeq, id);
-      const totals = this.#stmt(SQL.prefixTotals).get(sessionId, atSeq) as Record<string, number>;
+      const from = this.#sid(sessionId);
+      const into = this.#sid(id);
+      this.#stmt(SQL.copyPrefix).run(into, id, id, from, from, atSeq);
+      this.#splitRunAt({ sessionId, sid: from }, atSeq, { sessionId: id, sid: into });
+      const totals = this.#stmt(SQL.prefixTotals).get(from, from, atSeq) as Record<string, number>;
       const forked: SessionMetadata = {
         ...meta,
         parentSessionId: sessionId,
@@ -275,8 +281,11 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async delete(sessionId: string): Promise<boolean> {
-    return this.#run("Deleting", sessionId, () => {
-      return Number(this.#stmt(SQL.deleteSession).run(sessionId).changes) > 0;
+    return this.#transaction("Deleting", sessionId, () => {
+      const row = this.#stmt(SQL.selectSid).get(sessionId);
+      if (typeof row?.sid !== "number") return false;
+      this.#stmt(SQL.deleteEvents).run(row.sid, row.sid);
+      return Number(this.#stmt(SQL.deleteSession).run(row.sid).changes) > 0;
     });
   }
 
@@ -291,6 +300,13 @@ export class SqliteSessionStore implements SessionStore {
     const row = this.#stmt(SQL.selectMeta).get(sessionId);
     if (!row) throw sessionNotFound(sessionId);
     return rowToMetadata(row);
+  }
+
+  /** The session's stable number, the high half of its events' keys. */
+  #sid(sessionId: string): number {
+    const row = this.#stmt(SQL.selectSid).get(sessionId);
+    if (typeof row?.sid !== "number") throw sessionNotFound(sessionId);
+    return row.sid;
   }
 
   #insertMeta(meta: SessionMetadata): void {
@@ -311,27 +327,25 @@ export class SqliteSessionStore implements SessionStore {
     this.#stmt(SQL.updateMeta).run(metadataToRow(meta) as Record<string, SQLInputValue>);
   }
 
-  #insertRows(sessionId: string, rows: readonly EventRow[]): void {
+  #insertRows(sid: number, sessionId: string, rows: readonly EventRow[]): void {
     const insert = this.#stmt(SQL.insertEvent);
     for (const row of rows) {
-      insert.run(
-        sessionId,
-        row.seq,
-        row.endSeq,
-        row.type,
-        row.isDelta ? 1 : 0,
-        EVENT_SCHEMA_VERSION,
-        row.data,
-      );
+      const { seq, endSeq, type, isDelta, data } = row;
+      insert.run(sid, seq, sessionId, seq, endSeq, type, isDelta ? 1 : 0, EVENT_SCHEMA_VERSION, data);
     }
   }
 
   /** Copies the part up to `atSeq` of a run row that reaches past it into session `into`. */
-  #splitRunAt(sessionId: string, atSeq: number, into: string): void {
-    const row = this.#stmt(SQL.rowAtOrBefore, { arrays: true }).get(sessionId, atSeq);
+  #splitRunAt(
+    from: { sessionId: string; sid: number },
+    atSeq: number,
+    into: { sessionId: string; sid: number },
+  ) {
+    const row = this.#stmt(SQL.rowAtOrBefore, { arrays: true }).get(from.sid, atSeq, from.sid);
     if (!row) return;
     const [seq, endSeq, schemaVersion, data] = rowTuple(row);
-    this.#insertRows(into, forkRunRows(sessionId, { seq, endSeq, schemaVersion, data }, atSeq, into));
+    const split = forkRunRows(from.sessionId, { seq, endSeq, schemaVersion, data }, atSeq, into.sessionId);
+    this.#insertRows(into.sid, into.sessionId, split);
   }
 
   #stmt(sql: string, options: { arrays?: boolean } = {}): StatementSync {
