@@ -1,6 +1,4 @@
-import { chmodSync, existsSync, mkdirSync } from "node:fs";
-import { dirname } from "node:path";
-import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
+import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
 import { assertStorableEvents } from "../../protocol/event-schema.js";
 import { type AgentEvent, ArkyError, EVENT_SCHEMA_VERSION, newSessionId } from "../../protocol/index.js";
 import {
@@ -22,9 +20,10 @@ import {
   type TailOptions,
 } from "../../session/index.js";
 import { defaultSqlitePath } from "./default-path.js";
-import { sleep, sleepSync } from "./sleep.js";
+import { sleep } from "./sleep.js";
 import { toSqliteStoreError } from "./sqlite-errors.js";
-import { migrateSqlite, rollback } from "./sqlite-migrations.js";
+import { rollback } from "./sqlite-migrations.js";
+import { openSqliteDatabase } from "./sqlite-open.js";
 import { metadataToRow, rowToMetadata, rowTuple } from "./sqlite-rows.js";
 import { SQL } from "./sqlite-sql.js";
 
@@ -76,44 +75,7 @@ export class SqliteSessionStore implements SessionStore {
     }
     this.path = path;
     this.#pageSize = pageSize;
-    const context = { operation: "Opening the session store", path };
-    try {
-      const onDisk = path !== ":memory:" && !path.startsWith("file:");
-      // Sessions hold prompts and tool output: new directories and files are private to the user.
-      if (onDisk) mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-      const isNew = onDisk && !existsSync(path);
-      this.#db = new DatabaseSync(path, { enableForeignKeyConstraints: true });
-      this.#db.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
-      if (isNew) chmodSync(path, 0o600);
-    } catch (error) {
-      throw toSqliteStoreError(error, context);
-    }
-    // Switching a new file to WAL can fail with SQLITE_BUSY at once, without the busy
-    // handler, while another process does the same; so retry until the busy timeout.
-    const deadline = Date.now() + busyTimeoutMs;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const { journal_mode: mode } = this.#db.prepare("PRAGMA journal_mode = WAL").get() ?? {};
-        if (mode !== "wal" && path !== ":memory:") {
-          throw new ArkyError({
-            code: "store",
-            retryable: true,
-            message: `Could not switch ${path} to WAL mode (it is in ${String(mode)} mode).`,
-          });
-        }
-        this.#db.exec("PRAGMA synchronous = NORMAL");
-        migrateSqlite(this.#db, path);
-        break;
-      } catch (error) {
-        const classified = toSqliteStoreError(error, context);
-        if (classified.retryable && Date.now() < deadline) {
-          sleepSync(Math.min(5 * attempt, 50));
-          continue;
-        }
-        this.#db.close();
-        throw classified;
-      }
-    }
+    this.#db = openSqliteDatabase(path, busyTimeoutMs);
   }
 
   /**
