@@ -1,4 +1,3 @@
-export * from "./event-rows.js";
 export * from "./export.js";
 export * from "./in-memory-store.js";
 export * from "./metadata.js";

@@ -2,8 +2,9 @@ import { importsOf, isRelative, rel, resolveRelative } from "./imports.js";
 
 /**
  * Packages and built-ins the root entry must never load: subprocesses, databases,
- * HTTP servers, MCP and the model SDKs belong to their own subpaths. A name matches
- * itself and its subpaths (`hono` matches `hono/streaming`).
+ * HTTP servers, MCP and the model SDKs belong to their own subpaths; zod is left to the
+ * caller's own schemas (loading it alone costs more than the rest of `import('arky')`).
+ * A name matches itself and its subpaths (`hono` matches `hono/streaming`).
  */
 export const HEAVY_MODULES = [
   "node:child_process",
@@ -21,6 +22,7 @@ export const HEAVY_MODULES = [
   "@modelcontextprotocol/sdk",
   "@anthropic-ai/sdk",
   "openai",
+  "zod",
 ] as const;
 
 /** Whether a specifier names one of the {@link HEAVY_MODULES} or a subpath of one. */

@@ -1,12 +1,8 @@
 import { z } from "zod";
 import type { AgentEvent } from "../../protocol/index.js";
 import { ArkyError } from "../../protocol/index.js";
-import {
-  decodeEventRow,
-  type EventRow,
-  metadataFromColumns,
-  type SessionMetadata,
-} from "../../session/index.js";
+import { decodeEventRow, type EventRow } from "../../session/event-rows.js";
+import { metadataFromColumns, type SessionMetadata } from "../../session/index.js";
 
 // pg returns bigint columns as strings; numeric text is converted here.
 const bigint = z.union([z.number(), z.string().regex(/^-?\d+$/)]).transform(Number);

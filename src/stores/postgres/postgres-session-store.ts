@@ -1,13 +1,12 @@
 import pg, { type Pool, type PoolClient } from "pg";
 import { assertStorableEvents } from "../../protocol/event-schema.js";
 import { type AgentEvent, ArkyError, EVENT_SCHEMA_VERSION, newSessionId } from "../../protocol/index.js";
+import { encodeEventRows, forkRunRows } from "../../session/event-rows.js";
 import {
   applyMetadataPatch,
   assertAppendable,
-  encodeEventRows,
   foldEvents,
   forkPoint,
-  forkRunRows,
   type ListOptions,
   newMetadata,
   type ReadOptions,

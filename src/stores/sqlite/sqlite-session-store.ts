@@ -1,15 +1,12 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
 import { assertStorableEvents } from "../../protocol/event-schema.js";
 import { type AgentEvent, ArkyError, EVENT_SCHEMA_VERSION, newSessionId } from "../../protocol/index.js";
+import { decodeEventRow, type EventRow, encodeEventRows, forkRunRows } from "../../session/event-rows.js";
 import {
   applyMetadataPatch,
   assertAppendable,
-  decodeEventRow,
-  type EventRow,
-  encodeEventRows,
   foldEvents,
   forkPoint,
-  forkRunRows,
   type ListOptions,
   newMetadata,
   type ReadOptions,
