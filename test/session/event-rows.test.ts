@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { type AgentEvent, ArkyError, EVENT_SCHEMA_VERSION } from "../../src/protocol/index.js";
-import { decodeDeltaRun, decodeEventRow, encodeEventRows, forkRunRows } from "../../src/session/event-rows.js";
+import {
+  decodeDeltaRun,
+  decodeEventRow,
+  encodeEventRows,
+  forkRunRows,
+} from "../../src/session/event-rows.js";
 import { streamedTurn } from "./store-contract-runs.js";
 
 const plain = (value: unknown) => JSON.parse(JSON.stringify(value));
