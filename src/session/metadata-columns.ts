@@ -51,3 +51,28 @@ export function metadataFromColumns(
   if (runtimeState != null) meta.runtimeState = runtimeState;
   return meta;
 }
+
+/**
+ * What one append adds to a `sessions` row, in the order the SQL stores bind it: the new
+ * last seq, the update time, the token and cost increments, then the title, runtime, model
+ * and cwd to set where the row has none. `fold` is `foldEvents` of the appended events
+ * over empty metadata.
+ */
+export function appendColumnValues(
+  fold: SessionMetadata,
+  now: number,
+): [number, number, number, number, number, number, number, ...Array<string | null>] {
+  return [
+    fold.lastSeq,
+    now,
+    fold.usage.inputTokens,
+    fold.usage.outputTokens,
+    fold.usage.cacheReadInputTokens,
+    fold.usage.cacheCreationInputTokens,
+    fold.costUsd,
+    fold.title ?? null,
+    fold.runtime ?? null,
+    fold.model ?? null,
+    fold.cwd ?? null,
+  ];
+}

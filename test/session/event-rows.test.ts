@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { type AgentEvent, ArkyError, EVENT_SCHEMA_VERSION } from "../../src/protocol/index.js";
+import { type AgentEvent, EVENT_SCHEMA_VERSION } from "../../src/protocol/index.js";
 import {
   decodeDeltaRun,
   decodeEventRow,
   encodeEventRows,
   forkRunRows,
 } from "../../src/session/event-rows.js";
+import { storeError } from "./events.js";
 import { streamedTurn } from "./store-contract-runs.js";
 
 const plain = (value: unknown) => JSON.parse(JSON.stringify(value));
@@ -14,16 +15,6 @@ function readBack(sessionId: string, events: readonly AgentEvent[]): AgentEvent[
   return encodeEventRows(events).flatMap((row) =>
     decodeEventRow(sessionId, row.seq, row.endSeq, EVENT_SCHEMA_VERSION, row.data),
   );
-}
-
-function storeError(fn: () => unknown): ArkyError {
-  try {
-    fn();
-  } catch (error) {
-    if (ArkyError.isArkyError(error) && error.code === "store") return error;
-    throw error;
-  }
-  throw new Error("expected a store error");
 }
 
 describe("event rows", () => {

@@ -154,3 +154,14 @@ export async function expectArkyError(promise: Promise<unknown>, code: string): 
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The `store` ArkyError `fn` throws (anything else is rethrown; no throw fails). */
+export function storeError(fn: () => unknown): ArkyError {
+  try {
+    fn();
+  } catch (error) {
+    if (ArkyError.isArkyError(error) && error.code === "store") return error;
+    throw error;
+  }
+  throw new Error("expected a store error");
+}

@@ -6,25 +6,15 @@ import {
   storedEventSchemas,
   validateStoredEvent,
 } from "../../src/protocol/event-schema.js";
-import { type AgentEvent, ArkyError, EVENT_SCHEMA_VERSION } from "../../src/protocol/index.js";
+import { type AgentEvent, EVENT_SCHEMA_VERSION } from "../../src/protocol/index.js";
 import { rebuildMessages } from "../../src/session/index.js";
-import { stamp, textTurn, toolTurn } from "../session/events.js";
+import { stamp, storeError, textTurn, toolTurn } from "../session/events.js";
 import { sessionEvents } from "./helpers.js";
 
 const fixture = (name: string) =>
   readFileSync(new URL(`../fixtures/events/${name}`, import.meta.url), "utf8")
     .trim()
     .split("\n");
-
-function storeError(fn: () => unknown): ArkyError {
-  try {
-    fn();
-  } catch (error) {
-    if (ArkyError.isArkyError(error) && error.code === "store") return error;
-    throw error;
-  }
-  throw new Error("expected a store error");
-}
 
 describe("stored event schema", () => {
   it("loads the frozen v1 fixture, which covers every event type", () => {

@@ -3,6 +3,7 @@ import { assertStorableEvents } from "../../protocol/event-schema.js";
 import { type AgentEvent, ArkyError, EVENT_SCHEMA_VERSION, newSessionId } from "../../protocol/index.js";
 import { encodeEventRows, forkRunRows } from "../../session/event-rows.js";
 import {
+  appendColumnValues,
   applyMetadataPatch,
   assertAppendable,
   foldEvents,
@@ -139,17 +140,7 @@ export class PostgresSessionStore implements SessionStore {
     const rows = await this.#query("Appending to", sessionId, this.#sql.append, [
       sessionId,
       expected,
-      lastSeq,
-      Date.now(),
-      fold.usage.inputTokens,
-      fold.usage.outputTokens,
-      fold.usage.cacheReadInputTokens,
-      fold.usage.cacheCreationInputTokens,
-      fold.costUsd,
-      fold.title ?? null,
-      fold.runtime ?? null,
-      fold.model ?? null,
-      fold.cwd ?? null,
+      ...appendColumnValues(fold, Date.now()),
       EVENT_SCHEMA_VERSION,
       ...columns,
       this.#channel,

@@ -3,6 +3,7 @@ import { assertStorableEvents } from "../../protocol/event-schema.js";
 import { type AgentEvent, ArkyError, EVENT_SCHEMA_VERSION, newSessionId } from "../../protocol/index.js";
 import { decodeEventRow, type EventRow, encodeEventRows, forkRunRows } from "../../session/event-rows.js";
 import {
+  appendColumnValues,
   applyMetadataPatch,
   assertAppendable,
   foldEvents,
@@ -104,17 +105,7 @@ export class SqliteSessionStore implements SessionStore {
     const fold = foldEvents(newMetadata(sessionId, {}, 0), events);
     this.#transaction("Appending to", sessionId, () => {
       const moved = this.#stmt(SQL.appendMeta).get(
-        fold.lastSeq,
-        Date.now(),
-        fold.usage.inputTokens,
-        fold.usage.outputTokens,
-        fold.usage.cacheReadInputTokens,
-        fold.usage.cacheCreationInputTokens,
-        fold.costUsd,
-        fold.title ?? null,
-        fold.runtime ?? null,
-        fold.model ?? null,
-        fold.cwd ?? null,
+        ...appendColumnValues(fold, Date.now()),
         sessionId,
         expected,
       );
