@@ -26,6 +26,17 @@ const TIMEOUT_CODES = new Set([
   "UND_ERR_BODY_TIMEOUT",
 ]);
 
+// Node's TLS verification failures: the server answered, but its certificate is not trusted.
+const TLS_CODES = new Set([
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
+
 /** The first `code` string in an error's cause chain (Node system and undici errors carry one). */
 function causeCode(error: unknown): string | undefined {
   for (let e = error, depth = 0; e && typeof e === "object" && depth < 6; depth++) {
@@ -64,6 +75,16 @@ export function toAnthropicError(error: unknown, signal?: AbortSignal): ArkyErro
       cause: error,
     });
   const code = causeCode(error);
+  if (code && TLS_CODES.has(code))
+    return new ArkyError({
+      code: "connection",
+      retryable: false,
+      message: `The Anthropic API's TLS certificate was not accepted (${code}): ${messageOf(error)}`,
+      correction:
+        "Check the base URL; for a proxy or gateway with a private CA, start Node with NODE_EXTRA_CA_CERTS=<ca.pem>.",
+      details: { provider: PROVIDER },
+      cause: error,
+    });
   if (error instanceof APIConnectionError || (code && CONNECTION_CODES.has(code)) || isTerminated(error)) {
     return new ArkyError({
       code: code && TIMEOUT_CODES.has(code) ? "timeout" : "connection",
