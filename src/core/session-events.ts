@@ -47,6 +47,20 @@ export class SessionEvents {
 
   /** Gives a runtime event its envelope (session, seq, time, turn) and folds it into the conversation. */
   stamp(body: AgentEventBody, turnId: string | undefined): AgentEvent {
+    // Deltas are most of a stream: one fixed-shape literal, and nothing for the conversation.
+    if (
+      body.type === "message-delta" &&
+      (body as { parentToolCallId?: string }).parentToolCallId === undefined
+    )
+      return {
+        type: "message-delta",
+        messageId: body.messageId,
+        delta: body.delta,
+        sessionId: this.#sessionId,
+        seq: ++this.#seq,
+        timestamp: Date.now(),
+        turnId,
+      };
     const event = {
       ...body,
       sessionId: this.#sessionId,

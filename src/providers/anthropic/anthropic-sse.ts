@@ -1,6 +1,6 @@
-import { createParser } from "eventsource-parser";
 import { classifyHttpError, type HttpErrorInput } from "../../protocol/index.js";
 import { malformedResponse } from "./anthropic-error.js";
+import { type SseEvent, SseParser } from "./sse-parser.js";
 
 /**
  * Reads a Messages API SSE body into batches of parsed event payloads, one batch per
@@ -15,20 +15,17 @@ export async function* readAnthropicSse(
 ): AsyncGenerator<unknown[]> {
   let batch: unknown[] = [];
   let failure: unknown;
-  const parser = createParser({
-    onEvent(event) {
-      if (failure !== undefined || event.event === "ping") return;
-      let data: unknown;
-      try {
-        data = JSON.parse(event.data);
-      } catch (error) {
-        failure = malformedResponse(`unparseable ${event.event ?? "message"} event data`, error);
-        return;
-      }
-      if (event.event === "error")
-        failure = classifyHttpError({ body: data, headers, provider: "anthropic" });
-      else batch.push(data);
-    },
+  const parser = new SseParser((event: SseEvent) => {
+    if (failure !== undefined || event.event === "ping") return;
+    let data: unknown;
+    try {
+      data = JSON.parse(event.data);
+    } catch (error) {
+      failure = malformedResponse(`unparseable ${event.event ?? "message"} event data`, error);
+      return;
+    }
+    if (event.event === "error") failure = classifyHttpError({ body: data, headers, provider: "anthropic" });
+    else batch.push(data);
   });
   const decoder = new TextDecoder();
   for await (const chunk of body) {
@@ -42,6 +39,7 @@ export async function* readAnthropicSse(
     if (failure !== undefined) throw failure;
   }
   parser.feed(decoder.decode());
+  parser.end();
   if (batch.length > 0) yield batch;
   if (failure !== undefined) throw failure;
 }
