@@ -103,7 +103,8 @@ export class AnthropicProvider implements ModelProvider {
     this.#thinking = options.thinking;
     this.#timeoutMs = options.timeoutMs;
     this.#promptCaching = options.promptCaching ?? false;
-    this.#fetch = options.fetch;
+    // Decided once: with NODE_USE_ENV_PROXY, Node's fetch is the client that applies the proxy.
+    this.#fetch = options.fetch ?? (process.env.NODE_USE_ENV_PROXY ? globalThis.fetch : undefined);
     this.#endpointConfig = {
       apiKey,
       baseURL: options.baseURL ?? process.env.ANTHROPIC_BASE_URL,

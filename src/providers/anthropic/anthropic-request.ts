@@ -1,6 +1,6 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { ArkyError, classifyHttpError, type HttpErrorInput } from "../../protocol/index.js";
-import { httpPost } from "./http-post.js";
+import { httpPost, type PostResponse } from "./http-post.js";
 
 /** What decides a Messages endpoint: the credentials, the origin and the extra headers. */
 export interface EndpointConfig {
@@ -61,10 +61,9 @@ async function resolve(config: EndpointConfig): Promise<MessagesEndpoint> {
 }
 
 /**
- * Posts one streaming Messages request: through `fetchImpl` when one is given (or when
- * Node is told to route fetch through the environment's proxy), else on Node's own HTTP
- * client. A non-2xx answer is read and thrown as the ArkyError {@link classifyHttpError}
- * gives for its status, body and headers.
+ * Posts one streaming Messages request, through `fetchImpl` when one is given, else on
+ * Node's own HTTP client. A non-2xx answer is read and thrown as the ArkyError
+ * {@link classifyHttpError} gives for its status, body and headers.
  */
 export async function postMessages(
   endpoint: MessagesEndpoint,
@@ -72,28 +71,11 @@ export async function postMessages(
   signal: AbortSignal,
   fetchImpl: typeof globalThis.fetch | undefined,
 ): Promise<MessagesResponse> {
-  const viaFetch = fetchImpl ?? (process.env.NODE_USE_ENV_PROXY ? globalThis.fetch : undefined);
-  let status: number;
-  let headers: HttpErrorInput["headers"];
-  let stream: AsyncIterable<Uint8Array>;
-  let text: () => Promise<string>;
-  if (viaFetch) {
-    const response = await viaFetch(endpoint.url, {
-      method: "POST",
-      headers: endpoint.headers,
-      body,
-      signal,
-      redirect: "manual",
-    });
-    ({ status, headers } = response);
-    stream = response.body ?? emptyBody();
-    text = () => response.text();
-  } else {
-    const response = await httpPost(endpoint.url, endpoint.headers, body, signal);
-    ({ status, headers, body: stream } = response);
-    text = () => response.text();
-  }
-  if (status >= 200 && status < 300) return { body: stream, headers };
+  const response = fetchImpl
+    ? await fetchPost(fetchImpl, endpoint, body, signal)
+    : await httpPost(endpoint.url, endpoint.headers, body, signal);
+  const { status, headers } = response;
+  if (status >= 200 && status < 300) return { body: response.body, headers };
   if (status >= 300 && status < 400)
     throw new ArkyError({
       code: "configuration",
@@ -101,8 +83,30 @@ export async function postMessages(
       correction: "Set `baseURL` (or ANTHROPIC_BASE_URL) to the address the redirect points to.",
       details: { provider: "anthropic", httpStatus: status },
     });
-  const errorText = await text().catch(() => "");
+  const errorText = await response.text().catch(() => "");
   throw classifyHttpError({ status, body: parseBody(errorText), headers, provider: "anthropic" });
+}
+
+/** The same request through a `fetch`, answered in {@link httpPost}'s shape. */
+async function fetchPost(
+  fetchImpl: typeof globalThis.fetch,
+  endpoint: MessagesEndpoint,
+  body: string,
+  signal: AbortSignal,
+): Promise<PostResponse> {
+  const response = await fetchImpl(endpoint.url, {
+    method: "POST",
+    headers: endpoint.headers,
+    body,
+    signal,
+    redirect: "manual",
+  });
+  return {
+    status: response.status,
+    headers: Object.fromEntries(response.headers),
+    body: response.body ?? emptyBody(),
+    text: () => response.text(),
+  };
 }
 
 async function* emptyBody(): AsyncGenerator<Uint8Array> {}
