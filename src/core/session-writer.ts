@@ -44,10 +44,8 @@ export class SessionWriter {
   readonly #maxDelayMs: number;
   #buffer: AgentEvent[] = [];
 
-  /** `options` may be a number: the batch size. */
-  constructor(store: SessionStore, sessionId: string, options: number | SessionWriterOptions = {}) {
-    const { batchSize = 2048, maxDelayMs = 100 } =
-      typeof options === "number" ? { batchSize: options } : options;
+  constructor(store: SessionStore, sessionId: string, options: SessionWriterOptions = {}) {
+    const { batchSize = 2048, maxDelayMs = 100 } = options;
     this.#store = store;
     this.#sessionId = sessionId;
     this.#batchSize = batchSize;
