@@ -1,7 +1,7 @@
 import type { Tool, ToolRegistry } from "../../tools/index.js";
 import { handleControlRequest } from "./claude-code-control.js";
 import type { ClaudeCodeProcess, ClaudeCodeProcessListener } from "./claude-code-process.js";
-import type { ProcessNeeds } from "./process-needs.js";
+import { type ProcessNeeds, sameNeeds } from "./process-needs.js";
 
 /** Options of {@link ClaudeCodeRuntime.prewarm}: what the sessions that claim these processes will use. */
 export interface PrewarmOptions {
@@ -33,7 +33,7 @@ export class ProcessPool {
 
   /** How many idle processes were started with exactly these needs. */
   countLike(needs: ProcessNeeds): number {
-    return this.#idle.filter((p) => p.needs.key === needs.key && p.needs.hook === needs.hook).length;
+    return this.#idle.filter((p) => sameNeeds(p.needs, needs)).length;
   }
 
   pids(): number[] {

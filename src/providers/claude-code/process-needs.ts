@@ -51,6 +51,11 @@ export function satisfies(have: ProcessNeeds, want: ProcessNeeds): boolean {
   return have.key === want.key && (have.hook || !want.hook);
 }
 
+/** Whether two processes were started with exactly the same needs. */
+export function sameNeeds(a: ProcessNeeds, b: ProcessNeeds): boolean {
+  return a.key === b.key && a.hook === b.hook;
+}
+
 /**
  * The `initialize` control request for these needs, or undefined when the CLI needs none
  * (`force`: a bare one anyway, e.g. as the readiness signal of a pooled process). Arky's
