@@ -103,21 +103,27 @@ describe("CodexRpcClient against a misbehaving app server", () => {
   });
 });
 
+/** Runs one "hi" turn with no tools, collects its events and closes the runtime. */
+async function oneTurn(runtime: ReturnType<typeof codex>): Promise<AgentEventBody[]> {
+  const events: AgentEventBody[] = [];
+  for await (const event of runtime.runTurn({
+    sessionId: "s",
+    turnId: "t",
+    input: { role: "user", content: [{ type: "text", text: "hi" }] },
+    history: [],
+    tools: new ToolRegistry([]),
+    guard: allowAllGuard,
+    signal: new AbortController().signal,
+  }))
+    events.push(event);
+  await runtime.close();
+  return events;
+}
+
 describe("CodexRuntime with a misbehaving app server", () => {
   it("reports noise and malformed notifications as non-fatal errors and still completes the turn", async () => {
     const runtime = codex({ executable: FAKE, env: { FAKE_MODE: "turns" }, cwd: process.cwd() });
-    const events: AgentEventBody[] = [];
-    for await (const event of runtime.runTurn({
-      sessionId: "s",
-      turnId: "t",
-      input: { role: "user", content: [{ type: "text", text: "hi" }] },
-      history: [],
-      tools: new ToolRegistry([]),
-      guard: allowAllGuard,
-      signal: new AbortController().signal,
-    }))
-      events.push(event);
-    await runtime.close();
+    const events = await oneTurn(runtime);
     const errors = events.filter((e) => e.type === "error");
     expect(errors).toHaveLength(3);
     expect(JSON.stringify(errors)).toContain("garbage in the middle of a turn");
@@ -133,18 +139,7 @@ describe("CodexRuntime with a misbehaving app server", () => {
 describe("CodexRuntime with an app server that exits at once", () => {
   it("fails the turn with process-exited", async () => {
     const runtime = codex({ executable: "/bin/false", cwd: process.cwd() });
-    const events: AgentEventBody[] = [];
-    for await (const event of runtime.runTurn({
-      sessionId: "s",
-      turnId: "t",
-      input: { role: "user", content: [{ type: "text", text: "hi" }] },
-      history: [],
-      tools: new ToolRegistry([]),
-      guard: allowAllGuard,
-      signal: new AbortController().signal,
-    }))
-      events.push(event);
-    await runtime.close();
+    const events = await oneTurn(runtime);
     expect(events.map((e) => e.type)).toEqual(["error", "turn-end"]);
     expect(events[0]).toMatchObject({
       fatal: true,

@@ -38,24 +38,27 @@ async function expectUsable(store: SessionStore, sessionId: string, events: Agen
   expect(plain(await collect(store.read(sessionId)))).toEqual(plain([...events, ...more]));
 }
 
+/** [seq, end_seq] of the rows `streamedTurn` is stored as: runs of deltas share a row. */
+const STREAMED_TURN_ROWS = [
+  [1, null],
+  [2, 7],
+  [8, 15],
+  [16, 19],
+  [20, null],
+  [21, 22],
+  [23, null],
+  [24, null],
+  [25, null],
+  [26, null],
+];
+
 describe("SQLite: runs of deltas", () => {
   it("stores a run of deltas as one row", async () => {
     const store = new SqliteSessionStore({ path: freshPath() });
     await store.create("s");
     await store.append("s", streamedTurn("s"));
     const rows = store.database.prepare("SELECT seq, end_seq FROM events ORDER BY seq").all();
-    expect(rows.map((r) => [r.seq, r.end_seq])).toEqual([
-      [1, null],
-      [2, 7],
-      [8, 15],
-      [16, 19],
-      [20, null],
-      [21, 22],
-      [23, null],
-      [24, null],
-      [25, null],
-      [26, null],
-    ]);
+    expect(rows.map((r) => [r.seq, r.end_seq])).toEqual(STREAMED_TURN_ROWS);
     await store.close();
   });
 
@@ -110,18 +113,7 @@ describe.skipIf(!availability.available)(pgTitle("PostgreSQL: runs of deltas"), 
     await store.append("s", streamedTurn("s"));
     const events = `"${store.schema}".events`;
     const { rows } = await pg.admin().query(`SELECT seq, end_seq FROM ${events} ORDER BY seq`);
-    expect(rows.map((r) => [r.seq, r.end_seq])).toEqual([
-      [1, null],
-      [2, 7],
-      [8, 15],
-      [16, 19],
-      [20, null],
-      [21, 22],
-      [23, null],
-      [24, null],
-      [25, null],
-      [26, null],
-    ]);
+    expect(rows.map((r) => [r.seq, r.end_seq])).toEqual(STREAMED_TURN_ROWS);
     await pg.admin().query(`UPDATE ${events} SET data = '{"sessionId":"s","texts":[]}' WHERE seq = 8`);
     const error = await collect(store.read("s", { afterSeq: 9 })).catch((e: unknown) => e);
     expect(ArkyError.isArkyError(error) && error.message).toContain("Stored events seq 8-15 of session s");
