@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ArkyError } from "./errors.js";
 import { type AgentEvent, type AgentEventType, EVENT_SCHEMA_VERSION } from "./events.js";
+import { compileSchemaCheck, type SchemaCheck } from "./schema-check.js";
 
 /*
  * The zod schema of stored events: the trust boundary where a session store reads rows
@@ -258,6 +259,17 @@ export function assertStorableEvents(events: readonly AgentEvent[]): void {
   }
 }
 
+let fastChecks: Map<AgentEventType, SchemaCheck> | undefined;
+
+function compileEventChecks(): Map<AgentEventType, SchemaCheck> {
+  return new Map(
+    Object.entries(storedEventSchemas).map(([type, schema]) => [
+      type as AgentEventType,
+      compileSchemaCheck(schema),
+    ]),
+  );
+}
+
 function checkEvent(value: unknown): { event: AgentEvent } | { problem: string; cause?: unknown } {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     return { problem: "is not a JSON object" };
@@ -268,11 +280,9 @@ function checkEvent(value: unknown): { event: AgentEvent } | { problem: string; 
       ? storedEventSchemas[type as keyof typeof storedEventSchemas]
       : undefined;
   if (!schema) return { problem: `has an unknown event type ${JSON.stringify(type)}` };
-  // Deltas are most of a log, so they get a hand-written check equal to their schema
-  // (a test holds the two together); every other type goes through zod.
-  if (type === "message-delta" && isValidMessageDelta(value as Record<string, unknown>)) {
-    return { event: value as AgentEvent };
-  }
+  // The compiled check answers valid events without zod's copy; zod explains the others.
+  fastChecks ??= compileEventChecks();
+  if (fastChecks.get(type as AgentEventType)!(value)) return { event: value as AgentEvent };
   const result = schema.safeParse(value);
   if (!result.success) {
     const issue = result.error.issues[0];
@@ -287,38 +297,6 @@ function checkLocation(parsed: AgentEvent, where: StoredEventLocation | undefine
     throw corruptEvent(where, `says it is session ${parsed.sessionId} seq ${parsed.seq}`);
   }
   return parsed;
-}
-
-const optionalString = (v: unknown) => v === undefined || typeof v === "string";
-
-/**
- * Mirrors `storedEventSchemas["message-delta"]` by hand (deltas are most of a log); false
- * sends the event to zod for the error.
- */
-export function isValidMessageDelta(e: Record<string, unknown>): boolean {
-  const d = e.delta as Record<string, unknown> | null;
-  if (
-    typeof e.sessionId !== "string" ||
-    e.sessionId.length === 0 ||
-    !Number.isSafeInteger(e.seq) ||
-    (e.seq as number) <= 0 ||
-    typeof e.timestamp !== "number" ||
-    !optionalString(e.turnId) ||
-    !optionalString(e.parentToolCallId) ||
-    typeof e.messageId !== "string" ||
-    typeof d !== "object" ||
-    d === null ||
-    typeof d.index !== "number"
-  ) {
-    return false;
-  }
-  if (d.kind === "text" || d.kind === "thinking") return typeof d.text === "string";
-  return (
-    d.kind === "tool-input" &&
-    typeof d.toolCallId === "string" &&
-    typeof d.toolName === "string" &&
-    typeof d.partialJson === "string"
-  );
 }
 
 /**
