@@ -128,12 +128,12 @@ describe("SqliteSessionStore failures", () => {
     await reopened.close();
   });
 
-  it("the UNIQUE(session_id, seq) key turns a racing insert into session-conflict", async () => {
+  it("an event another writer inserted makes an append from the old last seq a session-conflict", async () => {
     const path = freshPath();
     const store = new SqliteSessionStore({ path });
     await store.create("u");
     await store.append("u", deltas("u", 0, 3));
-    // A writer that inserted seq 4 without updating the metadata (as a racing process would).
+    // A writer that inserted seq 4 without touching the sessions row (as an append does).
     const raw = new DatabaseSync(path);
     raw
       .prepare(
@@ -142,7 +142,10 @@ describe("SqliteSessionStore failures", () => {
       .run(JSON.stringify(deltas("u", 3, 1)[0]));
     raw.close();
     await expectArkyError(store.append("u", deltas("u", 3, 2)), "session-conflict");
-    expect((await store.get("u"))?.lastSeq).toBe(3);
+    // The last seq is read from the events, so it counts the other writer's.
+    expect((await store.get("u"))?.lastSeq).toBe(4);
+    await store.append("u", deltas("u", 4, 1));
+    expect((await collect(store.read("u"))).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
     await store.close();
   });
 

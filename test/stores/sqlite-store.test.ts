@@ -108,6 +108,34 @@ describe("SqliteSessionStore", () => {
     await store.close();
   });
 
+  it("reads lastSeq from the events; writes updatedAt and totals at turn boundaries, else a second late at most", async () => {
+    const store = new SqliteSessionStore({ path: freshPath() });
+    const created = await store.create("m");
+    const metaRow = () =>
+      store.database.prepare("SELECT last_seq, updated_at FROM sessions WHERE session_id = 'm'").get();
+    const events = sessionEvents("m", 1);
+    const firstEnd = events.findIndex((e) => e.type === "turn-end") + 1;
+    await sleep(3);
+    await store.append("m", events.slice(0, firstEnd));
+    const afterTurn = (await store.get("m"))!;
+    expect(afterTurn).toMatchObject({ lastSeq: firstEnd, usage: { inputTokens: expect.any(Number) } });
+    expect(afterTurn.usage.inputTokens).toBeGreaterThan(0);
+    expect(afterTurn.updatedAt).toBeGreaterThan(created.updatedAt);
+
+    // Deltas within the second: the events are there and counted, the row is left alone.
+    await store.append("m", deltas("m", firstEnd, 4));
+    expect((await store.get("m"))!).toMatchObject({ lastSeq: firstEnd + 4, updatedAt: afterTurn.updatedAt });
+    expect(metaRow()).toEqual({ last_seq: firstEnd, updated_at: afterTurn.updatedAt });
+    expect((await store.list())[0]).toEqual(await store.get("m"));
+
+    // A second later the next append refreshes it.
+    store.database.prepare("UPDATE sessions SET updated_at = updated_at - 1000 WHERE session_id = 'm'").run();
+    await store.append("m", deltas("m", firstEnd + 4, 1));
+    expect(metaRow()).toMatchObject({ last_seq: firstEnd + 5 });
+    expect((await store.get("m"))!.updatedAt).toBeGreaterThanOrEqual(afterTurn.updatedAt);
+    await store.close();
+  });
+
   it("forks a prefix in SQL with the new session id and the prefix's totals", async () => {
     const store = new SqliteSessionStore({ path: ":memory:" });
     const events = sessionEvents("src", 3);

@@ -90,6 +90,10 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ALTER TABLE sessions_v2 RENAME TO sessions;
   ALTER TABLE events_v2 RENAME TO events;
   `,
+  // No change of layout, one of meaning: an append no longer writes sessions.last_seq
+  // (readers take the last seq from the events), so an Arky that trusts the column must
+  // refuse this database rather than see a conflict on every append.
+  "SELECT 1",
 ];
 
 /**

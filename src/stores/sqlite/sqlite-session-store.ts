@@ -25,6 +25,17 @@ import { openSqliteDatabase } from "./sqlite-open.js";
 import { metadataToRow, rowToMetadata, rowTuple } from "./sqlite-rows.js";
 import { SQL } from "./sqlite-sql.js";
 
+/** Events an append writes the sessions row for: they set the title, runtime, model or totals. */
+const METADATA_EVENTS: ReadonlySet<string> = new Set([
+  "session-start",
+  "turn-start",
+  "turn-end",
+  "session-end",
+]);
+
+/** How stale a session's `updatedAt` may get while events without metadata are appended. */
+const METADATA_REFRESH_MS = 1000;
+
 /** Options of {@link SqliteSessionStore}. */
 export interface SqliteSessionStoreOptions {
   /**
@@ -47,10 +58,14 @@ export interface SqliteTailOptions extends TailOptions {
 /**
  * A {@link SessionStore} in one SQLite file through `node:sqlite`: the embedded default
  * for the CLI and the server. WAL mode with `synchronous=NORMAL`, so a commit survives a
- * crash of the process. Each `append` is one immediate transaction that moves the
- * session's last seq on only if it is still the one the events continue, and inserts
- * the events (a run of deltas as one row); the events' key, made of the session's number
- * and the seq, guards against a second process appending at once (it gets `session-conflict`).
+ * crash of the process. Each `append` is one immediate transaction that checks that the
+ * events continue the session's last stored seq (else `session-conflict`, so two writers
+ * cannot interleave) and inserts them (a run of deltas as one row).
+ *
+ * To keep a commit to one page of the log, an append writes the session's metadata row
+ * only when its events carry metadata (a turn's start or end, the session's start or end)
+ * or the row's `updatedAt` is a second old: `lastSeq` is read from the events themselves,
+ * and `updatedAt` may lag the newest event by up to a second within a turn.
  *
  * Calls run synchronously on the calling thread; the methods are async to honour the
  * SessionStore contract.
@@ -103,20 +118,24 @@ export class SqliteSessionStore implements SessionStore {
     const rows = encodeEventRows(events);
     // The events' own totals; the UPDATE adds them to the stored ones (= foldEvents(stored, events)).
     const fold = foldEvents(newMetadata(sessionId, {}, 0), events);
+    const now = Date.now();
+    const carriesMetadata = events.some((e) => METADATA_EVENTS.has(e.type));
     this.#transaction("Appending to", sessionId, () => {
-      const moved = this.#stmt(SQL.appendMeta).get(
-        ...appendColumnValues(fold, Date.now()),
-        sessionId,
-        expected,
-      );
-      if (typeof moved?.sid !== "number") {
-        assertAppendable(sessionId, this.#meta(sessionId).lastSeq, events);
+      const head = this.#stmt(SQL.head).get(sessionId) as
+        | { sid: number; updated_at: number; last_seq: number }
+        | undefined;
+      if (!head) throw sessionNotFound(sessionId);
+      if (head.last_seq !== expected) {
+        assertAppendable(sessionId, head.last_seq, events);
         throw new ArkyError({
           code: "session-conflict",
           message: `Append to session ${sessionId} lost a race.`,
         });
       }
-      this.#insertRows(moved.sid, sessionId, rows);
+      this.#insertRows(head.sid, sessionId, rows);
+      if (carriesMetadata || now - head.updated_at >= METADATA_REFRESH_MS) {
+        this.#stmt(SQL.appendMeta).run(...appendColumnValues(fold, now), head.sid);
+      }
     });
   }
 
@@ -180,10 +199,10 @@ export class SqliteSessionStore implements SessionStore {
   async list(options: ListOptions = {}): Promise<SessionMetadata[]> {
     const { tag, limit } = options;
     return this.#run("Listing sessions", undefined, () => {
-      const where = tag === undefined ? "" : "WHERE EXISTS (SELECT 1 FROM json_each(tags) WHERE value = ?)";
-      const rows = this.#stmt(
-        `SELECT * FROM sessions ${where} ORDER BY updated_at DESC, rowid DESC LIMIT ?`,
-      ).all(...(tag === undefined ? [] : [tag]), limit ?? -1);
+      const rows = this.#stmt(SQL.listMeta(tag !== undefined)).all(
+        ...(tag === undefined ? [] : [tag]),
+        limit ?? -1,
+      );
       return rows.map(rowToMetadata);
     });
   }

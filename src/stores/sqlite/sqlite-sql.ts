@@ -1,5 +1,18 @@
 import { SESSION_COLUMNS } from "./sqlite-rows.js";
 
+/**
+ * A session's last seq, from its last events row (an append does not write the sessions
+ * row, see SqliteSessionStore.append); the row's `last_seq` when it has no events (new, or
+ * forked at 0). For a query over `sessions s`.
+ */
+const LAST_SEQ = `coalesce((SELECT coalesce(e.end_seq, e.seq) FROM events e
+    WHERE e.id > (s.sid << 32) AND e.id < ((s.sid + 1) << 32) ORDER BY e.id DESC LIMIT 1), s.last_seq)`;
+
+/** The session columns as metadata is read, with the last seq derived. */
+const META_COLUMNS = SESSION_COLUMNS.map((c) =>
+  c === "last_seq" ? `${LAST_SEQ} AS last_seq` : `s.${c}`,
+).join(", ");
+
 /** The statements of {@link SqliteSessionStore}. Rows of `events` are laid out by `encodeEventRows`. */
 export const SQL = {
   begin: "BEGIN IMMEDIATE",
@@ -7,12 +20,16 @@ export const SQL = {
   /** Params: sid, seq, session id, seq, end seq, type, is delta, schema version, data. */
   insertEvent:
     "INSERT INTO events (id, session_id, seq, end_seq, type, is_delta, schema_version, data) VALUES ((? << 32) + ?, ?, ?, ?, ?, ?, ?, ?)",
-  selectMeta: "SELECT * FROM sessions WHERE session_id = ?",
+  selectMeta: `SELECT ${META_COLUMNS} FROM sessions s WHERE s.session_id = ?`,
+  /** Params: tag filter (when given), limit. */
+  listMeta: (byTag: boolean) =>
+    `SELECT ${META_COLUMNS} FROM sessions s ${
+      byTag ? "WHERE EXISTS (SELECT 1 FROM json_each(s.tags) WHERE value = ?)" : ""
+    } ORDER BY s.updated_at DESC, s.sid DESC LIMIT ?`,
+  /** What an append checks: the session's number, last seq and update time. */
+  head: `SELECT s.sid, s.updated_at, ${LAST_SEQ} AS last_seq FROM sessions s WHERE s.session_id = ?`,
   selectSid: "SELECT sid FROM sessions WHERE session_id = ?",
-  /**
-   * Adds an append's totals to the stored ones, only if the stored last seq is the one
-   * the append continues (so a stale writer changes nothing and sees 0 changes).
-   */
+  /** Adds an append's totals to the stored ones and sets the last seq and update time. */
   appendMeta: `UPDATE sessions SET
       last_seq = ?, updated_at = ?,
       input_tokens = input_tokens + ?, output_tokens = output_tokens + ?,
@@ -21,8 +38,7 @@ export const SQL = {
       cost_usd = cost_usd + ?,
       title = coalesce(title, ?), runtime = coalesce(runtime, ?),
       model = coalesce(model, ?), cwd = coalesce(cwd, ?)
-    WHERE session_id = ? AND last_seq = ?
-    RETURNING sid`,
+    WHERE sid = ?`,
   /** Params: sid, after seq, sid, limit. */
   page: "SELECT seq, end_seq, schema_version, data FROM events WHERE id > (? << 32) + ? AND id < ((? + 1) << 32) ORDER BY id LIMIT ?",
   pageWithoutDeltas:
