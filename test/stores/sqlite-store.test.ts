@@ -1,7 +1,7 @@
 import { existsSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { type ArkyError, isDeltaEvent } from "../../src/protocol/index.js";
 import { defaultSqlitePath } from "../../src/stores/sqlite/default-path.js";
 import { SqliteSessionStore } from "../../src/stores/sqlite/index.js";
@@ -62,6 +62,10 @@ describe("SqliteSessionStore", () => {
     await store.append("c", events.slice(0, 3));
     await expectArkyError(store.append("c", events.slice(2, 5)), "session-conflict");
     await expectArkyError(store.append("c", events.slice(4, 6)), "session-conflict");
+    // A long append at a wrong seq stores none of its rows.
+    const longer = sessionEvents("c", 3).slice(2);
+    expect(longer.filter((e) => !isDeltaEvent(e)).length).toBeGreaterThan(8);
+    await expectArkyError(store.append("c", longer), "session-conflict");
     await expectArkyError(store.append("c", sessionEvents("other", 1).slice(3, 4)), "session-conflict");
     expect((await store.get("c"))?.lastSeq).toBe(3);
     expect(await collect(store.read("c"))).toEqual(events.slice(0, 3));
@@ -129,10 +133,13 @@ describe("SqliteSessionStore", () => {
     expect((await store.list())[0]).toEqual(await store.get("m"));
 
     // A second later the next append refreshes it.
-    store.database.prepare("UPDATE sessions SET updated_at = updated_at - 1000 WHERE session_id = 'm'").run();
-    await store.append("m", deltas("m", firstEnd + 4, 1));
-    expect(metaRow()).toMatchObject({ last_seq: firstEnd + 5 });
-    expect((await store.get("m"))!.updatedAt).toBeGreaterThanOrEqual(afterTurn.updatedAt);
+    vi.useFakeTimers({ toFake: ["Date"], now: afterTurn.updatedAt + 1000 });
+    try {
+      await store.append("m", deltas("m", firstEnd + 4, 1));
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(metaRow()).toEqual({ last_seq: firstEnd + 5, updated_at: afterTurn.updatedAt + 1000 });
     await store.close();
   });
 
