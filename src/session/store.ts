@@ -11,6 +11,11 @@ export interface SessionMetadata {
   tags: string[];
   /** Milliseconds since the epoch. */
   createdAt: number;
+  /**
+   * When the session last changed (milliseconds since the epoch). Exact at every turn's
+   * start and end; while a turn streams, a store may refresh it lazily (SqliteSessionStore:
+   * at most a second late).
+   */
   updatedAt: number;
   /** Set on forks: the session and `seq` the fork was taken from. */
   parentSessionId?: string;
