@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { storedEventSchemas } from "../../src/protocol/event-schema.js";
+import { isValidMessageDelta, storedEventSchemas } from "../../src/protocol/event-schema.js";
 import { compileSchemaCheck } from "../../src/protocol/schema-check.js";
 import { stamp, textTurn, toolTurn } from "../session/events.js";
 
@@ -91,6 +91,28 @@ describe("compileSchemaCheck", () => {
     // Both verdicts are well exercised.
     expect(verdicts.valid).toBeGreaterThan(1000);
     expect(verdicts.invalid).toBeGreaterThan(10_000);
+  });
+
+  it("checks message deltas by hand exactly as zod does, on broken variants too", () => {
+    const schema = storedEventSchemas["message-delta"];
+    const deltas = fixtureEvents.filter((e) => e.type === "message-delta");
+    expect(deltas.length).toBeGreaterThan(1);
+    const disagreements: unknown[] = [];
+    let checked = 0;
+    for (const sample of deltas) {
+      for (const variant of variants(sample)) {
+        // The caller has already checked that it is an object of type message-delta.
+        if (typeof variant !== "object" || variant === null || Array.isArray(variant)) continue;
+        if ((variant as { type?: unknown }).type !== "message-delta") continue;
+        checked++;
+        const expected = schema.safeParse(variant).success;
+        if (isValidMessageDelta(variant as Record<string, unknown>) !== expected) {
+          disagreements.push({ variant, expected });
+        }
+      }
+    }
+    expect(disagreements.slice(0, 3)).toEqual([]);
+    expect(checked).toBeGreaterThan(500);
   });
 
   it("counts code points for a minimum length, as zod does", () => {
