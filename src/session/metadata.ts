@@ -55,6 +55,23 @@ export function assertAppendable(sessionId: string, lastSeq: number, events: rea
   }
 }
 
+/**
+ * Event types that {@link foldEvents} reads metadata from (title, runtime, model, cwd,
+ * totals), plus the session's end: a store that writes its metadata row lazily writes it
+ * for these, so the row is exact at every turn and session boundary.
+ */
+const METADATA_EVENTS: ReadonlySet<string> = new Set([
+  "session-start",
+  "turn-start",
+  "turn-end",
+  "session-end",
+]);
+
+/** Whether appending `events` changes more of a session's metadata than its last seq and update time. */
+export function carriesMetadata(events: readonly AgentEvent[]): boolean {
+  return events.some((e) => METADATA_EVENTS.has(e.type));
+}
+
 /** Folds appended events into the metadata totals (last seq, usage, cost, model). */
 export function foldEvents(
   meta: SessionMetadata,

@@ -6,6 +6,7 @@ import {
   appendColumnValues,
   applyMetadataPatch,
   assertAppendable,
+  carriesMetadata,
   foldEvents,
   forkPoint,
   type ListOptions,
@@ -24,14 +25,6 @@ import { rollback } from "./sqlite-migrations.js";
 import { openSqliteDatabase } from "./sqlite-open.js";
 import { metadataToRow, rowToMetadata, rowTuple } from "./sqlite-rows.js";
 import { SQL } from "./sqlite-sql.js";
-
-/** Events an append writes the sessions row for: they set the title, runtime, model or totals. */
-const METADATA_EVENTS: ReadonlySet<string> = new Set([
-  "session-start",
-  "turn-start",
-  "turn-end",
-  "session-end",
-]);
 
 /** How stale a session's `updatedAt` may get while events without metadata are appended. */
 const METADATA_REFRESH_MS = 1000;
@@ -116,10 +109,8 @@ export class SqliteSessionStore implements SessionStore {
     const expected = events[0]!.seq - 1;
     assertAppendable(sessionId, expected, events);
     const rows = encodeEventRows(events);
-    // The events' own totals; the UPDATE adds them to the stored ones (= foldEvents(stored, events)).
-    const fold = foldEvents(newMetadata(sessionId, {}, 0), events);
     const now = Date.now();
-    const carriesMetadata = events.some((e) => METADATA_EVENTS.has(e.type));
+    const withMetadata = carriesMetadata(events);
     this.#transaction("Appending to", sessionId, () => {
       const head = this.#stmt(SQL.head).get(sessionId) as
         | { sid: number; updated_at: number; last_seq: number }
@@ -133,7 +124,9 @@ export class SqliteSessionStore implements SessionStore {
         });
       }
       this.#insertRows(head.sid, sessionId, rows);
-      if (carriesMetadata || now - head.updated_at >= METADATA_REFRESH_MS) {
+      if (withMetadata || now - head.updated_at >= METADATA_REFRESH_MS) {
+        // The events' own totals; the UPDATE adds them to the stored ones (= foldEvents(stored, events)).
+        const fold = foldEvents(newMetadata(sessionId, {}, 0), events);
         this.#stmt(SQL.appendMeta).run(...appendColumnValues(fold, now), head.sid);
       }
     });
