@@ -259,15 +259,22 @@ export function assertStorableEvents(events: readonly AgentEvent[]): void {
   }
 }
 
-let fastChecks: Map<AgentEventType, SchemaCheck> | undefined;
+let fastChecks: Map<string, SchemaCheck> | undefined;
 
-function compileEventChecks(): Map<AgentEventType, SchemaCheck> {
-  return new Map(
+/**
+ * A check per event type with zod's verdict and no copy: deltas, most of a log, by hand,
+ * the rest compiled from their schemas. Built at the first check, not at import.
+ */
+function eventChecks(): Map<string, SchemaCheck> {
+  fastChecks ??= new Map(
     Object.entries(storedEventSchemas).map(([type, schema]) => [
-      type as AgentEventType,
-      compileSchemaCheck(schema),
+      type,
+      type === "message-delta"
+        ? (v: unknown) => isValidMessageDelta(v as Record<string, unknown>)
+        : compileSchemaCheck(schema),
     ]),
   );
+  return fastChecks;
 }
 
 function checkEvent(value: unknown): { event: AgentEvent } | { problem: string; cause?: unknown } {
@@ -280,14 +287,8 @@ function checkEvent(value: unknown): { event: AgentEvent } | { problem: string; 
       ? storedEventSchemas[type as keyof typeof storedEventSchemas]
       : undefined;
   if (!schema) return { problem: `has an unknown event type ${JSON.stringify(type)}` };
-  // Valid events are answered without zod's copy: deltas, most of a log, by hand, the rest by
-  // the checks compiled from the schemas. zod explains the others.
-  if (type === "message-delta") {
-    if (isValidMessageDelta(value as Record<string, unknown>)) return { event: value as AgentEvent };
-  } else {
-    fastChecks ??= compileEventChecks();
-    if (fastChecks.get(type as AgentEventType)!(value)) return { event: value as AgentEvent };
-  }
+  // Valid events are answered without zod's copy; zod explains the others.
+  if (eventChecks().get(type as string)!(value)) return { event: value as AgentEvent };
   const result = schema.safeParse(value);
   if (!result.success) {
     const issue = result.error.issues[0];
