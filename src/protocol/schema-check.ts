@@ -28,7 +28,6 @@ interface Def {
   discriminator?: string;
   keyType?: z.core.$ZodType;
   valueType?: z.core.$ZodType;
-  mode?: string;
 }
 
 interface CheckDef {
@@ -105,17 +104,17 @@ function objectCheck(def: Def): SchemaCheck {
   };
 }
 
-function unionCheck(def: Def): SchemaCheck {
-  const options = (def.options ?? []).map(compileSchemaCheck);
+function discriminatedUnionCheck(def: Def): SchemaCheck {
   const key = def.discriminator;
-  if (key === undefined) return (v) => options.some((check) => check(v));
+  if (key === undefined) unsupported("a union without a discriminator");
   const byTag = new Map<unknown, SchemaCheck>();
-  (def.options ?? []).forEach((option, i) => {
+  for (const option of def.options ?? []) {
     const tag = defOf(option).shape?.[key];
     const tags = tag ? defOf(tag).values : undefined;
     if (!tags) unsupported(`a discriminated union option without a literal ${key}`);
-    for (const t of tags) byTag.set(t, options[i]!);
-  });
+    const check = compileSchemaCheck(option);
+    for (const t of tags) byTag.set(t, check);
+  }
   return (v) => {
     if (!isObject(v)) return false;
     const check = byTag.get(v[key]);
@@ -127,13 +126,12 @@ function recordCheck(def: Def): SchemaCheck {
   const keyDef = defOf(def.keyType!);
   if (keyDef.type !== "string" || (keyDef.checks?.length ?? 0) > 0)
     unsupported("a record key other than z.string()");
-  const value = defOf(def.valueType!).type === "unknown" ? undefined : compileSchemaCheck(def.valueType!);
+  if (defOf(def.valueType!).type !== "unknown") unsupported("a record value other than z.unknown()");
   return (v) => {
     if (!isPlainObject(v)) return false;
     // An enumerable symbol key fails z.string().
     for (const s of Object.getOwnPropertySymbols(v))
       if (Object.prototype.propertyIsEnumerable.call(v, s)) return false;
-    if (value) for (const k of Object.keys(v)) if (k !== "__proto__" && !value(v[k])) return false;
     return true;
   };
 }
@@ -150,25 +148,14 @@ export function compileSchemaCheck(schema: z.core.$ZodType): SchemaCheck {
       return (v) => typeof v === "boolean";
     case "unknown":
       return () => true;
-    case "literal": {
-      const values = def.values ?? [];
-      if (values.length === 1) {
-        const only = values[0];
-        return (v) => v === only;
-      }
-      return (v) => values.includes(v);
-    }
+    case "literal":
     case "enum": {
-      const values = new Set(Object.values(def.entries ?? {}));
+      const values = new Set(def.type === "literal" ? def.values : Object.values(def.entries ?? {}));
       return (v) => values.has(v);
     }
     case "optional": {
       const inner = compileSchemaCheck(def.innerType!);
       return (v) => v === undefined || inner(v);
-    }
-    case "nullable": {
-      const inner = compileSchemaCheck(def.innerType!);
-      return (v) => v === null || inner(v);
     }
     case "array": {
       const element = compileSchemaCheck(def.element!);
@@ -181,7 +168,7 @@ export function compileSchemaCheck(schema: z.core.$ZodType): SchemaCheck {
     case "object":
       return objectCheck(def);
     case "union":
-      return unionCheck(def);
+      return discriminatedUnionCheck(def);
     case "record":
       return recordCheck(def);
     default:

@@ -129,5 +129,8 @@ describe("compileSchemaCheck", () => {
     expect(() => compileSchemaCheck(z.number().max(3))).toThrow(/number check/);
     expect(() => compileSchemaCheck(z.date())).toThrow(/z\.date\(\)/);
     expect(() => compileSchemaCheck(z.record(z.enum(["a"]), z.string()))).toThrow(/record key/);
+    expect(() => compileSchemaCheck(z.record(z.string(), z.string()))).toThrow(/record value/);
+    expect(() => compileSchemaCheck(z.union([z.string(), z.number()]))).toThrow(/discriminator/);
+    expect(() => compileSchemaCheck(z.string().nullable())).toThrow(/nullable/);
   });
 });
