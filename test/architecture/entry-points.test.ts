@@ -1,5 +1,13 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -83,20 +91,31 @@ describe("package.json", () => {
 
 describe("the built package", () => {
   let build: { ok: boolean; output: string };
+  let pkg: string;
   beforeAll(async () => {
-    // The compile step of `npm run build`, so the test does not depend on a stale dist/.
+    // The compile step of `npm run build`, so the test does not depend on a stale dist/. It
+    // builds a copy of the package, not dist/ itself: other test files run dist/ in child
+    // processes meanwhile, and tsc rewrites its files in place.
+    pkg = mkdtempSync(join(tmpdir(), "arky-pkg-"));
+    writeFileSync(join(pkg, "package.json"), readFileSync(join(ROOT, "package.json")));
+    symlinkSync(join(ROOT, "node_modules"), join(pkg, "node_modules"), "dir");
     const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
     try {
-      const { stdout } = await run(process.execPath, [tsc, "-p", "tsconfig.build.json"], {
-        cwd: ROOT,
-        env: childEnv(),
-        maxBuffer: 10 * 1024 * 1024,
-      });
+      const { stdout } = await run(
+        process.execPath,
+        [tsc, "-p", "tsconfig.build.json", "--outDir", join(pkg, "dist")],
+        {
+          cwd: ROOT,
+          env: childEnv(),
+          maxBuffer: 10 * 1024 * 1024,
+        },
+      );
       build = { ok: true, output: stdout };
     } catch (error) {
       build = { ok: false, output: String((error as { stdout?: string }).stdout ?? error) };
     }
   }, 180_000);
+  afterAll(() => rmSync(pkg, { recursive: true, force: true }));
 
   it("compiles", () => {
     expect(build.output).toBe("");
@@ -122,7 +141,7 @@ describe("the built package", () => {
         loaded,
       }));`;
     const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], {
-      cwd: ROOT,
+      cwd: pkg,
       env: childEnv(),
       timeout: 60_000,
     });
