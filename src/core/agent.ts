@@ -18,7 +18,6 @@ import { ToolRegistry } from "../tools/index.js";
 import {
   batchesOf,
   buildGuard,
-  failedTurnEnd,
   loadSession,
   type Restored,
   type TurnState,
@@ -32,6 +31,7 @@ import type {
   AgentResult,
   TurnOptions,
 } from "./agent-types.js";
+import { endFailedTurn, endTurn, type TurnEnding } from "./end-turn.js";
 import { FlatStream } from "./flat-stream.js";
 import { SessionEvents } from "./session-events.js";
 
@@ -54,6 +54,7 @@ export class Agent {
   #sessionContext: string | undefined;
   readonly #options: AgentOptions;
   readonly #events: SessionEvents;
+  readonly #ending: TurnEnding;
   #created: boolean;
   #pendingRestore: Restored | undefined;
   #running = false;
@@ -78,6 +79,7 @@ export class Agent {
     this.#guard = built.guard;
     this.#hooks = built.hooks;
     this.#events = new SessionEvents(this.store, this.sessionId, restored);
+    this.#ending = { events: this.#events, runtime: this.runtime, store: this.store };
     this.#created = restored !== undefined;
     this.#pendingRestore = restored;
   }
@@ -191,13 +193,13 @@ export class Agent {
         const turnId = newId("turn");
         state.turnId = turnId;
         state.ended = false;
-        const begun = await this.#beginTurn(prompt, turnId, signal);
-        state.ended = begun.blocked;
-        if (begun.events.length > 0) yield begun.events;
-        if (begun.blocked) return;
-
         let heldEnd: AgentEventBodyOf<"turn-end"> | undefined;
+        let finished: { events: AgentEvent[]; followUp?: UserMessage };
         try {
+          const begun = await this.#beginTurn(prompt, turnId, signal);
+          state.ended = begun.blocked;
+          if (begun.events.length > 0) yield begun.events;
+          if (begun.blocked) return;
           const turn = this.runtime.runTurn({
             sessionId: this.sessionId,
             turnId,
@@ -237,19 +239,15 @@ export class Agent {
               message: `The ${this.runtime.kind} runtime ended a turn without turn-end.`,
             });
           }
+          finished = await this.#finishTurn(heldEnd, turnId, signal);
         } catch (thrown) {
-          // A runtime or store broke its contract; end the turn cleanly rather than leave it open.
+          // A runtime broke its contract or a commit failed; end the turn cleanly rather than leave it open.
           const error = toArkyError(thrown);
           controller.abort(error);
-          const failed: AgentEvent[] = [];
-          for (const body of failedTurnEnd(error))
-            failed.push(await this.#events.emit(body, turnId, { store: error.code !== "store" }));
           state.ended = true;
-          yield failed;
+          yield await endFailedTurn(this.#ending, turnId, error);
           return;
         }
-
-        const finished = await this.#finishTurn(heldEnd, turnId, signal);
         state.ended = true;
         if (finished.events.length > 0) yield finished.events;
         prompt = finished.followUp;
@@ -259,11 +257,12 @@ export class Agent {
       if (!state.ended) {
         // The consumer left early: stop the work and record how the turn ended.
         controller.abort(new DOMException("The consumer stopped reading the stream.", "AbortError"));
-        const end = failedTurnEnd(toArkyError(signal.reason))[0]!;
-        await this.#events.emit(end, state.turnId).catch(() => undefined);
+        // Nobody reads the stream any more: a store failure reaches the subscribers only.
+        await endFailedTurn(this.#ending, state.turnId, toArkyError(signal.reason));
       }
+      // Every normal path ends with a committed turn-end, so this only commits what an
+      // exception on its way out left buffered; a failure there marks the session for re-reading.
       await this.#events.flush().catch(() => undefined);
-      await this.#saveRuntimeState();
       this.#running = false;
     }
   }
@@ -291,7 +290,7 @@ export class Agent {
         code: "hook",
         message: `The prompt was blocked by a hook: ${submitted.reason}`,
       });
-      for (const body of failedTurnEnd(error)) events.push(await this.#events.emit(body, turnId));
+      events.push(...(await endFailedTurn(this.#ending, turnId, error)));
     }
     return { input, history, events, blocked };
   }
@@ -311,7 +310,7 @@ export class Agent {
       for (const event of stop.events) events.push(await this.#events.emit(event, turnId));
       if (stop.decision === "continue") followUp = toUserMessage(stop.reason ?? "Continue.");
     }
-    events.push(await this.#events.emit(end, turnId));
+    events.push(...(await endTurn(this.#ending, turnId, end)));
     return { events, followUp };
   }
 
@@ -335,27 +334,38 @@ export class Agent {
     await this.runtime.setPermissionMode?.(this.sessionId, mode);
   }
 
-  /** Ends the session: records `session-end` and releases the runtime's session resources. */
+  /**
+   * Ends the session: records `session-end` and releases the runtime's session resources.
+   * Rejects with the store's error (after releasing them) when `session-end` cannot be stored.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    if (this.#created) {
+    try {
+      if (!this.#created) return;
+      await this.#resync();
       if (this.#hooks?.has("sessionEnd")) {
         const ended = await this.#hooks.sessionEnd({
           sessionId: this.sessionId,
           signal: AbortSignal.timeout(60_000),
           reason: "closed",
         });
-        for (const event of ended.events) await this.#events.emit(event, undefined).catch(() => undefined);
+        for (const event of ended.events) await this.#events.emit(event, undefined);
       }
-      await this.#events.emit({ type: "session-end", reason: "closed" }, undefined).catch(() => undefined);
+      await this.#events.emit({ type: "session-end", reason: "closed" }, undefined);
+    } finally {
+      await this.runtime.closeSession?.(this.sessionId);
     }
-    await this.#events.flush().catch(() => undefined);
-    await this.runtime.closeSession?.(this.sessionId);
+  }
+
+  /** After a failed commit: continue from what the store holds, as `Agent.resume` would. */
+  async #resync(): Promise<void> {
+    if (this.#events.failure) this.#events.restore(await loadSession(this.store, this.sessionId, false));
   }
 
   /** Before the first turn: restore the runtime's state, create the session, run session-start hooks. */
   async *#prepare(signal: AbortSignal): AsyncGenerator<AgentEvent[]> {
+    await this.#resync();
     const restore = this.#pendingRestore;
     this.#pendingRestore = undefined;
     if (restore?.meta.runtimeState && this.runtime.restoreState) {
@@ -384,11 +394,5 @@ export class Agent {
       for (const event of started.events) yield [await this.#events.emit(event, undefined)];
       this.#sessionContext = started.additionalContext || undefined;
     }
-  }
-
-  async #saveRuntimeState(): Promise<void> {
-    const state = this.runtime.getState?.(this.sessionId);
-    if (state === undefined || !this.#created) return;
-    await this.store.update(this.sessionId, { runtimeState: state }).catch(() => undefined);
   }
 }

@@ -1,14 +1,21 @@
-import { type AgentEvent, type AgentEventBody, addUsage, emptyUsage, type Usage } from "../protocol/index.js";
+import {
+  type AgentEvent,
+  type AgentEventBody,
+  type ArkyError,
+  addUsage,
+  emptyUsage,
+  type Usage,
+} from "../protocol/index.js";
 import { ConversationBuilder, type SessionStore } from "../session/index.js";
 import type { AgentEventListener } from "./agent-types.js";
 import { SessionWriter } from "./session-writer.js";
 
 /** Where a session's events go: stamped in order, into the store, the conversation and the listeners. */
 export class SessionEvents {
-  readonly #sessionId: string;
+  readonly sessionId: string;
   readonly #writer: SessionWriter;
   readonly #listeners = new Set<AgentEventListener>();
-  readonly conversation: ConversationBuilder;
+  conversation: ConversationBuilder;
   #seq: number;
   usage: Usage = emptyUsage();
   /** Undefined once some turn's cost was unknown. */
@@ -19,7 +26,7 @@ export class SessionEvents {
     sessionId: string,
     restored?: { conversation: ConversationBuilder; lastSeq: number },
   ) {
-    this.#sessionId = sessionId;
+    this.sessionId = sessionId;
     this.#writer = new SessionWriter(store, sessionId);
     this.conversation = restored?.conversation ?? new ConversationBuilder();
     this.#seq = restored?.lastSeq ?? 0;
@@ -30,19 +37,28 @@ export class SessionEvents {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Stamps, stores and fans out one event; awaits the store only when it commits. */
-  async emit(
-    body: AgentEventBody,
-    turnId: string | undefined,
-    options: { store?: boolean } = {},
-  ): Promise<AgentEvent> {
+  /**
+   * Stamps, stores and fans out one event; awaits the store only when it commits. A failed
+   * commit rejects (the event is not fanned out) and stops storing until {@link restore}.
+   */
+  async emit(body: AgentEventBody, turnId: string | undefined): Promise<AgentEvent> {
     const event = this.stamp(body, turnId);
-    if (options.store !== false) {
-      const committing = this.#writer.write(event);
-      if (committing) await committing;
-    }
+    const committing = this.#writer.write(event);
+    if (committing) await committing;
     this.notify(event);
     return event;
+  }
+
+  /** The failed commit after which nothing is stored, until {@link restore}. */
+  get failure(): ArkyError | undefined {
+    return this.#writer.failure;
+  }
+
+  /** Continues from what the store holds (after a failed commit): its conversation and last seq. */
+  restore(restored: { conversation: ConversationBuilder; lastSeq: number }): void {
+    this.conversation = restored.conversation;
+    this.#seq = restored.lastSeq;
+    this.#writer.reset();
   }
 
   /** Gives a runtime event its envelope (session, seq, time, turn) and folds it into the conversation. */
@@ -56,24 +72,19 @@ export class SessionEvents {
         type: "message-delta",
         messageId: body.messageId,
         delta: body.delta,
-        sessionId: this.#sessionId,
+        sessionId: this.sessionId,
         seq: ++this.#seq,
         timestamp: Date.now(),
         turnId,
       };
     const event = {
       ...body,
-      sessionId: this.#sessionId,
+      sessionId: this.sessionId,
       seq: ++this.#seq,
       timestamp: Date.now(),
       turnId,
     } as AgentEvent;
     this.conversation.add(event);
-    if (event.type === "turn-end") {
-      this.usage = addUsage(this.usage, event.usage);
-      this.costUsd =
-        this.costUsd === undefined || event.costUsd === undefined ? undefined : this.costUsd + event.costUsd;
-    }
     return event;
   }
 
@@ -87,7 +98,13 @@ export class SessionEvents {
     return this.#writer.flush();
   }
 
+  /** Fans an event out to the listeners; a `turn-end` adds to the totals here, once it is handed on. */
   notify(event: AgentEvent): void {
+    if (event.type === "turn-end") {
+      this.usage = addUsage(this.usage, event.usage);
+      this.costUsd =
+        this.costUsd === undefined || event.costUsd === undefined ? undefined : this.costUsd + event.costUsd;
+    }
     for (const listener of this.#listeners) {
       try {
         listener(event);

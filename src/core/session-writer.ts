@@ -1,4 +1,4 @@
-import type { AgentEvent } from "../protocol/index.js";
+import { type AgentEvent, ArkyError } from "../protocol/index.js";
 import type { SessionStore } from "../session/index.js";
 
 /**
@@ -43,6 +43,7 @@ export class SessionWriter {
   readonly #batchSize: number;
   readonly #maxDelayMs: number;
   #buffer: AgentEvent[] = [];
+  #failure: ArkyError | undefined;
 
   constructor(store: SessionStore, sessionId: string, options: SessionWriterOptions = {}) {
     const { batchSize = 2048, maxDelayMs = 100 } = options;
@@ -55,9 +56,11 @@ export class SessionWriter {
   /**
    * Buffers an event, or commits everything buffered when it is a checkpoint, the buffer
    * is full or its oldest event is `maxDelayMs` older. Returns a promise only when it
-   * commits, so buffered events cost no await.
+   * commits, so buffered events cost no await. After a failed commit it drops every event
+   * until {@link reset}: their seqs no longer continue what the store holds.
    */
   write(event: AgentEvent): Promise<void> | undefined {
+    if (this.#failure) return undefined;
     const buffer = this.#buffer;
     buffer.push(event);
     if (
@@ -70,11 +73,50 @@ export class SessionWriter {
     return undefined;
   }
 
-  /** Commits whatever is buffered. */
+  /**
+   * Commits whatever is buffered. A failed append rejects with {@link commitFailure}'s
+   * error and stops the writer (see {@link failure}).
+   */
   async flush(): Promise<void> {
-    if (this.#buffer.length === 0) return;
+    if (this.#buffer.length === 0 || this.#failure) return;
     const batch = this.#buffer;
     this.#buffer = [];
-    await this.#store.append(this.#sessionId, batch);
+    try {
+      await this.#store.append(this.#sessionId, batch);
+    } catch (cause) {
+      this.#failure = commitFailure(cause, this.#sessionId, batch[0]!.seq);
+      throw this.#failure;
+    }
   }
+
+  /** The failed commit that stopped this writer, until {@link reset}. */
+  get failure(): ArkyError | undefined {
+    return this.#failure;
+  }
+
+  /** Writes again, after the caller has re-read the session's last seq from the store. */
+  reset(): void {
+    this.#failure = undefined;
+    this.#buffer = [];
+  }
+}
+
+/**
+ * The error of a failed commit: the store's own code (`store`, `session-conflict`, …; `store`
+ * for an unclassified failure) and retryability, the store's error as `cause`, and
+ * `details.unstoredFromSeq`, the first seq that is not stored.
+ */
+export function commitFailure(cause: unknown, sessionId: string, unstoredFromSeq: number): ArkyError {
+  const store = ArkyError.isArkyError(cause) ? cause : undefined;
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new ArkyError({
+    code: store?.code ?? "store",
+    message: `The events of session ${sessionId} from seq ${unstoredFromSeq} on could not be stored: ${reason}`,
+    retryable: store?.retryable ?? false,
+    correction:
+      "Those events (some may have been streamed already) are not in the store. The Agent " +
+      "re-reads the session from the store before its next turn, which continues from what was stored.",
+    details: { ...store?.details, sessionId, unstoredFromSeq },
+    cause,
+  });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SessionWriter } from "../../src/core/session-writer.js";
-import type { AgentEvent } from "../../src/protocol/index.js";
+import { type AgentEvent, ArkyError } from "../../src/protocol/index.js";
 import { InMemorySessionStore } from "../../src/session/index.js";
 import { collect } from "../session/events.js";
 import { deltas } from "../stores/helpers.js";
@@ -69,5 +69,30 @@ describe("SessionWriter", () => {
     expect(results.findIndex((r) => r !== undefined)).toBe(2047);
     await Promise.all(results);
     expect(store.appends).toEqual([2048]);
+  });
+
+  it("a failed commit rejects with the store's code and the first unstored seq, then stores nothing until reset", async () => {
+    const { store, writer } = await setup();
+    const append = store.append.bind(store);
+    store.append = async () => {
+      throw new ArkyError({ code: "session-conflict", message: "another writer" });
+    };
+    const events = deltas("s", 0, 3);
+    for (const event of events) writer.write(event);
+    const failure = await writer.write(messageEnd(4, events[2]!.timestamp))!.catch((e: unknown) => e);
+    expect(failure).toMatchObject({
+      code: "session-conflict",
+      details: { sessionId: "s", unstoredFromSeq: 1 },
+    });
+    expect((failure as Error).message).toContain("another writer");
+    expect(writer.failure).toBe(failure);
+    store.append = append;
+    expect(writer.write(messageEnd(5, 1))).toBeUndefined();
+    await writer.flush();
+    expect(await collect(store.read("s"))).toEqual([]);
+    writer.reset();
+    expect(writer.failure).toBeUndefined();
+    await writer.write(messageEnd(1, 1));
+    expect((await collect(store.read("s"))).map((e) => e.seq)).toEqual([1]);
   });
 });
