@@ -138,6 +138,7 @@ export async function callModel(options: CallModelOptions): Promise<ModelCallOut
     try {
       await sleep(delay, signal);
     } catch {
+      // The sleep only rejects when the signal aborts: the retry wait is cancelled.
       return { ok: false, error: cancelledError(signal.reason) };
     }
   }

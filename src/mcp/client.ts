@@ -160,6 +160,7 @@ export class McpClient {
   /** Closes the connection (stopping a stdio server). Further requests fail. */
   async close(): Promise<void> {
     this.#closed = true;
+    // Closing: a connection that failed has nothing to close, and a failing close leaves nothing to do.
     const client = this.#client ?? (await this.#connecting?.catch(() => undefined));
     this.#client = undefined;
     this.#connecting = undefined;
@@ -185,7 +186,7 @@ export class McpClient {
         controller.abort(error);
       };
     });
-    faulted.catch(() => {});
+    faulted.catch(() => {}); // only raced below; a fault after the request settled has no one to tell
     this.#inFlight.add(fail);
     try {
       const timeout = options.timeoutMs ?? this.timeoutMs;
@@ -210,7 +211,7 @@ export class McpClient {
   #drop(client: Client): void {
     if (this.#client !== client) return;
     this.#client = undefined;
-    void client.close().catch(() => {});
+    void client.close().catch(() => {}); // already dropped as faulty: its close may fail too
   }
 
   #ensure(signal: AbortSignal | undefined): Promise<Client> {
@@ -254,7 +255,7 @@ export class McpClient {
       try {
         await client.connect(transport, { timeout: this.#options.connectTimeoutMs ?? 30_000 });
         if (this.#closed) {
-          await client.close().catch(() => {});
+          await client.close().catch(() => {}); // the cancelled error below is what the caller needs
           throw new ArkyError({
             code: "cancelled",
             message: `MCP client "${this.name}" was closed while connecting.`,
@@ -264,7 +265,7 @@ export class McpClient {
         return client;
       } catch (error) {
         lastError = error;
-        await client.close().catch(() => {});
+        await client.close().catch(() => {}); // the connect error is kept in lastError
         if (ArkyError.isArkyError(error) || !worthAnotherTransport(error)) break;
       }
     }

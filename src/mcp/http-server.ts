@@ -81,6 +81,7 @@ export async function startMcpHttpServer(
         sessions.set(id, transport);
         if (sessions.size > maxSessions) {
           const [oldest] = sessions.values();
+          // Evicting the oldest session: a transport that fails to close is gone either way.
           void oldest?.close().catch(() => {});
         }
       },
@@ -109,6 +110,7 @@ export async function startMcpHttpServer(
   return {
     url: `http://${shownHost}:${bound}/mcp`,
     close: async () => {
+      // Shutting down: a transport that fails to close must not keep the others or the server open.
       await Promise.all([...sessions.values()].map((t) => t.close().catch(() => {})));
       sessions.clear();
       http.closeAllConnections();

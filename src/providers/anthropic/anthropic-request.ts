@@ -37,6 +37,7 @@ export function messagesEndpoint(config: EndpointConfig): Promise<MessagesEndpoi
   let endpoint = endpoints.get(key);
   if (endpoint) return endpoint;
   endpoint = resolve(config);
+  // Forgets a failed resolution so the next call retries; the caller awaiting it gets the error.
   endpoint.catch(() => endpoints.delete(key));
   if (endpoints.size >= MAX_CACHED) endpoints.delete(endpoints.keys().next().value as string);
   endpoints.set(key, endpoint);
@@ -83,6 +84,7 @@ export async function postMessages(
       correction: "Set `baseURL` (or ANTHROPIC_BASE_URL) to the address the redirect points to.",
       details: { provider: "anthropic", httpStatus: status },
     });
+  // A body cut off mid-read still leaves the status to classify the error by.
   const errorText = await response.text().catch(() => "");
   throw classifyHttpError({ status, body: parseBody(errorText), headers, provider: "anthropic" });
 }
@@ -116,6 +118,6 @@ function parseBody(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    return text;
+    return text; // not JSON: classified from the raw text
   }
 }

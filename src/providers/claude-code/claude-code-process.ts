@@ -136,6 +136,7 @@ export class ClaudeCodeProcess {
   async close(options: { graceMs?: number; interrupt?: boolean } = {}): Promise<ProcessExit> {
     const graceMs = options.graceMs ?? 2000;
     if (options.interrupt && this.alive) {
+      // An interrupt the CLI cannot take only means going on to the signals below.
       await Promise.race([this.interrupt().catch(() => undefined), delay(graceMs)]);
     }
     return this.#process.close({ graceMs });

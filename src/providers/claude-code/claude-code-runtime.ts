@@ -266,6 +266,7 @@ export class ClaudeCodeRuntime implements AgentRuntime {
       process
         .request(init)
         .then((response) => this.#noteInitialized(needs, response))
+        // Only the debug note is lost: a CLI that refuses initialize fails the turn it then runs.
         .catch(() => undefined);
     return process;
   }
@@ -306,6 +307,7 @@ export class ClaudeCodeRuntime implements AgentRuntime {
         turn.cancelNow();
         return;
       }
+      // A CLI that cannot take the interrupt is torn down by #waitEnd below.
       session.process.interrupt().catch(() => undefined);
     }
     await this.#waitEnd(session, turn);

@@ -23,7 +23,7 @@ export async function findTranscript(root: string, claudeSessionId: string): Pro
   try {
     dirs = await readdir(projects);
   } catch {
-    return undefined;
+    return undefined; // no projects folder yet: the CLI has written no transcript
   }
   for (const dir of dirs) {
     const file = join(projects, dir, `${claudeSessionId}.jsonl`);
@@ -35,6 +35,7 @@ export async function findTranscript(root: string, claudeSessionId: string): Pro
 /** Reads a session's transcript, or undefined when the CLI has none. */
 export async function readTranscript(root: string, claudeSessionId: string): Promise<string | undefined> {
   const file = await findTranscript(root, claudeSessionId);
+  // A transcript removed or unreadable since it was found is the same as none (callers then start afresh).
   return file ? readFile(file, "utf8").catch(() => undefined) : undefined;
 }
 

@@ -75,6 +75,7 @@ export class CodexRuntime implements AgentRuntime {
 
   /** Process id of the running app server, if any (for diagnostics and tests). */
   async pid(): Promise<number | undefined> {
+    // A connection that failed to open has no process; its error went to the turn that opened it.
     const connection = await this.#connection?.catch(() => undefined);
     return connection && !connection.dead ? connection.rpc.pid : undefined;
   }
@@ -190,6 +191,7 @@ export class CodexRuntime implements AgentRuntime {
     for (const session of this.#sessions.values())
       if (session.turn && !session.turn.finished) await session.turn.abort("cancelled");
     await connection?.close();
+    // A bridge that failed to start has nothing to close; its error went to the turn that started it.
     await (await this.#bridge?.catch(() => undefined))?.close();
   }
 
@@ -204,6 +206,7 @@ export class CodexRuntime implements AgentRuntime {
   }
 
   async #liveConnection(): Promise<CodexConnection | undefined> {
+    // A connection that failed to open is no live one; its error went to the turn that opened it.
     const connection = await this.#connection?.catch(() => undefined);
     return connection && !connection.dead ? connection : undefined;
   }
@@ -211,12 +214,13 @@ export class CodexRuntime implements AgentRuntime {
   async #connect(): Promise<CodexConnection> {
     if (this.#closed) throw new ArkyError({ code: "configuration", message: "The Codex runtime is closed." });
     const current = this.#connection;
-    const live = await current?.catch(() => undefined);
+    const live = await current?.catch(() => undefined); // a failed opening is retried below
     if (live && !live.dead) return live;
     // Concurrent first turns all wait here; only the first to get on starts a process.
     if (this.#closed || this.#connection !== current) return this.#connect();
     const opening = this.#open();
     this.#connection = opening;
+    // Only forgets a failed opening; the turns awaiting `opening` get its error.
     opening.catch(() => {
       if (this.#connection === opening) this.#connection = undefined;
     });

@@ -37,6 +37,7 @@ export function globTool({ roots, limits }: FileToolContext): Tool {
       const exclude = (name: string) => SKIPPED.has(path.basename(name));
       for await (const entry of glob(pattern, { cwd: dir, exclude })) {
         signal.throwIfAborted();
+        // Gone since it was listed, or a dangling link: not a match.
         const real = await realpath(path.join(dir, entry)).catch(() => undefined);
         if (!real || !realRoots.some((root) => isInside(real, root))) continue;
         if (found.length >= limits.maxResults) {

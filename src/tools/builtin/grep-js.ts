@@ -74,6 +74,7 @@ async function walk(
   signal: AbortSignal,
 ): Promise<string[]> {
   const found: string[] = [];
+  // A folder that vanished or may not be read is skipped, as rg skips it.
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
   for (const entry of entries) {
     signal.throwIfAborted();
@@ -95,6 +96,7 @@ function matches(file: string, root: string, glob: string | undefined): boolean 
 }
 
 async function textLines(file: string, maxBytes: number): Promise<string[] | undefined> {
+  // A file that vanished or may not be read is skipped, as rg skips it.
   const handle = await open(file, "r").catch(() => undefined);
   if (!handle) return undefined;
   try {

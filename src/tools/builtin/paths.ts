@@ -22,6 +22,7 @@ export class AllowedRoots {
 
   /** The roots with their symlinks resolved (computed once). */
   realRoots(): Promise<string[]> {
+    // A root that does not exist (yet) has no symlinks to resolve: it stands as given.
     this.#real ??= Promise.all(this.roots.map((r) => realpath(r).catch(() => r)));
     return this.#real;
   }
@@ -62,7 +63,7 @@ async function realResolve(absolute: string, depth: number): Promise<string> {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
   // Missing: either a dangling symlink (follow it by hand) or a file not created yet.
-  const stats = await lstat(absolute).catch(() => undefined);
+  const stats = await lstat(absolute).catch(() => undefined); // absent: a file not created yet
   if (stats?.isSymbolicLink()) {
     const target = await readlink(absolute);
     return realResolve(path.resolve(path.dirname(absolute), target), depth + 1);

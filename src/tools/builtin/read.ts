@@ -107,7 +107,7 @@ export function looksBinary(bytes: Buffer): boolean {
     new TextDecoder("utf-8", { fatal: true }).decode(head, { stream: bytes.length > head.length });
     return false;
   } catch {
-    return true;
+    return true; // not valid UTF-8: treated as binary
   }
 }
 
