@@ -40,6 +40,8 @@ export interface AgentOptions {
    * passed to the runtime, which runs its tools there (default: the runtime's own, else `process.cwd()`).
    */
   cwd?: string;
+  /** The clock of event timestamps, in ms since the epoch (default `Date.now`); tests pass their own. */
+  now?: () => number;
 }
 
 /** Per-call options of `prompt` and `stream`. */

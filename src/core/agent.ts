@@ -78,7 +78,7 @@ export class Agent {
     const built = buildGuard(options, this.sessionId);
     this.#guard = built.guard;
     this.#hooks = built.hooks;
-    this.#events = new SessionEvents(this.store, this.sessionId, restored);
+    this.#events = new SessionEvents(this.store, this.sessionId, restored, options.now);
     this.#ending = { events: this.#events, runtime: this.runtime, store: this.store };
     this.#created = restored !== undefined;
     this.#pendingRestore = restored;

@@ -15,6 +15,7 @@ export class SessionEvents {
   readonly sessionId: string;
   readonly #writer: SessionWriter;
   readonly #listeners = new Set<AgentEventListener>();
+  readonly #now: () => number;
   conversation: ConversationBuilder;
   #seq: number;
   usage: Usage = emptyUsage();
@@ -25,7 +26,9 @@ export class SessionEvents {
     store: SessionStore,
     sessionId: string,
     restored?: { conversation: ConversationBuilder; lastSeq: number },
+    now: () => number = Date.now,
   ) {
+    this.#now = now;
     this.sessionId = sessionId;
     this.#writer = new SessionWriter(store, sessionId);
     this.conversation = restored?.conversation ?? new ConversationBuilder();
@@ -74,14 +77,14 @@ export class SessionEvents {
         delta: body.delta,
         sessionId: this.sessionId,
         seq: ++this.#seq,
-        timestamp: Date.now(),
+        timestamp: this.#now(),
         turnId,
       };
     const event = {
       ...body,
       sessionId: this.sessionId,
       seq: ++this.#seq,
-      timestamp: Date.now(),
+      timestamp: this.#now(),
       turnId,
     } as AgentEvent;
     this.conversation.add(event);

@@ -16,6 +16,12 @@ import type {
   TailOptions,
 } from "./store.js";
 
+/** Options of {@link InMemorySessionStore}. */
+export interface InMemorySessionStoreOptions {
+  /** The clock of `createdAt` and `updatedAt`, in ms since the epoch (default `Date.now`); tests pass their own. */
+  now?: () => number;
+}
+
 interface Entry {
   meta: SessionMetadata;
   events: AgentEvent[];
@@ -29,12 +35,17 @@ export class InMemorySessionStore implements SessionStore {
   readonly #sessions = new Map<string, Entry>();
   /** Wakes the tails waiting for a change (an append or a delete). */
   readonly #wakers = new Set<() => void>();
+  readonly #now: () => number;
+
+  constructor(options: InMemorySessionStoreOptions = {}) {
+    this.#now = options.now ?? Date.now;
+  }
 
   async create(sessionId: string, metadata?: SessionMetadataInput): Promise<SessionMetadata> {
     if (this.#sessions.has(sessionId)) {
       throw new ArkyError({ code: "session-conflict", message: `Session ${sessionId} already exists.` });
     }
-    const meta = newMetadata(sessionId, metadata);
+    const meta = newMetadata(sessionId, metadata, this.#now());
     this.#sessions.set(sessionId, { meta, events: [] });
     return structuredClone(meta);
   }
@@ -43,7 +54,7 @@ export class InMemorySessionStore implements SessionStore {
     const entry = this.#entry(sessionId);
     assertAppendable(sessionId, entry.meta.lastSeq, events);
     for (const e of events) entry.events.push(e);
-    entry.meta = foldEvents(entry.meta, events);
+    entry.meta = foldEvents(entry.meta, events, this.#now());
     if (events.length > 0) this.#wake();
   }
 
@@ -85,7 +96,7 @@ export class InMemorySessionStore implements SessionStore {
 
   async update(sessionId: string, patch: SessionMetadataInput): Promise<SessionMetadata> {
     const entry = this.#entry(sessionId);
-    entry.meta = applyMetadataPatch(entry.meta, structuredClone(patch));
+    entry.meta = applyMetadataPatch(entry.meta, structuredClone(patch), this.#now());
     return structuredClone(entry.meta);
   }
 

@@ -46,6 +46,19 @@ describe("Agent sessions", () => {
     expect(meta).toMatchObject({ parentSessionId: agent.sessionId, forkedAtSeq: atSeq });
   });
 
+  it("stamps events and the store's times with the clocks it is given", async () => {
+    let time = 1_000;
+    const store = new InMemorySessionStore({ now: () => 5_000 });
+    const agent = new Agent({
+      runtime: native(scriptedProvider({ script: [textReply("a")] })),
+      store,
+      now: () => time++,
+    });
+    const events = await collect(agent.stream("one"));
+    expect(events.map((e) => e.timestamp)).toEqual(events.map((_, i) => 1_000 + i));
+    expect(await store.get(agent.sessionId)).toMatchObject({ createdAt: 5_000, updatedAt: 5_000 });
+  });
+
   it("throws session-not-found when resuming an unknown session", async () => {
     const error = await Agent.resume("missing", {
       runtime: native(scriptedProvider({ script: [] })),

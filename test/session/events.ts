@@ -155,6 +155,17 @@ export async function expectArkyError(promise: Promise<unknown>, code: string): 
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A clock moved by hand, for the `now` option of stores and agents: no test sleeps to order writes. */
+export function manualClock(start = 1_700_000_000_000) {
+  let time = start;
+  return {
+    now: () => time,
+    advance(ms = 1) {
+      time += ms;
+    },
+  };
+}
+
 /** The `store` ArkyError `fn` throws (anything else is rethrown; no throw fails). */
 export function storeError(fn: () => unknown): ArkyError {
   try {

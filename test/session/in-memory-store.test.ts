@@ -4,8 +4,8 @@ import { assertAppendable, forkPoint, InMemorySessionStore } from "../../src/ses
 import { collect, expectArkyError, stamp, textTurn } from "./events.js";
 import { describeSessionStoreContract } from "./store-contract.js";
 
-describeSessionStoreContract("InMemorySessionStore", async () => ({
-  store: new InMemorySessionStore(),
+describeSessionStoreContract("InMemorySessionStore", async (now) => ({
+  store: new InMemorySessionStore({ now }),
   cleanup: async () => {},
 }));
 

@@ -1,22 +1,22 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AgentEvent } from "../../src/protocol/index.js";
 import type { SessionStore } from "../../src/session/index.js";
-import { collect, expectArkyError, sleep, stamp, textTurn, toolTurn, usage } from "./events.js";
+import { collect, expectArkyError, manualClock, stamp, textTurn, toolTurn, usage } from "./events.js";
 import { describeForkContract } from "./store-contract-fork.js";
 import { describeDeltaRunContract } from "./store-contract-runs.js";
 import { describeTailContract } from "./store-contract-tail.js";
 
-/** What a contract run needs: a fresh, empty store and a way to dispose of it. */
-export type MakeStore = () => Promise<{ store: SessionStore; cleanup: () => Promise<void> }>;
+/** What a contract run needs: a fresh, empty store on the clock `now`, and a way to dispose of it. */
+export type MakeStore = (now: () => number) => Promise<{ store: SessionStore; cleanup: () => Promise<void> }>;
 
 /**
  * The behaviour every {@link SessionStore} must have. Each store's test file calls this
  * with a factory of fresh, empty stores:
  *
  * @example
- * describeSessionStoreContract("SqliteSessionStore", async () => {
+ * describeSessionStoreContract("SqliteSessionStore", async (now) => {
  *   const dir = await mkdtemp(join(tmpdir(), "arky-"));
- *   const store = new SqliteSessionStore({ path: join(dir, "s.db") });
+ *   const store = new SqliteSessionStore({ path: join(dir, "s.db"), now });
  *   return { store, cleanup: async () => { await store.close(); await rm(dir, { recursive: true }); } };
  * });
  */
@@ -24,8 +24,9 @@ export function describeSessionStoreContract(name: string, makeStore: MakeStore)
   describe(`SessionStore contract: ${name}`, () => {
     let store: SessionStore;
     let cleanup: () => Promise<void>;
+    const clock = manualClock();
     beforeEach(async () => {
-      ({ store, cleanup } = await makeStore());
+      ({ store, cleanup } = await makeStore(clock.now));
     });
     afterEach(async () => {
       await cleanup();
@@ -232,7 +233,7 @@ export function describeSessionStoreContract(name: string, makeStore: MakeStore)
 
       it("moves updatedAt forward on append", async () => {
         const created = await store.create("s1");
-        await sleep(5);
+        clock.advance(5);
         await store.append("s1", stamp("s1", textTurn("x")));
         expect((await store.get("s1"))!.updatedAt).toBeGreaterThan(created.updatedAt);
       });
@@ -241,7 +242,7 @@ export function describeSessionStoreContract(name: string, makeStore: MakeStore)
     describe("update", () => {
       it("changes the given fields and leaves the rest", async () => {
         await store.create("s1", { title: "old", tags: ["a"], model: "m1", cwd: "/c" });
-        await sleep(5);
+        clock.advance(5);
         const updated = await store.update("s1", {
           title: "new",
           tags: ["b", "c"],
@@ -267,11 +268,11 @@ export function describeSessionStoreContract(name: string, makeStore: MakeStore)
     describe("list", () => {
       it("lists most recently updated first, filters by tag and limits", async () => {
         await store.create("a", { tags: ["red"] });
-        await sleep(5);
+        clock.advance(5);
         await store.create("b", { tags: ["blue"] });
-        await sleep(5);
+        clock.advance(5);
         await store.create("c", { tags: ["red", "blue"] });
-        await sleep(5);
+        clock.advance(5);
         await store.update("a", { title: "touched" });
         const ids = async (options?: Parameters<SessionStore["list"]>[0]) =>
           (await store.list(options)).map((m) => m.sessionId);

@@ -6,7 +6,7 @@ import {
   type SessionMetadataInput,
 } from "../../src/session/index.js";
 import { POSTGRES_MIGRATIONS, PostgresSessionStore } from "../../src/stores/postgres/index.js";
-import { collect, expectArkyError, sleep, usage } from "../session/events.js";
+import { collect, expectArkyError, manualClock, usage } from "../session/events.js";
 import { describeSessionStoreContract } from "../session/store-contract.js";
 import { deltas, sessionEvents } from "./helpers.js";
 import { availability, pgTitle, usePostgres } from "./pg-helpers.js";
@@ -14,9 +14,9 @@ import { availability, pgTitle, usePostgres } from "./pg-helpers.js";
 describe.skipIf(!availability.available)(pgTitle("PostgresSessionStore"), () => {
   const pg = usePostgres();
 
-  describeSessionStoreContract("PostgresSessionStore", async () => {
+  describeSessionStoreContract("PostgresSessionStore", async (now) => {
     const schema = pg.newSchema();
-    const store = pg.store({ schema, pageSize: 4 });
+    const store = pg.store({ schema, pageSize: 4, now });
     return {
       store,
       cleanup: async () => {
@@ -99,13 +99,14 @@ describe.skipIf(!availability.available)(pgTitle("PostgresSessionStore"), () => 
   });
 
   it("lists by recency and tag, updates, and deletes with the events", async () => {
-    const store = pg.store({ schema: pg.newSchema() });
+    const clock = manualClock();
+    const store = pg.store({ schema: pg.newSchema(), now: clock.now });
     await store.create("a", { tags: ["x"], title: "A" });
-    await sleep(3);
+    clock.advance();
     await store.create("b", { tags: ["x", "y"] });
-    await sleep(3);
+    clock.advance();
     await store.create("c");
-    await sleep(3);
+    clock.advance();
     await store.append("a", sessionEvents("a", 1));
     expect((await store.list()).map((m) => m.sessionId)).toEqual(["a", "c", "b"]);
     expect((await store.list({ tag: "x" })).map((m) => m.sessionId)).toEqual(["a", "b"]);

@@ -7,9 +7,9 @@ import { tempDir } from "./helpers.js";
 const dir = tempDir();
 let n = 0;
 
-describeSessionStoreContract("SqliteSessionStore (file)", async () => {
+describeSessionStoreContract("SqliteSessionStore (file)", async (now) => {
   const path = join(dir, `contract-${++n}.db`);
-  const store = new SqliteSessionStore({ path, pageSize: 4 });
+  const store = new SqliteSessionStore({ path, pageSize: 4, now });
   return {
     store,
     cleanup: async () => {
@@ -19,7 +19,7 @@ describeSessionStoreContract("SqliteSessionStore (file)", async () => {
   };
 });
 
-describeSessionStoreContract("SqliteSessionStore (:memory:)", async () => {
-  const store = new SqliteSessionStore({ path: ":memory:" });
+describeSessionStoreContract("SqliteSessionStore (:memory:)", async (now) => {
+  const store = new SqliteSessionStore({ path: ":memory:", now });
   return { store, cleanup: () => store.close() };
 });

@@ -1,12 +1,12 @@
 import { existsSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type ArkyError, isDeltaEvent } from "../../src/protocol/index.js";
 import { defaultSqlitePath } from "../../src/stores/sqlite/default-path.js";
 import { SqliteSessionStore } from "../../src/stores/sqlite/index.js";
 import { SQLITE_MIGRATIONS } from "../../src/stores/sqlite/sqlite-migrations.js";
-import { collect, expectArkyError, sleep, usage } from "../session/events.js";
+import { collect, expectArkyError, manualClock, usage } from "../session/events.js";
 import { deltas, sessionEvents, tempDir } from "./helpers.js";
 
 const dir = tempDir();
@@ -76,14 +76,14 @@ describe("SqliteSessionStore", () => {
   });
 
   it("lists by recency and tag, updates, and deletes with the events", async () => {
-    const store = new SqliteSessionStore({ path: freshPath() });
-    // updatedAt has millisecond resolution: space the writes so the order is defined.
+    const clock = manualClock();
+    const store = new SqliteSessionStore({ path: freshPath(), now: clock.now });
     await store.create("a", { tags: ["x"], title: "A" });
-    await sleep(3);
+    clock.advance();
     await store.create("b", { tags: ["x", "y"] });
-    await sleep(3);
+    clock.advance();
     await store.create("c");
-    await sleep(3);
+    clock.advance();
     await store.append("a", sessionEvents("a", 1));
     expect((await store.list()).map((m) => m.sessionId)).toEqual(["a", "c", "b"]);
     expect((await store.list({ tag: "x" })).map((m) => m.sessionId)).toEqual(["a", "b"]);
@@ -113,13 +113,14 @@ describe("SqliteSessionStore", () => {
   });
 
   it("reads lastSeq from the events; writes updatedAt and totals at turn boundaries, else a second late at most", async () => {
-    const store = new SqliteSessionStore({ path: freshPath() });
+    const clock = manualClock();
+    const store = new SqliteSessionStore({ path: freshPath(), now: clock.now });
     const created = await store.create("m");
     const metaRow = () =>
       store.database.prepare("SELECT last_seq, updated_at FROM sessions WHERE session_id = 'm'").get();
     const events = sessionEvents("m", 1);
     const firstEnd = events.findIndex((e) => e.type === "turn-end") + 1;
-    await sleep(3);
+    clock.advance(3);
     await store.append("m", events.slice(0, firstEnd));
     const afterTurn = (await store.get("m"))!;
     expect(afterTurn).toMatchObject({ lastSeq: firstEnd, usage: { inputTokens: expect.any(Number) } });
@@ -133,12 +134,8 @@ describe("SqliteSessionStore", () => {
     expect((await store.list())[0]).toEqual(await store.get("m"));
 
     // A second later the next append refreshes it.
-    vi.useFakeTimers({ toFake: ["Date"], now: afterTurn.updatedAt + 1000 });
-    try {
-      await store.append("m", deltas("m", firstEnd + 4, 1));
-    } finally {
-      vi.useRealTimers();
-    }
+    clock.advance(1000);
+    await store.append("m", deltas("m", firstEnd + 4, 1));
     expect(metaRow()).toEqual({ last_seq: firstEnd + 5, updated_at: afterTurn.updatedAt + 1000 });
     await store.close();
   });

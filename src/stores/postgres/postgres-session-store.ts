@@ -45,6 +45,8 @@ export interface PostgresSessionStoreOptions {
   schema?: string;
   /** Events read per query while streaming a session (default 1000). */
   pageSize?: number;
+  /** The clock of `createdAt` and `updatedAt`, in ms since the epoch (default `Date.now`); tests pass their own. */
+  now?: () => number;
 }
 
 /** Options of {@link PostgresSessionStore.tail}. */
@@ -65,6 +67,7 @@ export class PostgresSessionStore implements SessionStore {
   readonly #pool: Pool;
   readonly #ownsPool: boolean;
   readonly #pageSize: number;
+  readonly #now: () => number;
   readonly #sql: ReturnType<typeof postgresSql>;
   readonly #channel: string;
   readonly #listener: PostgresListener;
@@ -92,6 +95,7 @@ export class PostgresSessionStore implements SessionStore {
     }
     this.schema = schema;
     this.#pageSize = pageSize;
+    this.#now = options.now ?? Date.now;
     this.#ownsPool = pool === undefined;
     this.#pool = pool ?? new pg.Pool({ connectionString, max: 10 });
     if (this.#ownsPool) {
@@ -119,7 +123,7 @@ export class PostgresSessionStore implements SessionStore {
   }
 
   async create(sessionId: string, metadata?: SessionMetadataInput): Promise<SessionMetadata> {
-    const meta = newMetadata(sessionId, metadata);
+    const meta = newMetadata(sessionId, metadata, this.#now());
     await this.#withClient("Creating", sessionId, (client) => this.#insertSession(client, meta));
     return meta;
   }
@@ -140,7 +144,7 @@ export class PostgresSessionStore implements SessionStore {
     const rows = await this.#query("Appending to", sessionId, this.#sql.append, [
       sessionId,
       expected,
-      ...appendColumnValues(fold, Date.now()),
+      ...appendColumnValues(fold, this.#now()),
       EVENT_SCHEMA_VERSION,
       ...columns,
       this.#channel,
@@ -212,7 +216,7 @@ export class PostgresSessionStore implements SessionStore {
 
   async update(sessionId: string, patch: SessionMetadataInput): Promise<SessionMetadata> {
     return this.#transaction("Updating", sessionId, async (client) => {
-      const meta = applyMetadataPatch(await this.#lockSession(client, sessionId), patch);
+      const meta = applyMetadataPatch(await this.#lockSession(client, sessionId), patch, this.#now());
       await client.query(this.#sql.updateSession, metadataToParams(meta));
       return meta;
     });
@@ -227,7 +231,7 @@ export class PostgresSessionStore implements SessionStore {
       const source = await this.#lockSession(client, sessionId);
       const atSeq = forkPoint(sessionId, requested, source.lastSeq);
       const { title, runtime, model, cwd, tags, runtimeState } = source;
-      const meta = newMetadata(id, { title, runtime, model, cwd, tags, runtimeState });
+      const meta = newMetadata(id, { title, runtime, model, cwd, tags, runtimeState }, this.#now());
       await this.#insertSession(client, meta);
       await client.query(this.#sql.copyPrefix, [id, sessionId, atSeq]);
       const { rows: around } = await client.query<EventRowColumns>(this.#sql.rowAtOrBefore, [

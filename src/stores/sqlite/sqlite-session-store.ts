@@ -40,6 +40,8 @@ export interface SqliteSessionStoreOptions {
   busyTimeoutMs?: number;
   /** Events read per query while streaming a session (default 1000). */
   pageSize?: number;
+  /** The clock of `createdAt` and `updatedAt`, in ms since the epoch (default `Date.now`); tests pass their own. */
+  now?: () => number;
 }
 
 /** Options of {@link SqliteSessionStore.tail}. */
@@ -68,6 +70,7 @@ export class SqliteSessionStore implements SessionStore {
   readonly path: string;
   readonly #db: DatabaseSync;
   readonly #pageSize: number;
+  readonly #now: () => number;
   readonly #statements = new Map<string, StatementSync>();
   #closed = false;
 
@@ -81,6 +84,7 @@ export class SqliteSessionStore implements SessionStore {
     }
     this.path = path;
     this.#pageSize = pageSize;
+    this.#now = options.now ?? Date.now;
     this.#db = openSqliteDatabase(path, busyTimeoutMs);
   }
 
@@ -94,7 +98,7 @@ export class SqliteSessionStore implements SessionStore {
 
   async create(sessionId: string, metadata?: SessionMetadataInput): Promise<SessionMetadata> {
     return this.#run("Creating", sessionId, () => {
-      const meta = newMetadata(sessionId, metadata);
+      const meta = newMetadata(sessionId, metadata, this.#now());
       this.#insertMeta(meta);
       return meta;
     });
@@ -109,7 +113,7 @@ export class SqliteSessionStore implements SessionStore {
     const expected = events[0]!.seq - 1;
     assertAppendable(sessionId, expected, events);
     const rows = encodeEventRows(events);
-    const now = Date.now();
+    const now = this.#now();
     const withMetadata = carriesMetadata(events);
     this.#transaction("Appending to", sessionId, () => {
       const head = this.#stmt(SQL.head).get(sessionId) as
@@ -202,7 +206,7 @@ export class SqliteSessionStore implements SessionStore {
 
   async update(sessionId: string, patch: SessionMetadataInput): Promise<SessionMetadata> {
     return this.#transaction("Updating", sessionId, () => {
-      const meta = applyMetadataPatch(this.#meta(sessionId), patch);
+      const meta = applyMetadataPatch(this.#meta(sessionId), patch, this.#now());
       this.#updateMeta(meta);
       return meta;
     });
@@ -217,7 +221,7 @@ export class SqliteSessionStore implements SessionStore {
       const source = this.#meta(sessionId);
       const atSeq = forkPoint(sessionId, requested, source.lastSeq);
       const { title, runtime, model, cwd, tags, runtimeState } = source;
-      const meta = newMetadata(id, { title, runtime, model, cwd, tags, runtimeState });
+      const meta = newMetadata(id, { title, runtime, model, cwd, tags, runtimeState }, this.#now());
       this.#insertMeta(meta);
       const from = this.#sid(sessionId);
       const into = this.#sid(id);
