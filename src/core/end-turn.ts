@@ -2,7 +2,7 @@ import {
   type AgentEvent,
   type AgentEventBody,
   type AgentEventBodyOf,
-  ArkyError,
+  type ArkyError,
   serializeError,
   stopReason,
   toArkyError,
@@ -11,6 +11,7 @@ import type { AgentRuntime } from "../provider/index.js";
 import type { SessionStore } from "../session/index.js";
 import { failedTurnEnd } from "./agent-support.js";
 import type { SessionEvents } from "./session-events.js";
+import { storeFailure } from "./session-writer.js";
 
 type TurnEnd = AgentEventBodyOf<"turn-end">;
 
@@ -84,18 +85,13 @@ function errorBody(error: ArkyError): AgentEventBody {
   return { type: "error", error: serializeError(error), fatal: true };
 }
 
-/** The error of a failed save of the runtime's resume state: the store's code, else `store`. */
-export function stateSaveFailure(cause: unknown, sessionId: string): ArkyError {
-  const store = ArkyError.isArkyError(cause) ? cause : undefined;
-  const reason = cause instanceof Error ? cause.message : String(cause);
-  return new ArkyError({
-    code: store?.code ?? "store",
-    message: `The runtime's resume state of session ${sessionId} could not be saved: ${reason}`,
-    retryable: store?.retryable ?? false,
+/** The error of a failed save of the runtime's resume state (see {@link storeFailure}). */
+function stateSaveFailure(cause: unknown, sessionId: string): ArkyError {
+  return storeFailure(cause, {
+    message: `The runtime's resume state of session ${sessionId} could not be saved`,
     correction:
       "The turn's events are stored, but Agent.resume may continue the runtime's own session from an " +
       "earlier state. The state is saved again at the end of the next turn.",
-    details: { ...store?.details, sessionId },
-    cause,
+    details: { sessionId },
   });
 }

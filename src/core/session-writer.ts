@@ -102,21 +102,34 @@ export class SessionWriter {
 }
 
 /**
- * The error of a failed commit: the store's own code (`store`, `session-conflict`, …; `store`
- * for an unclassified failure) and retryability, the store's error as `cause`, and
- * `details.unstoredFromSeq`, the first seq that is not stored.
+ * The error of a failed commit: see {@link storeFailure}, with `details.unstoredFromSeq`, the
+ * first seq that is not stored.
  */
 export function commitFailure(cause: unknown, sessionId: string, unstoredFromSeq: number): ArkyError {
-  const store = ArkyError.isArkyError(cause) ? cause : undefined;
-  const reason = cause instanceof Error ? cause.message : String(cause);
-  return new ArkyError({
-    code: store?.code ?? "store",
-    message: `The events of session ${sessionId} from seq ${unstoredFromSeq} on could not be stored: ${reason}`,
-    retryable: store?.retryable ?? false,
+  return storeFailure(cause, {
+    message: `The events of session ${sessionId} from seq ${unstoredFromSeq} on could not be stored`,
     correction:
       "Those events (some may have been streamed already) are not in the store. The Agent " +
       "re-reads the session from the store before its next turn, which continues from what was stored.",
-    details: { ...store?.details, sessionId, unstoredFromSeq },
+    details: { sessionId, unstoredFromSeq },
+  });
+}
+
+/**
+ * A store's failure as the Agent reports it: the store's own code (`store`, `session-conflict`,
+ * …; `store` for an unclassified failure), retryability and details, the store's error as `cause`.
+ */
+export function storeFailure(
+  cause: unknown,
+  what: { message: string; correction: string; details: Record<string, unknown> },
+): ArkyError {
+  const store = ArkyError.isArkyError(cause) ? cause : undefined;
+  return new ArkyError({
+    code: store?.code ?? "store",
+    message: `${what.message}: ${cause instanceof Error ? cause.message : String(cause)}`,
+    retryable: store?.retryable ?? false,
+    correction: what.correction,
+    details: { ...store?.details, ...what.details },
     cause,
   });
 }
