@@ -15,11 +15,8 @@ import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { Agent } from "../src/core/index.js";
 import { buildChildEnv } from "../src/provider/subprocess/index.js";
-import {
-  buildClaudeEnv,
-  claudeCode,
-  DEFAULT_CLAUDE_INHERITED_ENV,
-} from "../src/providers/claude-code/index.js";
+import { buildClaudeEnv } from "../src/providers/claude-code/claude-code-args.js";
+import { claudeCode, DEFAULT_CLAUDE_INHERITED_ENV } from "../src/providers/claude-code/index.js";
 import {
   type RecordedRequest,
   type ScriptStep,

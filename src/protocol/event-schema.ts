@@ -7,6 +7,7 @@ import { compileSchemaCheck, type SchemaCheck } from "./schema-check.js";
  * The zod schema of stored events: the trust boundary where a session store reads rows
  * back. Envelope and `type` are checked strictly; bodies are checked per type, with
  * loose objects so a reader does not copy or reject fields it does not use.
+ * test/protocol/event-types.check.ts ties them to the types of events.ts field by field.
  */
 
 // Arbitrary JSON (a tool's input or progress). JSON drops an `undefined` value's key, so

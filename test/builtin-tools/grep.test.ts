@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { findRipgrep } from "../../src/tools/builtin/index.js";
+import { findRipgrep } from "../../src/tools/builtin/ripgrep-path.js";
 import { harness, tempDir, textOf } from "./helpers.js";
 
 async function project() {

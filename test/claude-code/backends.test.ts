@@ -3,13 +3,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Agent } from "../../src/core/index.js";
-import {
-  type BackendPreset,
-  buildClaudeArgs,
-  buildClaudeEnv,
-  claudeCode,
-  claudeCodeBackends,
-} from "../../src/providers/claude-code/index.js";
+import { buildClaudeArgs, buildClaudeEnv } from "../../src/providers/claude-code/claude-code-args.js";
+import { type BackendPreset, claudeCode, claudeCodeBackends } from "../../src/providers/claude-code/index.js";
 import { textReply } from "../../src/testing/index.js";
 import { CLAUDE, startServer, tempDir } from "./harness.js";
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { Agent, type AgentEvent, isCheckpointEvent, native, tool } from "../../src/index.js";
+import { Agent, type AgentEvent, native, tool } from "../../src/index.js";
+import { isCheckpointEvent } from "../../src/kit.js";
 import { anthropic } from "../../src/providers/anthropic/index.js";
 import { type ScriptedModelServer, startScriptedModelServer } from "../../src/testing/index.js";
 import { sleep } from "../session/events.js";

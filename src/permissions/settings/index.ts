@@ -1,9 +1,23 @@
 /**
- * Settings files and command hooks. This entry starts subprocesses (hook commands), so
- * it is kept out of the root `arky` entry.
+ * `arky/settings`: Claude Code style settings files (permissions and command hooks). This
+ * entry starts subprocesses (hook commands), so it is kept out of the root `arky` entry.
  */
-export * from "../../hooks/command/command-hook.js";
-export * from "../../hooks/command/hook-output.js";
-export * from "../../hooks/command/run-command.js";
-export * from "./from-settings.js";
-export * from "./load-settings.js";
+export {
+  COMMAND_HOOK_EVENTS,
+  type CommandHookEvent,
+  type CommandHookOptions,
+  type CommandHookSpec,
+  createCommandHook,
+} from "../../hooks/command/command-hook.js";
+export {
+  commandHooksFromSettings,
+  type GuardOptionsFromSettings,
+  guardOptionsFromSettings,
+} from "./from-settings.js";
+export {
+  defaultSettingsFiles,
+  type LoadedCommandHook,
+  type LoadedSettings,
+  type LoadSettingsOptions,
+  loadSettings,
+} from "./load-settings.js";

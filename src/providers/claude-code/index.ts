@@ -7,7 +7,12 @@
  * const agent = new Agent({ runtime: claudeCode({ model: "claude-sonnet-5-5", configDir: "/var/lib/app/claude" }) });
  */
 export { type BackendPreset, claudeCodeBackends, type GatewayOptions } from "./backend-presets.js";
-export { buildClaudeArgs, buildClaudeEnv } from "./claude-code-args.js";
-export * from "./claude-code-options.js";
+export {
+  type ClaudeCodeAgentDefinition,
+  type ClaudeCodeMcpServer,
+  type ClaudeCodeOptions,
+  type ClaudeCodePermissionMode,
+  DEFAULT_CLAUDE_INHERITED_ENV,
+} from "./claude-code-options.js";
 export type { PrewarmOptions } from "./claude-code-pool.js";
 export { ClaudeCodeRuntime, type ClaudeCodeState, claudeCode } from "./claude-code-runtime.js";

@@ -7,7 +7,6 @@
  * const agent = new Agent({ runtime: codex({ model: "gpt-5.5", sandboxMode: "workspace-write" }) });
  * ```
  */
-export { classifyCodexTurnError, codexRpcError } from "./codex-errors.js";
 export { CODEX_TOOL_NAMES } from "./codex-items.js";
 export type {
   CodexApprovalPolicy,
