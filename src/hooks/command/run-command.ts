@@ -1,19 +1,8 @@
 import { spawn } from "node:child_process";
+import { buildChildEnv, signalGroup, stopProcessGroup } from "../../process/index.js";
 
-/** Environment variables a hook command inherits; everything else is left out. */
-export const HOOK_ENV_ALLOWLIST: readonly string[] = [
-  "PATH",
-  "HOME",
-  "USER",
-  "LOGNAME",
-  "SHELL",
-  "LANG",
-  "LANGUAGE",
-  "TERM",
-  "TMPDIR",
-  "TZ",
-  "PWD",
-];
+/** Host variables a hook command inherits beyond the shared allowlist (`DEFAULT_INHERITED_ENV`). */
+const HOOK_EXTRA_ENV: readonly string[] = ["PWD"];
 
 const OUTPUT_CAP = 1024 * 1024;
 const KILL_GRACE_MS = 1000;
@@ -47,18 +36,6 @@ export interface CommandResult {
   pid?: number;
 }
 
-/** The allowlisted subset of an environment, with `LC_*` locale variables. */
-export function filterEnv(
-  env: NodeJS.ProcessEnv,
-  extra: Record<string, string> = {},
-): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(env)) {
-    if (value !== undefined && (HOOK_ENV_ALLOWLIST.includes(key) || key.startsWith("LC_"))) out[key] = value;
-  }
-  return { ...out, ...extra };
-}
-
 /**
  * Runs a hook command in its own process group with a filtered environment. On timeout
  * or abort the whole group gets SIGTERM, then SIGKILL after a second, so nothing the
@@ -71,25 +48,14 @@ export function runCommand(options: RunCommandOptions): Promise<CommandResult> {
     let stderr = "";
     let timedOut = false;
     let aborted = false;
-    let killTimer: NodeJS.Timeout | undefined;
     const child = spawn("/bin/sh", ["-c", command], {
       cwd,
-      env: filterEnv(baseEnv, env),
+      env: buildChildEnv({ source: baseEnv, inherit: HOOK_EXTRA_ENV, env }),
       detached: true,
       stdio: ["pipe", "pipe", "pipe"],
     });
-    const killGroup = (sig: NodeJS.Signals) => {
-      if (child.pid === undefined) return;
-      try {
-        process.kill(-child.pid, sig);
-      } catch {
-        // The group is already gone.
-      }
-    };
     const stop = () => {
-      killGroup("SIGTERM");
-      killTimer = setTimeout(() => killGroup("SIGKILL"), KILL_GRACE_MS);
-      killTimer.unref();
+      if (child.pid !== undefined) void stopProcessGroup(child.pid, { graceMs: KILL_GRACE_MS });
     };
     const timer = setTimeout(() => {
       timedOut = true;
@@ -121,8 +87,7 @@ export function runCommand(options: RunCommandOptions): Promise<CommandResult> {
       clearTimeout(timer);
       signal.removeEventListener("abort", onAbort);
       // Children of the shell may still hold the group; make sure they go too.
-      if (timedOut || aborted) killGroup("SIGKILL");
-      if (killTimer) clearTimeout(killTimer);
+      if ((timedOut || aborted) && child.pid !== undefined) signalGroup(child.pid, "SIGKILL");
       const result: CommandResult = { exitCode: code, stdout, stderr, timedOut, aborted };
       if (spawnError) result.spawnError = spawnError;
       if (child.pid !== undefined) result.pid = child.pid;

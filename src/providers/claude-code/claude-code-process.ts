@@ -1,5 +1,5 @@
+import { JsonLineProcess, type ProcessExit } from "../../process/index.js";
 import { ArkyError } from "../../protocol/index.js";
-import { JsonLineProcess, type ProcessExit } from "../../provider/subprocess/index.js";
 import { type CliLine, type ControlRequestLine, cliLineSchema } from "./claude-code-messages.js";
 
 /** Where a CLI process reports to. The runtime swaps it as the process moves between turns. */

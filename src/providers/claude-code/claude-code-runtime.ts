@@ -1,8 +1,8 @@
 import { mkdirSync } from "node:fs";
 import { z } from "zod";
+import { buildChildEnv } from "../../process/index.js";
 import { ArkyError, emptyUsage, serializeError, stopReason, toArkyError } from "../../protocol/index.js";
 import type { AgentRuntime, TurnRequest } from "../../provider/index.js";
-import { buildChildEnv } from "../../provider/subprocess/index.js";
 import { ToolRegistry } from "../../tools/index.js";
 import { buildClaudeArgs, buildClaudeEnv, type SpawnPlan } from "./claude-code-args.js";
 import { type ClaudeCodeOptions, DEFAULT_CLAUDE_INHERITED_ENV } from "./claude-code-options.js";
@@ -266,6 +266,7 @@ export class ClaudeCodeRuntime implements AgentRuntime {
       process
         .request(init)
         .then((response) => this.#noteInitialized(needs, response))
+        // Only a debug note needs the answer; a CLI that cannot start shows it in the turn.
         .catch(() => undefined);
     return process;
   }
@@ -306,6 +307,7 @@ export class ClaudeCodeRuntime implements AgentRuntime {
         turn.cancelNow();
         return;
       }
+      // A refused or unanswered interrupt is covered by #waitEnd, which tears the CLI down.
       session.process.interrupt().catch(() => undefined);
     }
     await this.#waitEnd(session, turn);

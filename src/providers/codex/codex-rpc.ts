@@ -1,6 +1,6 @@
 import type { z } from "zod";
+import { JsonLineProcess, type ProcessExit } from "../../process/index.js";
 import { ArkyError, cancelledError } from "../../protocol/index.js";
-import { JsonLineProcess, type ProcessExit } from "../../provider/subprocess/index.js";
 import { codexRpcError } from "./codex-errors.js";
 import { type CodexIncoming, codexIncomingSchema } from "./codex-messages.js";
 

@@ -1,11 +1,11 @@
 import { spawn } from "node:child_process";
 import { z } from "zod";
+import { stopProcessGroup } from "../../process/index.js";
 import { ArkyError } from "../../protocol/index.js";
 import { tool } from "../tool.js";
 import type { Tool } from "../types.js";
 import { capTail, type ToolLimits } from "./limits.js";
 import type { AllowedRoots } from "./paths.js";
-import { killProcessGroup } from "./process-group.js";
 
 /** Options of {@link bashTool}. */
 export interface BashToolOptions {
@@ -102,7 +102,10 @@ function runBash(command: string, { cwd, env, timeoutMs, signal, maxChars }: Run
     };
     child.stdout.on("data", onData);
     child.stderr.on("data", onData);
-    const stop = () => void killProcessGroup(child);
+    const stopGroup = async (graceMs?: number) => {
+      if (child.pid !== undefined) await stopProcessGroup(child.pid, { graceMs });
+    };
+    const stop = () => void stopGroup();
     const timer = setTimeout(() => {
       timedOut = true;
       stop();
@@ -128,7 +131,7 @@ function runBash(command: string, { cwd, env, timeoutMs, signal, maxChars }: Run
     child.on("exit", (exitCode, exitSignal) => {
       clearTimeout(timer);
       signal.removeEventListener("abort", onAbort);
-      void killProcessGroup(child, 500).then(() => {
+      void stopGroup(500).then(() => {
         const finish = () =>
           resolve({
             output: output.slice(-maxChars),
