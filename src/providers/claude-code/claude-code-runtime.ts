@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { z } from "zod";
-import { buildChildEnv } from "../../process/index.js";
+import { buildChildEnv, settlesWithin } from "../../process/index.js";
 import { ArkyError, emptyUsage, serializeError, stopReason, toArkyError } from "../../protocol/index.js";
 import type { AgentRuntime, TurnRequest } from "../../provider/index.js";
 import { ToolRegistry } from "../../tools/index.js";
@@ -315,13 +315,7 @@ export class ClaudeCodeRuntime implements AgentRuntime {
 
   /** Waits for the interrupted turn's result; a CLI that does not answer in time is torn down. */
   async #waitEnd(session: ClaudeCodeSession, turn: ClaudeCodeTurn): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, this.#graceMs * 2);
-    });
-    await Promise.race([turn.done, late]);
-    clearTimeout(timer);
-    if (turn.finished) return;
+    if (await settlesWithin(turn.done, this.#graceMs * 2)) return;
     await session.process?.close({ graceMs: this.#graceMs });
     turn.cancelNow();
   }

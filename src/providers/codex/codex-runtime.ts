@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
+import { settlesWithin } from "../../process/index.js";
 import {
   type AgentEventBody,
   ArkyError,
@@ -332,7 +333,7 @@ export class CodexRuntime implements AgentRuntime {
           { threadId: session.threadId, turnId: turn.turnId },
           { schema: emptyResult, timeoutMs: INTERRUPT_WAIT_MS },
         );
-        await waitFinished(turn, INTERRUPT_WAIT_MS);
+        await settlesWithin(turn.done, INTERRUPT_WAIT_MS);
       } catch {
         // The turn already ended or the process is gone; it is closed as cancelled below.
       }
@@ -342,12 +343,6 @@ export class CodexRuntime implements AgentRuntime {
 }
 
 const emptyResult = z.object({}).loose();
-
-async function waitFinished(turn: CodexTurn, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([turn.done, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
-  clearTimeout(timer);
-}
 
 /** Creates a {@link CodexRuntime}. */
 export function codex(options: CodexRuntimeOptions = {}): CodexRuntime {
