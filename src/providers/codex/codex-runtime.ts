@@ -76,8 +76,7 @@ export class CodexRuntime implements AgentRuntime {
 
   /** Process id of the running app server, if any (for diagnostics and tests). */
   async pid(): Promise<number | undefined> {
-    const connection = await this.#connection?.catch(() => undefined);
-    return connection && !connection.dead ? connection.rpc.pid : undefined;
+    return (await this.#liveConnection())?.rpc.pid;
   }
 
   async *runTurn(request: TurnRequest): AsyncGenerator<AgentEventBody> {
@@ -191,6 +190,7 @@ export class CodexRuntime implements AgentRuntime {
     for (const session of this.#sessions.values())
       if (session.turn && !session.turn.finished) await session.turn.abort("cancelled");
     await connection?.close();
+    // A bridge that failed to start has nothing to close.
     await (await this.#bridge?.catch(() => undefined))?.close();
   }
 
@@ -205,6 +205,7 @@ export class CodexRuntime implements AgentRuntime {
   }
 
   async #liveConnection(): Promise<CodexConnection | undefined> {
+    // A connection that failed to open is not live; its turn already reported why.
     const connection = await this.#connection?.catch(() => undefined);
     return connection && !connection.dead ? connection : undefined;
   }
@@ -212,6 +213,7 @@ export class CodexRuntime implements AgentRuntime {
   async #connect(): Promise<CodexConnection> {
     if (this.#closed) throw new ArkyError({ code: "configuration", message: "The Codex runtime is closed." });
     const current = this.#connection;
+    // A failed opening is not reused: a new process is started below.
     const live = await current?.catch(() => undefined);
     if (live && !live.dead) return live;
     // Concurrent first turns all wait here; only the first to get on starts a process.
