@@ -86,6 +86,44 @@ export async function stopProcessGroup(pid: number, options: StopOptions = {}): 
   }
 }
 
+/** What {@link stopGroupOn} saw; `done()` disarms it once the child has ended. */
+export interface GroupWatch {
+  readonly timedOut: boolean;
+  readonly aborted: boolean;
+  done(): void;
+}
+
+/**
+ * Stops a detached child's group ({@link stopProcessGroup}) when `timeoutMs` passes or
+ * `signal` aborts, whichever comes first, and records which one it was.
+ */
+export function stopGroupOn(
+  pid: number | undefined,
+  options: { timeoutMs: number; signal: AbortSignal; graceMs?: number },
+): GroupWatch {
+  const state = { timedOut: false, aborted: false };
+  const stop = (reason: "timedOut" | "aborted") => {
+    state[reason] = true;
+    if (pid !== undefined) void stopProcessGroup(pid, { graceMs: options.graceMs });
+  };
+  const timer = setTimeout(() => stop("timedOut"), options.timeoutMs);
+  const onAbort = () => stop("aborted");
+  if (options.signal.aborted) onAbort();
+  else options.signal.addEventListener("abort", onAbort, { once: true });
+  return {
+    get timedOut() {
+      return state.timedOut;
+    },
+    get aborted() {
+      return state.aborted;
+    },
+    done: () => {
+      clearTimeout(timer);
+      options.signal.removeEventListener("abort", onAbort);
+    },
+  };
+}
+
 function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { findDescendants, stopProcessGroup } from "../../src/process/index.js";
+import { findDescendants, stopGroupOn, stopProcessGroup } from "../../src/process/index.js";
 import { isAlive } from "./helpers.js";
 
 describe.skipIf(process.platform !== "linux")("stopProcessGroup", () => {
@@ -36,5 +36,33 @@ describe.skipIf(process.platform !== "linux")("stopProcessGroup", () => {
     // sleep ignores stdin, so SIGTERM ends it without waiting for SIGKILL.
     expect(await exited).toBe("SIGTERM");
     expect(steps).toEqual(["interrupt", "close stdin"]);
+  });
+
+  it("stopGroupOn stops the group at the deadline or abort, and not after done()", async () => {
+    const start = () => spawn("sleep", ["30"], { detached: true, stdio: "ignore" });
+    const late = start();
+    const timed = stopGroupOn(late.pid, {
+      timeoutMs: 50,
+      signal: new AbortController().signal,
+      graceMs: 100,
+    });
+    await expect.poll(() => isAlive(late.pid!), { timeout: 2000 }).toBe(false);
+    expect([timed.timedOut, timed.aborted]).toEqual([true, false]);
+
+    const cancelled = start();
+    const controller = new AbortController();
+    const watch = stopGroupOn(cancelled.pid, { timeoutMs: 60_000, signal: controller.signal, graceMs: 100 });
+    controller.abort();
+    await expect.poll(() => isAlive(cancelled.pid!), { timeout: 2000 }).toBe(false);
+    expect([watch.timedOut, watch.aborted]).toEqual([false, true]);
+    watch.done();
+
+    const finished = start();
+    const disarmed = stopGroupOn(finished.pid, { timeoutMs: 50, signal: new AbortController().signal });
+    disarmed.done();
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(isAlive(finished.pid!)).toBe(true);
+    expect(disarmed.timedOut).toBe(false);
+    process.kill(-finished.pid!, "SIGKILL");
   });
 });

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { buildChildEnv, signalGroup, stopProcessGroup } from "../../process/index.js";
+import { buildChildEnv, signalGroup, stopGroupOn } from "../../process/index.js";
 
 /** Host variables a hook command inherits beyond the shared allowlist (`DEFAULT_INHERITED_ENV`). */
 const HOOK_EXTRA_ENV: readonly string[] = ["PWD"];
@@ -46,27 +46,13 @@ export function runCommand(options: RunCommandOptions): Promise<CommandResult> {
   return new Promise((resolve) => {
     let stdout = "";
     let stderr = "";
-    let timedOut = false;
-    let aborted = false;
     const child = spawn("/bin/sh", ["-c", command], {
       cwd,
       env: buildChildEnv({ source: baseEnv, inherit: HOOK_EXTRA_ENV, env }),
       detached: true,
       stdio: ["pipe", "pipe", "pipe"],
     });
-    const stop = () => {
-      if (child.pid !== undefined) void stopProcessGroup(child.pid, { graceMs: KILL_GRACE_MS });
-    };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      stop();
-    }, timeoutMs);
-    const onAbort = () => {
-      aborted = true;
-      stop();
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-    if (signal.aborted) onAbort();
+    const watch = stopGroupOn(child.pid, { timeoutMs, signal, graceMs: KILL_GRACE_MS });
 
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
       if (stdout.length < OUTPUT_CAP) stdout += chunk.slice(0, OUTPUT_CAP - stdout.length);
@@ -84,8 +70,8 @@ export function runCommand(options: RunCommandOptions): Promise<CommandResult> {
       spawnError = new Error(`${error.message} (cwd: ${cwd})`, { cause: error });
     });
     child.on("close", (code) => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", onAbort);
+      watch.done();
+      const { timedOut, aborted } = watch;
       // Children of the shell may still hold the group; make sure they go too.
       if ((timedOut || aborted) && child.pid !== undefined) signalGroup(child.pid, "SIGKILL");
       const result: CommandResult = { exitCode: code, stdout, stderr, timedOut, aborted };
