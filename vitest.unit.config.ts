@@ -17,6 +17,8 @@ const FAST = [
   "test/builtin-tools/grep.test.ts",
   "test/builtin-tools/web-fetch.test.ts",
   "test/permissions",
+  "test/provider",
+  "test/process/framing.test.ts",
   "test/hooks/hook-chain.test.ts",
   "test/core",
   "test/anthropic/anthropic-errors.test.ts",

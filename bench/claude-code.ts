@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { Agent } from "../src/core/index.js";
-import { buildChildEnv } from "../src/provider/subprocess/index.js";
+import { buildChildEnv } from "../src/process/index.js";
 import { buildClaudeEnv } from "../src/providers/claude-code/claude-code-args.js";
 import { claudeCode, DEFAULT_CLAUDE_INHERITED_ENV } from "../src/providers/claude-code/index.js";
 import {

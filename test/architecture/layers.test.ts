@@ -11,7 +11,8 @@ import { classify, type Edge, type LayerTable, layerViolations, unitCycles } fro
  */
 const TABLE: LayerTable = {
   layers: [
-    { layer: "leaf", folders: ["protocol"] },
+    // Subprocess primitives sit beside protocol/ so tools/, hooks/ and the runtimes share them.
+    { layer: "leaf", folders: ["protocol", "process"] },
     // Foundation folders may import protocol and each other, as long as no cycle forms.
     { layer: "foundation", folders: ["tools", "hooks", "permissions", "session", "provider"] },
     { layer: "integration", folders: ["mcp"] },
@@ -90,7 +91,10 @@ describe("the layer check itself", () => {
   it("allows imports downwards and within a layer", () => {
     expect(check("tools/tool.ts", "protocol/index.ts")).toEqual([]);
     expect(check("provider/runtime.ts", "tools/index.ts")).toEqual([]);
-    expect(check("providers/codex/map.ts", "provider/subprocess/index.ts")).toEqual([]);
+    expect(check("providers/codex/map.ts", "process/index.ts")).toEqual([]);
+    expect(check("tools/builtin/bash.ts", "process/index.ts")).toEqual([]);
+    expect(check("hooks/command/run-command.ts", "process/index.ts")).toEqual([]);
+    expect(check("process/json-line-process.ts", "protocol/index.ts")).toEqual([]);
     expect(check("providers/codex/a.ts", "providers/codex/sub/b.ts")).toEqual([]);
     expect(check("core/agent.ts", "stores/sqlite/index.ts")).toEqual([]);
     expect(check("testing/server.ts", "providers/anthropic/index.ts")).toEqual([]);
@@ -102,6 +106,8 @@ describe("the layer check itself", () => {
     expect(check("protocol/events.ts", "tools/index.ts")).toEqual([
       "protocol/events.ts → tools/index.ts: leaf (protocol) may not import the higher layer foundation (tools)",
     ]);
+    expect(check("process/process-group.ts", "tools/index.ts")).toHaveLength(1);
+    expect(check("process/process-group.ts", "provider/index.ts")).toHaveLength(1);
     expect(check("session/store.ts", "testing/index.ts")).toHaveLength(1);
     expect(check("core/agent.ts", "server/index.ts")).toHaveLength(1);
     expect(check("providers/claude-code/x.ts", "providers/anthropic/y.ts")[0]).toContain(

@@ -56,7 +56,7 @@ describe("CodexRpcClient against a misbehaving app server", () => {
   it("classifies JSON-RPC errors, bad result shapes and timeouts", async () => {
     const [rpc] = await start();
     await expect(rpc.request("thread/start", {}, { schema: any })).rejects.toMatchObject({
-      code: "protocol",
+      code: "invalid-request",
       details: { method: "thread/start", rpcCode: -32600 },
     });
     await expect(rpc.request("thread/resume", {}, { schema: any })).rejects.toMatchObject({

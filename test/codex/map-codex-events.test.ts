@@ -253,14 +253,14 @@ describe("classifyCodexTurnError", () => {
     expect(classifyCodexTurnError(error as never).code).toBe(code);
   });
 
-  it("classifies JSON-RPC errors: unknown threads as session-not-found, the rest as protocol", () => {
+  it("classifies JSON-RPC errors: unknown threads as session-not-found, the rest as invalid-request", () => {
     expect(
       codexRpcError("thread/resume", { code: -32600, message: "no rollout found for thread id x" }).code,
     ).toBe("session-not-found");
     expect(
       codexRpcError("no/such", { code: -32600, message: "Invalid request: unknown variant" }),
     ).toMatchObject({
-      code: "protocol",
+      code: "invalid-request",
       details: { method: "no/such", rpcCode: -32600 },
     });
   });

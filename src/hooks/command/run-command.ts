@@ -1,19 +1,8 @@
 import { spawn } from "node:child_process";
+import { buildChildEnv, signalGroup, stopGroupOn } from "../../process/index.js";
 
-/** Environment variables a hook command inherits; everything else is left out. */
-export const HOOK_ENV_ALLOWLIST: readonly string[] = [
-  "PATH",
-  "HOME",
-  "USER",
-  "LOGNAME",
-  "SHELL",
-  "LANG",
-  "LANGUAGE",
-  "TERM",
-  "TMPDIR",
-  "TZ",
-  "PWD",
-];
+/** Host variables a hook command inherits beyond the shared allowlist (`DEFAULT_INHERITED_ENV`). */
+const HOOK_EXTRA_ENV: readonly string[] = ["PWD"];
 
 const OUTPUT_CAP = 1024 * 1024;
 const KILL_GRACE_MS = 1000;
@@ -47,18 +36,6 @@ export interface CommandResult {
   pid?: number;
 }
 
-/** The allowlisted subset of an environment, with `LC_*` locale variables. */
-export function filterEnv(
-  env: NodeJS.ProcessEnv,
-  extra: Record<string, string> = {},
-): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(env)) {
-    if (value !== undefined && (HOOK_ENV_ALLOWLIST.includes(key) || key.startsWith("LC_"))) out[key] = value;
-  }
-  return { ...out, ...extra };
-}
-
 /**
  * Runs a hook command in its own process group with a filtered environment. On timeout
  * or abort the whole group gets SIGTERM, then SIGKILL after a second, so nothing the
@@ -69,38 +46,13 @@ export function runCommand(options: RunCommandOptions): Promise<CommandResult> {
   return new Promise((resolve) => {
     let stdout = "";
     let stderr = "";
-    let timedOut = false;
-    let aborted = false;
-    let killTimer: NodeJS.Timeout | undefined;
     const child = spawn("/bin/sh", ["-c", command], {
       cwd,
-      env: filterEnv(baseEnv, env),
+      env: buildChildEnv({ source: baseEnv, inherit: HOOK_EXTRA_ENV, env }),
       detached: true,
       stdio: ["pipe", "pipe", "pipe"],
     });
-    const killGroup = (sig: NodeJS.Signals) => {
-      if (child.pid === undefined) return;
-      try {
-        process.kill(-child.pid, sig);
-      } catch {
-        // The group is already gone.
-      }
-    };
-    const stop = () => {
-      killGroup("SIGTERM");
-      killTimer = setTimeout(() => killGroup("SIGKILL"), KILL_GRACE_MS);
-      killTimer.unref();
-    };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      stop();
-    }, timeoutMs);
-    const onAbort = () => {
-      aborted = true;
-      stop();
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-    if (signal.aborted) onAbort();
+    const watch = stopGroupOn(child.pid, { timeoutMs, signal, graceMs: KILL_GRACE_MS });
 
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
       if (stdout.length < OUTPUT_CAP) stdout += chunk.slice(0, OUTPUT_CAP - stdout.length);
@@ -118,11 +70,10 @@ export function runCommand(options: RunCommandOptions): Promise<CommandResult> {
       spawnError = new Error(`${error.message} (cwd: ${cwd})`, { cause: error });
     });
     child.on("close", (code) => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", onAbort);
+      watch.done();
+      const { timedOut, aborted } = watch;
       // Children of the shell may still hold the group; make sure they go too.
-      if (timedOut || aborted) killGroup("SIGKILL");
-      if (killTimer) clearTimeout(killTimer);
+      if ((timedOut || aborted) && child.pid !== undefined) signalGroup(child.pid, "SIGKILL");
       const result: CommandResult = { exitCode: code, stdout, stderr, timedOut, aborted };
       if (spawnError) result.spawnError = spawnError;
       if (child.pid !== undefined) result.pid = child.pid;

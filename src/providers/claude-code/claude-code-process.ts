@@ -1,5 +1,6 @@
+import type { ProcessExit } from "../../process/index.js";
 import { ArkyError } from "../../protocol/index.js";
-import { JsonLineProcess, type ProcessExit } from "../../provider/subprocess/index.js";
+import { LineRpc, type RpcFraming } from "../../provider/line-rpc.js";
 import { type CliLine, type ControlRequestLine, cliLineSchema } from "./claude-code-messages.js";
 
 /** Where a CLI process reports to. The runtime swaps it as the process moves between turns. */
@@ -25,31 +26,51 @@ export interface ClaudeCodeProcessOptions {
 const INSTALL_HINT =
   "Install Claude Code (`npm i -g @anthropic-ai/claude-code`) or set the `executable` option to the path of `claude`.";
 
+type ControlResponse = Extract<CliLine, { type: "control_response" }>["response"];
+
+/** The control protocol: `control_request` lines out, `control_response` lines back, by `request_id`. */
+const framing: RpcFraming<CliLine, string> = {
+  id: (n) => `arky_${n}`,
+  request: (id, _subtype, payload) => ({ type: "control_request", request_id: id, request: payload }),
+  responseTo: (line) =>
+    line.type === "control_response" ? (line.response as ControlResponse).request_id : undefined,
+  outcome: (line) => {
+    const response = line.response as ControlResponse;
+    if (response.subtype === "success") return { ok: true, value: response.response };
+    return {
+      ok: false,
+      error: new ArkyError({
+        code: "invalid-request",
+        message: `claude refused the request: ${response.error ?? "unknown error"}`,
+        details: { errorCode: response.error_code },
+      }),
+    };
+  },
+};
+
 /**
  * One running `claude` process in stream-json mode: writes user messages, correlates
- * control requests in both directions, and tears down with interrupt → stdin close →
- * SIGTERM → SIGKILL.
+ * control requests in both directions (ours through the shared {@link LineRpc}), and tears
+ * down with interrupt → stdin close → SIGTERM → SIGKILL.
  */
 export class ClaudeCodeProcess {
   listener: ClaudeCodeProcessListener;
-  readonly #process: JsonLineProcess<CliLine>;
-  readonly #pending = new Map<
-    string,
-    { resolve: (value: unknown) => void; reject: (error: ArkyError) => void }
-  >();
+  readonly #rpc: LineRpc<CliLine, string>;
   readonly #incoming = new Map<string, AbortController>();
-  #nextId = 0;
   #exit: ProcessExit | undefined;
 
-  private constructor(process: JsonLineProcess<CliLine>, listener: ClaudeCodeProcessListener) {
-    this.#process = process;
+  private constructor(rpc: LineRpc<CliLine, string>, listener: ClaudeCodeProcessListener) {
+    this.#rpc = rpc;
     this.listener = listener;
+    rpc.attach({
+      onMessage: (line) => this.#route(line),
+      onProtocolError: (error) => this.listener.onProtocolError(error),
+      onExit: (exit) => this.#exited(exit),
+    });
   }
 
   static async start(options: ClaudeCodeProcessOptions): Promise<ClaudeCodeProcess> {
-    let self: ClaudeCodeProcess | undefined;
-    const early: CliLine[] = [];
-    const process = await JsonLineProcess.start<CliLine>({
+    const rpc = await LineRpc.start<CliLine, string>({
       command: options.executable,
       args: options.args,
       cwd: options.cwd,
@@ -59,37 +80,33 @@ export class ClaudeCodeProcess {
       name: "claude",
       maxLineBytes: options.maxLineBytes,
       installHint: INSTALL_HINT,
-      onMessage: (line) => (self ? self.#route(line) : early.push(line)),
-      onProtocolError: (error) => self?.listener.onProtocolError(error),
-      onExit: (exit) => {
-        if (self) self.#exited(exit);
-      },
+      peer: "claude",
+      framing,
+      timeoutMs: 30_000,
     });
-    self = new ClaudeCodeProcess(process, options.listener);
-    for (const line of early) self.#route(line);
-    return self;
+    return new ClaudeCodeProcess(rpc, options.listener);
   }
 
   get pid(): number {
-    return this.#process.pid;
+    return this.#rpc.process.pid;
   }
 
   /** Whether the process is still running. */
   get alive(): boolean {
-    return this.#exit === undefined && !this.#process.exited;
+    return this.#exit === undefined && this.#rpc.alive;
   }
 
   get exit(): Promise<ProcessExit> {
-    return this.#process.exit;
+    return this.#rpc.process.exit;
   }
 
   stderrTail(): string {
-    return this.#process.stderrTail();
+    return this.#rpc.process.stderrTail();
   }
 
   /** Sends a user message (the start of a turn). */
   sendUser(content: unknown[]): boolean {
-    return this.#process.write({
+    return this.#rpc.process.write({
       type: "user",
       session_id: "",
       message: { role: "user", content },
@@ -98,30 +115,8 @@ export class ClaudeCodeProcess {
   }
 
   /** Sends a control request and resolves with the CLI's response payload. */
-  request(payload: { subtype: string; [key: string]: unknown }, timeoutMs = 30_000): Promise<unknown> {
-    const requestId = `arky_${++this.#nextId}`;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#pending.delete(requestId);
-        reject(
-          new ArkyError({ code: "timeout", message: `claude did not answer ${payload.subtype} in time.` }),
-        );
-      }, timeoutMs);
-      this.#pending.set(requestId, {
-        resolve: (value) => {
-          clearTimeout(timer);
-          resolve(value);
-        },
-        reject: (error) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      });
-      if (!this.#process.write({ type: "control_request", request_id: requestId, request: payload })) {
-        this.#pending.get(requestId)?.reject(this.#goneError());
-        this.#pending.delete(requestId);
-      }
-    });
+  request(payload: { subtype: string; [key: string]: unknown }, timeoutMs?: number): Promise<unknown> {
+    return this.#rpc.request(payload.subtype, payload, { timeoutMs });
   }
 
   /** Asks the CLI to stop the running turn; its `result` follows. */
@@ -133,38 +128,18 @@ export class ClaudeCodeProcess {
    * Ends the process: interrupt (when `interrupt` is set), stdin close, SIGTERM, SIGKILL,
    * each given `graceMs`. Resolves once it is gone.
    */
-  async close(options: { graceMs?: number; interrupt?: boolean } = {}): Promise<ProcessExit> {
-    const graceMs = options.graceMs ?? 2000;
-    if (options.interrupt && this.alive) {
-      // An interrupt the CLI cannot take only means going on to the signals below.
-      await Promise.race([this.interrupt().catch(() => undefined), delay(graceMs)]);
-    }
-    return this.#process.close({ graceMs });
+  close(options: { graceMs?: number; interrupt?: boolean } = {}): Promise<ProcessExit> {
+    const interrupt = options.interrupt && this.alive ? () => this.interrupt() : undefined;
+    return this.#rpc.process.close({ graceMs: options.graceMs ?? 2000, interrupt });
   }
 
   /** Kills the process group at once (used by tests and as the last resort). */
   kill(): void {
-    this.#process.kill("SIGKILL");
+    this.#rpc.process.kill("SIGKILL");
   }
 
   #route(line: CliLine): void {
     switch (line.type) {
-      case "control_response": {
-        const response = (line as Extract<CliLine, { type: "control_response" }>).response;
-        const pending = this.#pending.get(response.request_id);
-        if (!pending) return;
-        this.#pending.delete(response.request_id);
-        if (response.subtype === "success") pending.resolve(response.response);
-        else
-          pending.reject(
-            new ArkyError({
-              code: "invalid-request",
-              message: `claude refused the request: ${response.error ?? "unknown error"}`,
-              details: { errorCode: response.error_code },
-            }),
-          );
-        return;
-      }
       case "control_request":
         void this.#answer(line as ControlRequestLine);
         return;
@@ -197,13 +172,11 @@ export class ClaudeCodeProcess {
       this.#incoming.delete(line.request_id);
     }
     // A withdrawn request must not be answered.
-    if (!controller.signal.aborted) this.#process.write({ type: "control_response", response });
+    if (!controller.signal.aborted) this.#rpc.process.write({ type: "control_response", response });
   }
 
   #exited(exit: ProcessExit): void {
     this.#exit = exit;
-    for (const pending of this.#pending.values()) pending.reject(this.#goneError());
-    this.#pending.clear();
     for (const controller of this.#incoming.values()) controller.abort(this.#goneError());
     this.listener.onExit(exit);
   }
@@ -211,8 +184,4 @@ export class ClaudeCodeProcess {
   #goneError(): ArkyError {
     return new ArkyError({ code: "process-exited", message: "The claude process has exited." });
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

@@ -1,8 +1,8 @@
 import { mkdirSync } from "node:fs";
 import { z } from "zod";
+import { buildChildEnv, settlesWithin } from "../../process/index.js";
 import { ArkyError, emptyUsage, serializeError, stopReason, toArkyError } from "../../protocol/index.js";
 import type { AgentRuntime, TurnRequest } from "../../provider/index.js";
-import { buildChildEnv } from "../../provider/subprocess/index.js";
 import { ToolRegistry } from "../../tools/index.js";
 import { buildClaudeArgs, buildClaudeEnv, type SpawnPlan } from "./claude-code-args.js";
 import { type ClaudeCodeOptions, DEFAULT_CLAUDE_INHERITED_ENV } from "./claude-code-options.js";
@@ -266,7 +266,7 @@ export class ClaudeCodeRuntime implements AgentRuntime {
       process
         .request(init)
         .then((response) => this.#noteInitialized(needs, response))
-        // Only the debug note is lost: a CLI that refuses initialize fails the turn it then runs.
+        // Only a debug note needs the answer; a CLI that cannot start shows it in the turn.
         .catch(() => undefined);
     return process;
   }
@@ -307,7 +307,7 @@ export class ClaudeCodeRuntime implements AgentRuntime {
         turn.cancelNow();
         return;
       }
-      // A CLI that cannot take the interrupt is torn down by #waitEnd below.
+      // A refused or unanswered interrupt is covered by #waitEnd, which tears the CLI down.
       session.process.interrupt().catch(() => undefined);
     }
     await this.#waitEnd(session, turn);
@@ -315,13 +315,7 @@ export class ClaudeCodeRuntime implements AgentRuntime {
 
   /** Waits for the interrupted turn's result; a CLI that does not answer in time is torn down. */
   async #waitEnd(session: ClaudeCodeSession, turn: ClaudeCodeTurn): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, this.#graceMs * 2);
-    });
-    await Promise.race([turn.done, late]);
-    clearTimeout(timer);
-    if (turn.finished) return;
+    if (await settlesWithin(turn.done, this.#graceMs * 2)) return;
     await session.process?.close({ graceMs: this.#graceMs });
     turn.cancelNow();
   }

@@ -1,5 +1,5 @@
+import type { ProcessExit } from "../../process/index.js";
 import type { ArkyError } from "../../protocol/index.js";
-import type { ProcessExit } from "../../provider/subprocess/index.js";
 import type { ToolRegistry } from "../../tools/index.js";
 import { handleControlRequest } from "./claude-code-control.js";
 import type { CliLine, ControlRequestLine } from "./claude-code-messages.js";

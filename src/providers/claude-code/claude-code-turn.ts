@@ -1,6 +1,7 @@
+import type { ProcessExit } from "../../process/index.js";
 import { ArkyError, cancelledError, emptyUsage, serializeError, toArkyError } from "../../protocol/index.js";
+import { AsyncQueue } from "../../provider/async-queue.js";
 import type { TurnRequest } from "../../provider/index.js";
-import { AsyncQueue, type ProcessExit } from "../../provider/subprocess/index.js";
 import type { Tool } from "../../tools/index.js";
 import { displayToolName, isArkyToolName } from "./arky-mcp-bridge.js";
 import type { CliLine, ResultLine } from "./claude-code-messages.js";

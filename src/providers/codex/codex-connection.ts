@@ -1,9 +1,8 @@
+import type { ProcessExit } from "../../process/index.js";
 import { ArkyError } from "../../protocol/index.js";
-import type { ProcessExit } from "../../provider/subprocess/index.js";
 import { initializeResultSchema } from "./codex-messages.js";
 import { type CodexLaunch, type CodexRuntimeOptions, codexLaunch } from "./codex-options.js";
 import { CodexRpcClient, type RpcId } from "./codex-rpc.js";
-import { descendantsOf, killAll } from "./process-tree.js";
 
 /** Notifications nobody in Arky reads; Codex stops sending them when asked. */
 const OPTED_OUT = ["remoteControl/status/changed", "account/rateLimits/updated", "thread/goal/cleared"];
@@ -81,11 +80,12 @@ export class CodexConnection {
     return connection;
   }
 
-  /** Ends the process and anything it started that outlived it. */
+  /**
+   * Ends the process and anything it started that outlived it: the npm `codex` launcher
+   * starts the real binary in its own session, which the process-group teardown sweeps.
+   */
   async close(): Promise<void> {
     this.#dead = true;
-    const tree = descendantsOf(this.rpc.pid);
     await this.rpc.close();
-    killAll(tree);
   }
 }

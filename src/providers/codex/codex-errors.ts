@@ -90,12 +90,13 @@ function embeddedApiError(message: string): ArkyError | undefined {
 
 /**
  * A JSON-RPC error answer from the app server. Every error seen used code -32600, so the
- * message decides: an unknown thread becomes `session-not-found`, anything else `protocol`.
+ * message decides: an unknown thread becomes `session-not-found`, anything else
+ * `invalid-request` — the code Claude Code's refused control requests get too.
  */
 export function codexRpcError(method: string, error: CodexRpcErrorBody): ArkyError {
   const notFound = /thread not found|no rollout found|invalid thread id/i.test(error.message);
   return new ArkyError({
-    code: notFound ? "session-not-found" : "protocol",
+    code: notFound ? "session-not-found" : "invalid-request",
     message: `Codex refused ${method}: ${error.message}`,
     correction: notFound
       ? "The Codex thread does not exist in this CODEX_HOME; start a new session."

@@ -1,6 +1,7 @@
 import type { z } from "zod";
-import { ArkyError, cancelledError } from "../../protocol/index.js";
-import { JsonLineProcess, type ProcessExit } from "../../provider/subprocess/index.js";
+import type { ProcessExit } from "../../process/index.js";
+import { ArkyError } from "../../protocol/index.js";
+import { LineRpc, type RpcFraming } from "../../provider/line-rpc.js";
 import { codexRpcError } from "./codex-errors.js";
 import { type CodexIncoming, codexIncomingSchema } from "./codex-messages.js";
 
@@ -37,174 +38,101 @@ export interface RpcRequestOptions<T> {
   signal?: AbortSignal;
 }
 
-interface Pending {
-  method: string;
-  resolve: (value: CodexIncoming) => void;
-  reject: (error: ArkyError) => void;
-}
-
 const INSTALL_HINT =
   "Install Codex (`npm install -g @openai/codex`) or pass `executable` with the path of the `codex` binary.";
 
+/** JSON-RPC 2.0 framing (without the `jsonrpc` member, which the app server omits). */
+const framing: RpcFraming<CodexIncoming, RpcId> = {
+  id: (n) => n,
+  request: (id, method, params) => ({ method, id, params: params ?? {} }),
+  responseTo: (message) => (message.method === undefined ? message.id : undefined),
+  outcome: (message, method) =>
+    message.error
+      ? { ok: false, error: codexRpcError(method, message.error) }
+      : { ok: true, value: message.result },
+};
+
 /**
- * JSON-RPC over the stdio of one `codex app-server` process: numbered requests with
- * timeouts and classified errors, server requests and notifications handed to the owner.
- * A process exit rejects every pending request with a `process-exited` error.
+ * JSON-RPC over the stdio of one `codex app-server` process, on the shared {@link LineRpc}:
+ * numbered requests with timeouts and classified errors, results validated with a schema,
+ * server requests and notifications handed to the owner. A process exit rejects every
+ * pending request with a `process-exited` error.
  */
 export class CodexRpcClient {
-  readonly #process: JsonLineProcess<CodexIncoming>;
-  readonly #pending = new Map<RpcId, Pending>();
-  readonly #timeoutMs: number;
-  #nextId = 1;
-  #exitError: ArkyError | undefined;
+  readonly #rpc: LineRpc<CodexIncoming, RpcId>;
 
-  private constructor(process: JsonLineProcess<CodexIncoming>, timeoutMs: number) {
-    this.#process = process;
-    this.#timeoutMs = timeoutMs;
+  private constructor(rpc: LineRpc<CodexIncoming, RpcId>) {
+    this.#rpc = rpc;
   }
 
   /** Spawns the app server. Rejects with `executable-not-found` when it cannot run. */
   static async start(options: CodexRpcStartOptions): Promise<CodexRpcClient> {
-    let client: CodexRpcClient | undefined;
-    const early: CodexIncoming[] = [];
-    const process = await JsonLineProcess.start<CodexIncoming>({
-      command: options.command,
-      args: options.args,
-      cwd: options.cwd,
-      env: options.env,
-      inheritEnv: options.inheritEnv,
+    const { handlers, requestTimeoutMs, ...launch } = options;
+    const rpc = await LineRpc.start<CodexIncoming, RpcId>({
+      ...launch,
       schema: codexIncomingSchema,
       name: "codex app-server",
       installHint: INSTALL_HINT,
-      onMessage: (message) => (client ? client.#dispatch(message, options.handlers) : early.push(message)),
-      onProtocolError: (error) => options.handlers.onProtocolError(error),
-      onExit: (exit) => {
-        if (client) client.#failPending(exit);
-        options.handlers.onExit(exit);
-      },
+      peer: "Codex",
+      framing,
+      timeoutMs: requestTimeoutMs,
+      details: { provider: "codex" },
     });
-    client = new CodexRpcClient(process, options.requestTimeoutMs);
-    for (const message of early) client.#dispatch(message, options.handlers);
-    return client;
+    rpc.attach({
+      onMessage: (message) => {
+        if (message.method === undefined) return;
+        if (message.id !== undefined) handlers.onServerRequest(message.id, message.method, message.params);
+        else handlers.onNotification(message.method, message.params);
+      },
+      onProtocolError: handlers.onProtocolError,
+      onExit: handlers.onExit,
+    });
+    return new CodexRpcClient(rpc);
   }
 
   /** Whether the process is still running. */
   get alive(): boolean {
-    return !this.#process.exited;
+    return this.#rpc.alive;
   }
 
   get pid(): number {
-    return this.#process.pid;
+    return this.#rpc.process.pid;
   }
 
   /** Sends a request and resolves with its validated result. */
-  request<T>(method: string, params: unknown, options: RpcRequestOptions<T>): Promise<T> {
-    if (this.#exitError || !this.alive) return Promise.reject(this.#exitError ?? this.#deadError());
-    const id = this.#nextId++;
-    const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
-    return new Promise<T>((resolve, reject) => {
-      const cleanup = () => {
-        clearTimeout(timer);
-        this.#pending.delete(id);
-        options.signal?.removeEventListener("abort", onAbort);
-      };
-      const onAbort = () => {
-        cleanup();
-        reject(cancelledError(options.signal?.reason));
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(
-          new ArkyError({
-            code: "timeout",
-            message: `Codex did not answer ${method} within ${timeoutMs} ms.`,
-            details: { provider: "codex", method },
-          }),
-        );
-      }, timeoutMs);
-      this.#pending.set(id, {
-        method,
-        resolve: (message) => {
-          cleanup();
-          if (message.error) return reject(codexRpcError(method, message.error));
-          const parsed = options.schema.safeParse(message.result);
-          if (parsed.success) resolve(parsed.data);
-          else
-            reject(
-              new ArkyError({
-                code: "protocol",
-                message: `Codex answered ${method} with an unexpected shape.`,
-                details: {
-                  provider: "codex",
-                  method,
-                  issues: parsed.error.issues.slice(0, 5).map((i) => i.message),
-                },
-              }),
-            );
-        },
-        reject: (error) => {
-          cleanup();
-          reject(error);
-        },
-      });
-      if (options.signal?.aborted) return onAbort();
-      options.signal?.addEventListener("abort", onAbort, { once: true });
-      this.#process.write({ method, id, params: params ?? {} });
+  async request<T>(method: string, params: unknown, options: RpcRequestOptions<T>): Promise<T> {
+    const result = await this.#rpc.request(method, params, options);
+    const parsed = options.schema.safeParse(result);
+    if (parsed.success) return parsed.data;
+    throw new ArkyError({
+      code: "protocol",
+      message: `Codex answered ${method} with an unexpected shape.`,
+      details: { provider: "codex", method, issues: parsed.error.issues.slice(0, 5).map((i) => i.message) },
     });
   }
 
   /** Sends a notification (no answer expected). */
   notify(method: string, params?: unknown): void {
-    this.#process.write(params === undefined ? { method } : { method, params });
+    this.#rpc.process.write(params === undefined ? { method } : { method, params });
   }
 
   /** Answers a server request. */
   respond(id: RpcId, result: unknown): void {
-    this.#process.write({ id, result });
+    this.#rpc.process.write({ id, result });
   }
 
   /** Answers a server request with an error. */
   respondError(id: RpcId, code: number, message: string): void {
-    this.#process.write({ id, error: { code, message } });
+    this.#rpc.process.write({ id, error: { code, message } });
   }
 
   /** Kills the process group now (tests simulate crashes with this). */
   kill(): void {
-    this.#process.kill("SIGKILL");
+    this.#rpc.process.kill("SIGKILL");
   }
 
   /** Ends the process (stdin close, then SIGTERM, then SIGKILL) and waits for it. */
   async close(): Promise<void> {
-    await this.#process.close({ graceMs: 1500 });
-  }
-
-  #dispatch(message: CodexIncoming, handlers: CodexRpcHandlers): void {
-    if (message.method !== undefined) {
-      if (message.id !== undefined) handlers.onServerRequest(message.id, message.method, message.params);
-      else handlers.onNotification(message.method, message.params);
-      return;
-    }
-    const pending = message.id === undefined ? undefined : this.#pending.get(message.id);
-    if (pending) {
-      pending.resolve(message);
-      return;
-    }
-    handlers.onProtocolError(
-      new ArkyError({
-        code: "protocol",
-        message: "Codex answered a request that is not pending; the answer was ignored.",
-        details: { provider: "codex", id: message.id },
-      }),
-    );
-  }
-
-  #deadError(): ArkyError {
-    return new ArkyError({ code: "process-exited", message: "The Codex app server is not running." });
-  }
-
-  #failPending(exit: ProcessExit): void {
-    this.#exitError = exit.error ?? this.#deadError();
-    for (const pending of [...this.#pending.values()]) pending.reject(this.#exitError);
-    this.#pending.clear();
+    await this.#rpc.process.close({ graceMs: 1500 });
   }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
+import { settlesWithin } from "../../process/index.js";
 import {
   type AgentEventBody,
   ArkyError,
@@ -75,9 +76,7 @@ export class CodexRuntime implements AgentRuntime {
 
   /** Process id of the running app server, if any (for diagnostics and tests). */
   async pid(): Promise<number | undefined> {
-    // A connection that failed to open has no process; its error went to the turn that opened it.
-    const connection = await this.#connection?.catch(() => undefined);
-    return connection && !connection.dead ? connection.rpc.pid : undefined;
+    return (await this.#liveConnection())?.rpc.pid;
   }
 
   async *runTurn(request: TurnRequest): AsyncGenerator<AgentEventBody> {
@@ -191,7 +190,7 @@ export class CodexRuntime implements AgentRuntime {
     for (const session of this.#sessions.values())
       if (session.turn && !session.turn.finished) await session.turn.abort("cancelled");
     await connection?.close();
-    // A bridge that failed to start has nothing to close; its error went to the turn that started it.
+    // A bridge that failed to start has nothing to close.
     await (await this.#bridge?.catch(() => undefined))?.close();
   }
 
@@ -206,7 +205,7 @@ export class CodexRuntime implements AgentRuntime {
   }
 
   async #liveConnection(): Promise<CodexConnection | undefined> {
-    // A connection that failed to open is no live one; its error went to the turn that opened it.
+    // A connection that failed to open is not live; its turn already reported why.
     const connection = await this.#connection?.catch(() => undefined);
     return connection && !connection.dead ? connection : undefined;
   }
@@ -214,7 +213,8 @@ export class CodexRuntime implements AgentRuntime {
   async #connect(): Promise<CodexConnection> {
     if (this.#closed) throw new ArkyError({ code: "configuration", message: "The Codex runtime is closed." });
     const current = this.#connection;
-    const live = await current?.catch(() => undefined); // a failed opening is retried below
+    // A failed opening is not reused: a new process is started below.
+    const live = await current?.catch(() => undefined);
     if (live && !live.dead) return live;
     // Concurrent first turns all wait here; only the first to get on starts a process.
     if (this.#closed || this.#connection !== current) return this.#connect();
@@ -336,7 +336,7 @@ export class CodexRuntime implements AgentRuntime {
           { threadId: session.threadId, turnId: turn.turnId },
           { schema: emptyResult, timeoutMs: INTERRUPT_WAIT_MS },
         );
-        await waitFinished(turn, INTERRUPT_WAIT_MS);
+        await settlesWithin(turn.done, INTERRUPT_WAIT_MS);
       } catch {
         // The turn already ended or the process is gone; it is closed as cancelled below.
       }
@@ -346,12 +346,6 @@ export class CodexRuntime implements AgentRuntime {
 }
 
 const emptyResult = z.object({}).loose();
-
-async function waitFinished(turn: CodexTurn, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([turn.done, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
-  clearTimeout(timer);
-}
 
 /** Creates a {@link CodexRuntime}. */
 export function codex(options: CodexRuntimeOptions = {}): CodexRuntime {

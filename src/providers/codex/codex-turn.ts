@@ -8,8 +8,8 @@ import {
   type ToolResultBlock,
   toArkyError,
 } from "../../protocol/index.js";
+import { AsyncQueue } from "../../provider/async-queue.js";
 import type { TurnRequest } from "../../provider/index.js";
-import { AsyncQueue } from "../../provider/subprocess/index.js";
 import { executeToolCall, outcomeError } from "../../tools/index.js";
 import { approvalRequestSchema, turnNotificationSchema } from "./codex-messages.js";
 import type { BridgeCall } from "./codex-tool-bridge.js";

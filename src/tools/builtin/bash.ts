@@ -1,11 +1,11 @@
 import { spawn } from "node:child_process";
 import { z } from "zod";
+import { stopGroupOn, stopProcessGroup } from "../../process/index.js";
 import { ArkyError } from "../../protocol/index.js";
 import { tool } from "../tool.js";
 import type { Tool } from "../types.js";
 import { capTail, type ToolLimits } from "./limits.js";
 import type { AllowedRoots } from "./paths.js";
-import { killProcessGroup } from "./process-group.js";
 
 /** Options of {@link bashTool}. */
 export interface BashToolOptions {
@@ -91,8 +91,6 @@ function runBash(command: string, { cwd, env, timeoutMs, signal, maxChars }: Run
     });
     let output = "";
     let totalChars = 0;
-    let timedOut = false;
-    let aborted = false;
     const onData = (chunk: Buffer) => {
       const text = chunk.toString("utf8");
       totalChars += text.length;
@@ -102,19 +100,9 @@ function runBash(command: string, { cwd, env, timeoutMs, signal, maxChars }: Run
     };
     child.stdout.on("data", onData);
     child.stderr.on("data", onData);
-    const stop = () => void killProcessGroup(child);
-    const timer = setTimeout(() => {
-      timedOut = true;
-      stop();
-    }, timeoutMs);
-    const onAbort = () => {
-      aborted = true;
-      stop();
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
+    const watch = stopGroupOn(child.pid, { timeoutMs, signal });
     child.on("error", (error) => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", onAbort);
+      watch.done();
       reject(
         new ArkyError({
           code: "tool-execution",
@@ -126,17 +114,17 @@ function runBash(command: string, { cwd, env, timeoutMs, signal, maxChars }: Run
     // 'exit' rather than 'close': a background child holding the pipes open must not keep
     // the call waiting. The group is stopped so no such child survives the call.
     child.on("exit", (exitCode, exitSignal) => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", onAbort);
-      void killProcessGroup(child, 500).then(() => {
+      watch.done();
+      // A child that exited was spawned, so it has a pid.
+      void stopProcessGroup(child.pid!, { graceMs: 500 }).then(() => {
         const finish = () =>
           resolve({
             output: output.slice(-maxChars),
             totalChars,
             exitCode,
             signal: exitSignal,
-            timedOut,
-            aborted,
+            timedOut: watch.timedOut,
+            aborted: watch.aborted,
           });
         if (child.stdout.readableEnded && child.stderr.readableEnded) finish();
         else {

@@ -1,28 +1,12 @@
+import { buildChildEnv, DEFAULT_INHERITED_ENV } from "../../process/index.js";
+
 /**
- * Environment variables passed to subprocesses by default. Everything else (API keys,
- * tokens, cloud credentials) stays out unless the caller passes it explicitly.
+ * Environment variables passed to subprocesses by default (plus `LC_*`): the shared
+ * allowlist of every Arky subprocess and a few that tools honour. Everything else (API
+ * keys, tokens, cloud credentials) stays out unless the caller passes it explicitly.
  */
 export const ENV_ALLOWLIST: readonly string[] = [
-  "PATH",
-  "HOME",
-  "USER",
-  "LOGNAME",
-  "SHELL",
-  "TERM",
-  "LANG",
-  "LANGUAGE",
-  "LC_ALL",
-  "LC_CTYPE",
-  "LC_MESSAGES",
-  "TMPDIR",
-  "TEMP",
-  "TMP",
-  "TZ",
-  "COLORTERM",
-  "NO_COLOR",
-  "SYSTEMROOT",
-  "COMSPEC",
-  "PATHEXT",
+  ...new Set([...DEFAULT_INHERITED_ENV, "NO_COLOR", "TEMP", "TMP", "SYSTEMROOT", "COMSPEC", "PATHEXT"]),
 ];
 
 /**
@@ -33,11 +17,5 @@ export function filteredEnv(
   additions: Record<string, string | undefined> = {},
   base: NodeJS.ProcessEnv = process.env,
 ): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const key of ENV_ALLOWLIST) {
-    const value = base[key];
-    if (value !== undefined) env[key] = value;
-  }
-  for (const [key, value] of Object.entries(additions)) if (value !== undefined) env[key] = value;
-  return env;
+  return buildChildEnv({ source: base, inherit: ENV_ALLOWLIST, env: additions });
 }

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { ArkyError } from "../../protocol/index.js";
+import { ArkyError } from "../protocol/index.js";
 
 const EXCERPT = 200;
 

@@ -2,8 +2,8 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { JsonLineProcess } from "../../src/process/index.js";
 import { ArkyError } from "../../src/protocol/index.js";
-import { JsonLineProcess } from "../../src/provider/subprocess/index.js";
 import { isAlive, type Message, messageSchema, startChild } from "./helpers.js";
 
 const started: Array<JsonLineProcess<Message>> = [];

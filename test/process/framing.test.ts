@@ -1,11 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  AsyncQueue,
-  buildChildEnv,
-  findDescendants,
-  LineDecoder,
-  TailBuffer,
-} from "../../src/provider/subprocess/index.js";
+import { buildChildEnv, findDescendants, LineDecoder, TailBuffer } from "../../src/process/index.js";
+import { AsyncQueue } from "../../src/provider/async-queue.js";
 
 function decode(chunks: string[], maxLineBytes = 1024) {
   const lines: string[] = [];

@@ -15,6 +15,7 @@ function readStat(pid: string): { ppid: number; pgid: number; startTime: string 
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     return { ppid: Number(fields[1]), pgid: Number(fields[2]), startTime: fields[19] ?? "" };
   } catch {
+    // The process ended while we looked (or there is no procfs).
     return undefined;
   }
 }
@@ -30,6 +31,7 @@ export function findDescendants(pid: number): Descendant[] {
   try {
     entries = readdirSync("/proc");
   } catch {
+    // No procfs (a restricted container): nothing to sweep.
     return [];
   }
   const children = new Map<number, Descendant[]>();
@@ -66,7 +68,7 @@ export function killDescendants(found: readonly Descendant[]): void {
       if (pgid === pid && pgid !== ownGroup) process.kill(-pgid, "SIGKILL");
       process.kill(pid, "SIGKILL");
     } catch {
-      // Gone in the meantime.
+      // Gone in the meantime, which is the goal.
     }
   }
 }

@@ -2,12 +2,12 @@ import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { basename } from "node:path";
 import type { z } from "zod";
-import { ArkyError } from "../../protocol/index.js";
-import { type Descendant, findDescendants, killDescendants } from "./descendants.js";
+import { ArkyError } from "../protocol/index.js";
+import { findDescendants, killDescendants } from "./descendants.js";
 import { buildChildEnv } from "./environment.js";
 import { LineDecoder } from "./line-decoder.js";
 import { lineTooLongError, parseJsonLine } from "./parse-json-line.js";
-import { signalGroup, trackGroup, untrackGroup } from "./process-group.js";
+import { signalGroup, stopProcessGroup, trackGroup, untrackGroup } from "./process-group.js";
 import { TailBuffer } from "./stderr-tail.js";
 
 /** How a child process ended. */
@@ -54,8 +54,10 @@ export interface JsonLineProcessOptions<T> {
 
 /** Options of {@link JsonLineProcess.close}. */
 export interface CloseOptions {
-  /** How long each step (stdin close, SIGTERM) may take before the next one (default 2000 ms). */
+  /** How long each step (interrupt, stdin close, SIGTERM) may take before the next one (default 2000 ms). */
   graceMs?: number;
+  /** Asks the child to stop its work first (a CLI's interrupt request); awaited up to `graceMs`. */
+  interrupt?: () => Promise<unknown>;
 }
 
 const MiB = 1024 * 1024;
@@ -180,6 +182,7 @@ export class JsonLineProcess<T> {
       child.once("error", (cause) => reject(notFound(options, name, cause)));
       child.once("spawn", () => {
         child.removeAllListeners("error");
+        // After a successful spawn, failures show up as the exit (or an EPIPE on stdin).
         child.on("error", () => {});
         resolve(new JsonLineProcess(child, options, name, stderr));
       });
@@ -207,31 +210,28 @@ export class JsonLineProcess<T> {
   /** Sends a signal to the process group now (SIGKILL also reaches descendants in other groups). */
   kill(signal: NodeJS.Signals = "SIGKILL"): void {
     this.#requested = true;
-    if (signal === "SIGKILL") this.#sweepAfterExit(findDescendants(this.pid));
+    if (signal === "SIGKILL") {
+      const found = findDescendants(this.pid);
+      if (found.length > 0) void this.exit.then(() => killDescendants(found));
+    }
     signalGroup(this.pid, signal);
   }
 
   /**
-   * Ends the process: closes stdin, waits `graceMs`, sends SIGTERM to the group, waits
-   * again, then SIGKILL. Resolves when it is gone. Idempotent.
+   * Ends the process with {@link stopProcessGroup}: interrupt (when given), stdin close,
+   * SIGTERM, SIGKILL, each given `graceMs`; descendants in other groups go too. Resolves
+   * when it is gone. Idempotent.
    */
   async close(options: CloseOptions = {}): Promise<ProcessExit> {
-    const graceMs = options.graceMs ?? 2000;
     this.#requested = true;
     if (this.exited) return this.exit;
-    // Found now, while they still hang under the child: shells in their own session
-    // escape the group signals below and would otherwise be orphaned.
-    this.#sweepAfterExit(findDescendants(this.pid));
-    this.#child.stdin.end();
-    if (await settlesWithin(this.exit, graceMs)) return this.exit;
-    signalGroup(this.pid, "SIGTERM");
-    if (await settlesWithin(this.exit, graceMs)) return this.exit;
-    signalGroup(this.pid, "SIGKILL");
+    await stopProcessGroup(this.pid, {
+      graceMs: options.graceMs ?? 2000,
+      exited: this.exit,
+      interrupt: options.interrupt,
+      closeInput: () => this.#child.stdin.end(),
+    });
     return this.exit;
-  }
-
-  #sweepAfterExit(found: Descendant[]): void {
-    if (found.length > 0) void this.exit.then(() => killDescendants(found));
   }
 
   #describeExit(code: number | null, signal: NodeJS.Signals | null): ProcessExit {
@@ -263,16 +263,4 @@ function notFound<T>(options: JsonLineProcessOptions<T>, name: string, cause: un
     details: { command: options.command, errno },
     cause,
   });
-}
-
-async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([promise.then(() => true), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -1,4 +1,3 @@
-export * from "./async-queue.js";
 export * from "./descendants.js";
 export * from "./environment.js";
 export * from "./json-line-process.js";

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { JsonLineProcess, type JsonLineProcessOptions } from "../../src/process/index.js";
 import type { ArkyError } from "../../src/protocol/index.js";
-import { JsonLineProcess, type JsonLineProcessOptions } from "../../src/provider/subprocess/index.js";
 
 export const CHILD = fileURLToPath(new URL("./fixtures/child.mjs", import.meta.url));
 
