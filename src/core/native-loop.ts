@@ -113,7 +113,7 @@ async function runLoop(
       const results = await runToolCalls({
         calls,
         tools: request.tools,
-        guard: request.guard,
+        runTool: request.runTool,
         signal,
         emit,
         checkpoint,

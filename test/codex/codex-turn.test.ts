@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { allowAllGuard, type ToolCallGuard } from "../../src/permissions/index.js";
+import { createTurnTools } from "../../src/provider/index.js";
 import type { AgentEventBody } from "../../src/protocol/index.js";
 import { CodexTurn } from "../../src/providers/codex/codex-turn.js";
 import { CodexTurnMapper } from "../../src/providers/codex/map-codex-events.js";
@@ -14,6 +15,7 @@ function turn(guard: ToolCallGuard = allowAllGuard) {
       history: [],
       tools: new ToolRegistry([]),
       guard,
+      ...createTurnTools(new ToolRegistry([]), guard),
       signal: new AbortController().signal,
     },
     new CodexTurnMapper({ model: "m" }),

@@ -1,6 +1,5 @@
 import { ArkyError } from "../../protocol/index.js";
-import type { ToolRegistry } from "../../tools/index.js";
-import { ARKY_MCP_SERVER, answerMcpMessage } from "./arky-mcp-bridge.js";
+import { ARKY_MCP_SERVER, type ArkyMcpEndpoint } from "./arky-mcp-bridge.js";
 import {
   type ControlRequestLine,
   canUseToolRequestSchema,
@@ -12,14 +11,15 @@ import { PRE_TOOL_USE_HOOK } from "./process-needs.js";
 
 /**
  * Answers a control request of the CLI. `context` is the running turn (undefined between
- * turns and in the warm pool: then tool calls are refused and MCP handshakes answered).
+ * turns and in the warm pool: then tool calls are refused); `mcp` is the process's `arky`
+ * MCP server.
  * Throws for requests it cannot answer; the process turns that into an error response.
  */
 export async function handleControlRequest(
   request: ControlRequestLine["request"],
   signal: AbortSignal,
   context: ControlContext | undefined,
-  registry: ToolRegistry | undefined,
+  mcp: ArkyMcpEndpoint,
 ): Promise<unknown> {
   switch (request.subtype) {
     case "can_use_tool": {
@@ -64,7 +64,7 @@ export async function handleControlRequest(
       const parsed = mcpMessageRequestSchema.parse(request);
       if (parsed.server_name !== ARKY_MCP_SERVER)
         throw new ArkyError({ code: "not-found", message: `Unknown SDK MCP server ${parsed.server_name}.` });
-      return { mcp_response: await answerMcpMessage(parsed.message, registry, context, signal) };
+      return { mcp_response: await mcp.answer(parsed.message, signal) };
     }
     default:
       throw new ArkyError({
