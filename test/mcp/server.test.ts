@@ -96,7 +96,7 @@ describe("serveMcp over Streamable HTTP", () => {
       ["add", true],
       ["picture", true],
       ["fail", false],
-      ["ns/slow", false],
+      ["ns__slow", false],
     ]);
     expect(await client.callTool("add", { a: 2, b: 3 })).toEqual({ content: [{ type: "text", text: "5" }] });
     expect(await client.callTool("picture", {})).toEqual({
