@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Agent } from "../../src/core/index.js";
 import { allowAllGuard } from "../../src/permissions/index.js";
-import { createTurnTools } from "../../src/provider/index.js";
 import { type AgentEvent, ArkyError } from "../../src/protocol/index.js";
+import { createTurnTools } from "../../src/provider/index.js";
 import { type CodexRuntime, codex } from "../../src/providers/codex/index.js";
 import { textReply } from "../../src/testing/index.js";
 import { ToolRegistry } from "../../src/tools/index.js";

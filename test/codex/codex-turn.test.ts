@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { allowAllGuard, type ToolCallGuard } from "../../src/permissions/index.js";
-import { createTurnTools } from "../../src/provider/index.js";
 import type { AgentEventBody } from "../../src/protocol/index.js";
+import { createTurnTools } from "../../src/provider/index.js";
 import { CodexTurn } from "../../src/providers/codex/codex-turn.js";
 import { CodexTurnMapper } from "../../src/providers/codex/map-codex-events.js";
 import { ToolRegistry } from "../../src/tools/index.js";
