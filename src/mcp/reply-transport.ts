@@ -34,7 +34,8 @@ export class ReplyTransport implements Transport {
 
   /**
    * Delivers one client message. Resolves with the server's response to a request,
-   * undefined for a notification. `signal` cancels a request (`notifications/cancelled`).
+   * undefined for a notification. `signal` cancels a request: the server gets
+   * `notifications/cancelled` and the answer is a `-32800` error.
    */
   deliver(raw: unknown, signal?: AbortSignal): Promise<JSONRPCMessage | undefined> {
     const parsed = JSONRPCMessageSchema.safeParse(raw);
@@ -54,10 +55,14 @@ export class ReplyTransport implements Transport {
     const { id } = message;
     return new Promise((resolve) => {
       this.#pending.set(id, resolve);
+      // MCP answers no cancelled request; the waiting caller gets a cancellation error instead.
       signal?.addEventListener(
         "abort",
-        () =>
-          this.onmessage?.({ jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: id } }),
+        () => {
+          this.#pending.delete(id);
+          this.onmessage?.({ jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: id } });
+          resolve({ jsonrpc: "2.0", id, error: { code: -32800, message: "Request cancelled." } });
+        },
         { once: true },
       );
       this.onmessage?.(message);
