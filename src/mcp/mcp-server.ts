@@ -11,7 +11,7 @@ import { z } from "zod";
 import type { ToolResultBlock } from "../protocol/index.js";
 import { executeToolCall, type Tool, ToolRegistry } from "../tools/index.js";
 import { toMcpContent } from "./content.js";
-import { findMcpTool, mcpToolList } from "./tool-names.js";
+import { mcpToolList, toMcpToolName } from "./tool-names.js";
 
 /** Tool updates of this shape are forwarded as MCP progress notifications. */
 const progressSchema = z.object({
@@ -42,11 +42,15 @@ export interface McpToolCall {
 export interface McpToolHost {
   /** The tools offered, read on every request. */
   tools(): readonly Tool[];
-  /** Runs a call; resolves with the result the client's model sees. Must not throw. */
+  /**
+   * Runs a call; resolves with the result the client's model sees, or undefined when
+   * nothing can run it now (no Arky turn is running: the client gets an error result).
+   * Must not throw.
+   */
   call(
     call: McpToolCall,
     options: { signal: AbortSignal; onUpdate: (update: unknown) => void },
-  ): Promise<ToolResultBlock>;
+  ): Promise<ToolResultBlock | undefined>;
 }
 
 /** A host that runs a registry's tools directly, with no guard. */
@@ -77,7 +81,7 @@ export function createMcpServer(
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: mcpToolList(host.tools()) }));
   server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
     const { name, arguments: input = {}, _meta: meta = {} } = request.params;
-    const tool = findMcpTool(host.tools(), name);
+    const tool = host.tools().find((t) => toMcpToolName(t.name) === name);
     if (!tool) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
     const progressToken = meta.progressToken;
     const onUpdate = (update: unknown) => {
@@ -89,6 +93,7 @@ export function createMcpServer(
         .catch(() => {});
     };
     const result = await host.call({ tool, input, meta }, { signal: extra.signal, onUpdate });
+    if (!result) return { content: [{ type: "text", text: "No Arky turn is running." }], isError: true };
     const answer: CallToolResult = { content: toMcpContent(result.content) };
     if (result.isError) answer.isError = true;
     return answer;

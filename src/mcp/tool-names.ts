@@ -9,21 +9,8 @@ export function toMcpToolName(name: string): string {
   return name.replaceAll("/", "__").replace(/[^A-Za-z0-9_-]/g, "_");
 }
 
-/** The tool an MCP tool name refers to, if any. */
-export function findMcpTool(tools: readonly Tool[], mcpName: string): Tool | undefined {
-  return tools.find((tool) => toMcpToolName(tool.name) === mcpName);
-}
-
-/** One entry of an MCP `tools/list` result. */
-export interface McpToolEntry {
-  name: string;
-  description: string;
-  inputSchema: Tool["inputSchema"];
-  annotations: { readOnlyHint: boolean };
-}
-
 /** Tools as MCP `tools/list` entries (also sent ahead as manifests, so kept free of the MCP SDK). */
-export function mcpToolList(tools: readonly Tool[]): McpToolEntry[] {
+export function mcpToolList(tools: readonly Tool[]) {
   return tools.map((tool) => ({
     name: toMcpToolName(tool.name),
     description: tool.description,

@@ -74,25 +74,6 @@ export function createTurnTools(tools: ToolRegistry, guard: ToolCallGuard): Turn
     input,
     readOnly: tools.get(call.name)?.readOnly ?? call.readOnly ?? false,
   });
-  const endEvent = (call: ToolCall, result: ToolResultBlock, durationMs: number, error?: SerializedError) =>
-    ({
-      type: "tool-execution-end",
-      toolCallId: call.id,
-      toolName: call.name,
-      result,
-      durationMs,
-      ...(error ? { error } : {}),
-    }) as const;
-  const after = async (
-    call: ToolCall & { readOnly?: boolean },
-    input: unknown,
-    result: ToolResultBlock,
-    { signal, emit }: ToolCallOptions,
-  ) => {
-    const outcome = await guard.afterToolCall(describe(call, input), result, signal);
-    for (const event of outcome.events) emit(event);
-    return outcome.result;
-  };
 
   const decide: TurnTools["decide"] = (call, { signal, emit }) => {
     let decision = decisions.get(call.id);
@@ -108,51 +89,71 @@ export function createTurnTools(tools: ToolRegistry, guard: ToolCallGuard): Turn
     return decision;
   };
 
+  // The one after-step: the after-hook rule and the end event, for Arky's tools and a CLI's own.
+  const endTool: TurnTools["endTool"] = async (call, { result, error, durationMs = 0 }, options) => {
+    const decision = await decisions.get(call.id);
+    const failure =
+      decision?.decision === "deny"
+        ? serializeError(new ArkyError({ code: "tool-denied", message: decision.reason }))
+        : error;
+    let final = result;
+    if (!failure) {
+      const input = decision?.decision === "allow" ? decision.input : call.input;
+      const after = await guard.afterToolCall(describe(call, input), result, options.signal);
+      for (const event of after.events) options.emit(event);
+      final = after.result;
+    }
+    options.emit({
+      type: "tool-execution-end",
+      toolCallId: call.id,
+      toolName: call.name,
+      result: final,
+      durationMs,
+      ...(failure ? { error: failure } : {}),
+    });
+    return final;
+  };
+
   return {
     decide,
+    endTool,
     async runTool(call, options) {
       const { signal, emit } = options;
       const started = performance.now();
-      const end = (result: ToolResultBlock, error?: ArkyError) => {
-        emit(endEvent(call, result, performance.now() - started, error ? serializeError(error) : undefined));
-        return result;
-      };
       let input = call.input;
       if (tools.has(call.name)) {
         const decision = await decide(call, options);
-        if (decision.decision === "deny")
-          return end(deniedResult(call.id, decision.reason), denied(decision.reason));
+        if (decision.decision === "deny") {
+          const text = [{ type: "text" as const, text: decision.reason }];
+          const result: ToolResultBlock = {
+            type: "tool-result",
+            toolUseId: call.id,
+            content: text,
+            isError: true,
+          };
+          return endTool(call, { result, durationMs: performance.now() - started }, options);
+        }
         input = decision.input;
       }
+      const { id, name } = call;
       const outcome = await executeToolCall(
         tools,
-        { id: call.id, name: call.name, input },
+        { id, name, input },
         {
           signal,
           onStart: (valid) =>
-            emit({ type: "tool-execution-start", toolCallId: call.id, toolName: call.name, input: valid }),
+            emit({ type: "tool-execution-start", toolCallId: id, toolName: name, input: valid }),
           onUpdate: (update) =>
-            emit({ type: "tool-execution-update", toolCallId: call.id, toolName: call.name, update }),
+            emit({ type: "tool-execution-update", toolCallId: id, toolName: name, update }),
         },
       );
-      if (outcome.error) return end(outcome.result, outcome.error);
-      return end(await after(call, input, outcome.result, options));
-    },
-    async endTool(call, { result, error, durationMs = 0 }, options) {
-      const decision = await decisions.get(call.id);
-      const failure = decision?.decision === "deny" ? serializeError(denied(decision.reason)) : error;
-      const input = decision?.decision === "allow" ? decision.input : call.input;
-      const final = failure ? result : await after(call, input, result, options);
-      options.emit(endEvent(call, final, durationMs, failure));
-      return final;
+      const error = outcome.error ? serializeError(outcome.error) : undefined;
+      const end = {
+        result: outcome.result,
+        durationMs: performance.now() - started,
+        ...(error ? { error } : {}),
+      };
+      return endTool({ ...call, input }, end, options);
     },
   };
-}
-
-function denied(reason: string): ArkyError {
-  return new ArkyError({ code: "tool-denied", message: reason });
-}
-
-function deniedResult(toolUseId: string, reason: string): ToolResultBlock {
-  return { type: "tool-result", toolUseId, content: [{ type: "text", text: reason }], isError: true };
 }

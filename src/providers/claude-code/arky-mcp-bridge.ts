@@ -1,6 +1,7 @@
-import { mcpToolList, toMcpToolName } from "../../mcp/tool-names.js";
+import type { ReplyTransport } from "../../mcp/reply-transport.js";
+import { toMcpToolName } from "../../mcp/tool-names.js";
 import type { ToolRegistry } from "../../tools/index.js";
-import type { ArkyMcpServer, ArkyToolRunner } from "./arky-mcp-server.js";
+import type { ArkyToolRunner } from "./arky-mcp-server.js";
 
 /** The name of the in-process MCP server that carries Arky's tools into the CLI. */
 export const ARKY_MCP_SERVER = "arky";
@@ -20,34 +21,23 @@ export function displayToolName(cliName: string, registry: ToolRegistry | undefi
   return registry?.list().find((t) => toMcpToolName(t.name) === mcpName)?.name ?? mcpName;
 }
 
-/** The MCP protocol version the CLI (2.1.x) asks for; manifests are answered with it. */
-const MCP_PROTOCOL_VERSION = "2025-11-25";
-
-/** The `arky` server's answer to MCP `initialize`, sent ahead as a manifest. */
-export function mcpInitializeResult(): Record<string, unknown> {
-  return {
-    protocolVersion: MCP_PROTOCOL_VERSION,
-    capabilities: { tools: { listChanged: false } },
-    serverInfo: ARKY_MCP_INFO,
-  };
-}
-
-/** The `arky` server's answer to MCP `tools/list`, sent ahead as a manifest. */
-export function mcpToolsListResult(registry: ToolRegistry | undefined): {
-  tools: Array<Record<string, unknown>>;
-} {
-  return { tools: mcpToolList(registry?.list() ?? []) as unknown as Array<Record<string, unknown>> };
-}
+/** The `arky` server's answer to MCP `initialize`, sent ahead as a manifest (the version the CLI 2.1.x asks for). */
+export const MCP_INITIALIZE_RESULT = {
+  protocolVersion: "2025-11-25",
+  capabilities: { tools: { listChanged: false } },
+  serverInfo: ARKY_MCP_INFO,
+};
 
 /**
  * The `arky` SDK MCP server of one CLI process, reached through `mcp_message` control
- * requests. The MCP SDK server behind it loads on the first message, so a process whose
- * tools travel as manifests and are never called loads none of it.
+ * requests. The MCP SDK server behind it loads on the first message (a tool call, or the
+ * handshake when the CLI did not take the manifests), so a process without Arky tools, or
+ * whose tools are never called, loads none of it.
  */
 export class ArkyMcpEndpoint {
   readonly #registry: () => ToolRegistry | undefined;
   readonly #runner: () => ArkyToolRunner | undefined;
-  #server: Promise<ArkyMcpServer> | undefined;
+  #server: Promise<ReplyTransport> | undefined;
 
   /** `registry`: the tools offered now; `runner`: the running turn's, undefined between turns. */
   constructor(registry: () => ToolRegistry | undefined, runner: () => ArkyToolRunner | undefined) {
@@ -57,8 +47,8 @@ export class ArkyMcpEndpoint {
 
   /** Answers one JSON-RPC message of the CLI (a notification gets an empty result, as the CLI expects). */
   async answer(message: unknown, signal: AbortSignal): Promise<unknown> {
-    this.#server ??= import("./arky-mcp-server.js").then(({ ArkyMcpServer }) =>
-      ArkyMcpServer.start(ARKY_MCP_INFO, this.#registry, this.#runner),
+    this.#server ??= import("./arky-mcp-server.js").then(({ startArkyMcpServer }) =>
+      startArkyMcpServer(ARKY_MCP_INFO, this.#registry, this.#runner),
     );
     const server = await this.#server;
     return (await server.deliver(message, signal)) ?? { jsonrpc: "2.0", id: 0, result: {} };

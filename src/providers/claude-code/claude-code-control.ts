@@ -1,4 +1,5 @@
 import { ArkyError } from "../../protocol/index.js";
+import type { ToolDecision } from "../../provider/index.js";
 import { ARKY_MCP_SERVER, type ArkyMcpEndpoint } from "./arky-mcp-bridge.js";
 import {
   type ControlRequestLine,
@@ -6,8 +7,20 @@ import {
   hookCallbackRequestSchema,
   mcpMessageRequestSchema,
 } from "./claude-code-messages.js";
-import type { ControlContext } from "./control-context.js";
 import { PRE_TOOL_USE_HOOK } from "./process-needs.js";
+import type { ToolCallTracker } from "./tool-call-tracker.js";
+
+/** The slice of a running turn control requests need: its tool calls, one guard decision per call. */
+export interface ControlContext {
+  readonly tracker: ToolCallTracker;
+  /** Asks the guard once per tool call; later asks for the same call get the same decision. */
+  decide(
+    toolCallId: string,
+    cliName: string,
+    input: unknown,
+    parentToolCallId?: string,
+  ): Promise<ToolDecision>;
+}
 
 /**
  * Answers a control request of the CLI. `context` is the running turn (undefined between

@@ -11,8 +11,8 @@ import type { ToolDecision, TurnRequest } from "../../provider/index.js";
 import { AsyncQueue, type ProcessExit } from "../../provider/subprocess/index.js";
 import type { ToolCall } from "../../tools/index.js";
 import { displayToolName, isArkyToolName } from "./arky-mcp-bridge.js";
+import type { ControlContext } from "./claude-code-control.js";
 import type { CliLine, ResultLine } from "./claude-code-messages.js";
-import type { ControlContext } from "./control-context.js";
 import { ClaudeCodeEventMapper } from "./map-claude-code-events.js";
 import { mapClaudeCodeResult } from "./map-claude-code-result.js";
 import { type ClaudeEventBody, ToolCallTracker } from "./tool-call-tracker.js";
@@ -127,7 +127,12 @@ export class ClaudeCodeTurn implements ControlContext {
     return event;
   }
 
+  /** Tool events from outside the chain (control requests) join it; from inside it, go straight on. */
   readonly #emitTool = (event: AgentEventBody): void => void this.emit([this.#track(event)]);
+  readonly #pushTool = (event: AgentEventBody): void => {
+    const tracked = this.#track(event);
+    if (tracked) this.queue.push(tracked);
+  };
 
   onLine(line: CliLine): void {
     void this.#serial(async () => {
@@ -160,13 +165,7 @@ export class ClaudeCodeTurn implements ControlContext {
         await this.request.endTool(
           { id: toolCallId, name, input, readOnly: READ_ONLY_CLI_TOOLS.has(name) },
           { result },
-          {
-            signal: this.signal,
-            emit: (event) => {
-              const tracked = this.#track(event);
-              if (tracked) this.queue.push(tracked);
-            },
-          },
+          { signal: this.signal, emit: this.#pushTool },
         );
       }
     });

@@ -26,8 +26,8 @@ export interface BridgeCall {
 export interface CodexToolBridgeOptions {
   /** The tools of a session (undefined: unknown session). */
   listTools(sessionKey: string): readonly Tool[] | undefined;
-  /** Runs a call in the host; resolves with the result the model sees. Must not throw. */
-  callTool(call: BridgeCall): Promise<ToolResultBlock>;
+  /** Runs a call in the host; resolves with the result the model sees (undefined: no turn runs). Must not throw. */
+  callTool(call: BridgeCall): Promise<ToolResultBlock | undefined>;
 }
 
 /**
@@ -37,49 +37,40 @@ export interface CodexToolBridgeOptions {
  * receives (in its environment). Calls run in the host through {@link CodexToolBridgeOptions.callTool}.
  */
 export class CodexToolBridge {
-  readonly token = randomBytes(24).toString("hex");
-  #http!: McpHttpServer;
-
-  private constructor() {}
+  private constructor(
+    readonly token: string,
+    readonly http: McpHttpServer,
+  ) {}
 
   static async start(options: CodexToolBridgeOptions): Promise<CodexToolBridge> {
-    const bridge = new CodexToolBridge();
-    bridge.#http = await startMcpHttpServer(
+    const token = randomBytes(24).toString("hex");
+    const serverFor = (sessionKey: string) => () =>
+      createMcpServer(
+        {
+          tools: () => options.listTools(sessionKey) ?? [],
+          call: ({ tool, input, meta }, { signal }) => {
+            const callId = typeof meta.callId === "string" ? meta.callId : undefined;
+            return options.callTool({ sessionKey, toolName: tool.name, input, callId, signal });
+          },
+        },
+        { name: BRIDGE_SERVER_NAME, version: "0.1.0" },
+      );
+    const http = await startMcpHttpServer(
       (path) => {
         const match = /^\/mcp\/([^/]+)$/.exec(path);
         const sessionKey = match ? decodeURIComponent(match[1]!) : undefined;
-        if (sessionKey === undefined || !options.listTools(sessionKey)) return undefined;
-        return () =>
-          createMcpServer(
-            {
-              tools: () => options.listTools(sessionKey) ?? [],
-              call: ({ tool, input, meta }, { signal }) =>
-                options.callTool({
-                  sessionKey,
-                  toolName: tool.name,
-                  input,
-                  callId: typeof meta.callId === "string" ? meta.callId : undefined,
-                  signal,
-                }),
-            },
-            { name: BRIDGE_SERVER_NAME, version: "0.1.0" },
-          );
+        return sessionKey !== undefined && options.listTools(sessionKey) ? serverFor(sessionKey) : undefined;
       },
-      { token: bridge.token },
+      { token },
     );
-    return bridge;
-  }
-
-  /** The URL a session's thread is configured with. */
-  url(sessionKey: string): string {
-    return `${this.#http.origin}/mcp/${encodeURIComponent(sessionKey)}`;
+    return new CodexToolBridge(token, http);
   }
 
   /** The `mcp_servers.arky` table for a thread's `config`. */
   threadConfig(sessionKey: string): Record<string, unknown> {
     return {
       [BRIDGE_SERVER_NAME]: {
-        url: this.url(sessionKey),
+        url: `${this.http.origin}/mcp/${encodeURIComponent(sessionKey)}`,
         bearer_token_env_var: BRIDGE_TOKEN_ENV,
         // Arky's guard decides on every call in the host, so Codex must not ask again.
         default_tools_approval_mode: "approve",
@@ -89,6 +80,6 @@ export class CodexToolBridge {
   }
 
   close(): Promise<void> {
-    return this.#http.close();
+    return this.http.close();
   }
 }
