@@ -16,7 +16,8 @@ export {
 export { fromMcpToolResult, toMcpContent } from "./content.js";
 export { classifyMcpError } from "./errors.js";
 export type { McpHttpOptions } from "./http-server.js";
-export { createMcpServer, type McpServerInfo } from "./mcp-server.js";
+export { createMcpServer, type McpServerInfo, type McpToolCall, type McpToolHost } from "./mcp-server.js";
 export { type ServeMcpOptions, type ServingMcp, serveMcp } from "./serve.js";
 export { type ConnectMcpServersOptions, connectMcpServers, type McpServers } from "./servers.js";
 export { mcpToolName, mcpToolsAsArkyTools } from "./tool-adapter.js";
+export { toMcpToolName } from "./tool-names.js";
