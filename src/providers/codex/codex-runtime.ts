@@ -75,6 +75,7 @@ export class CodexRuntime implements AgentRuntime {
 
   /** Process id of the running app server, if any (for diagnostics and tests). */
   async pid(): Promise<number | undefined> {
+    // A connection that failed to open has no process.
     const connection = await this.#connection?.catch(() => undefined);
     return connection && !connection.dead ? connection.rpc.pid : undefined;
   }
@@ -190,6 +191,7 @@ export class CodexRuntime implements AgentRuntime {
     for (const session of this.#sessions.values())
       if (session.turn && !session.turn.finished) await session.turn.abort("cancelled");
     await connection?.close();
+    // A bridge that failed to start has nothing to close.
     await (await this.#bridge?.catch(() => undefined))?.close();
   }
 
@@ -204,6 +206,7 @@ export class CodexRuntime implements AgentRuntime {
   }
 
   async #liveConnection(): Promise<CodexConnection | undefined> {
+    // A connection that failed to open is not live; its turn already got the error.
     const connection = await this.#connection?.catch(() => undefined);
     return connection && !connection.dead ? connection : undefined;
   }
@@ -211,6 +214,7 @@ export class CodexRuntime implements AgentRuntime {
   async #connect(): Promise<CodexConnection> {
     if (this.#closed) throw new ArkyError({ code: "configuration", message: "The Codex runtime is closed." });
     const current = this.#connection;
+    // A failed earlier opening is retried below; its error went to the turn that started it.
     const live = await current?.catch(() => undefined);
     if (live && !live.dead) return live;
     // Concurrent first turns all wait here; only the first to get on starts a process.
