@@ -1,7 +1,10 @@
 import type { ReplyTransport } from "../../mcp/reply-transport.js";
 import { toMcpToolName } from "../../mcp/tool-names.js";
-import type { ToolRegistry } from "../../tools/index.js";
-import type { ArkyToolRunner } from "./arky-mcp-server.js";
+import { newId, type ToolResultBlock } from "../../protocol/index.js";
+import type { ToolCall, ToolRegistry } from "../../tools/index.js";
+
+/** Runs one of Arky's tools the CLI called, in the running turn. */
+export type ArkyToolRunner = (call: ToolCall, signal: AbortSignal) => Promise<ToolResultBlock>;
 
 /** The name of the in-process MCP server that carries Arky's tools into the CLI. */
 export const ARKY_MCP_SERVER = "arky";
@@ -47,10 +50,29 @@ export class ArkyMcpEndpoint {
 
   /** Answers one JSON-RPC message of the CLI (a notification gets an empty result, as the CLI expects). */
   async answer(message: unknown, signal: AbortSignal): Promise<unknown> {
-    this.#server ??= import("./arky-mcp-server.js").then(({ startArkyMcpServer }) =>
-      startArkyMcpServer(ARKY_MCP_INFO, this.#registry, this.#runner),
-    );
+    this.#server ??= this.#start();
     const server = await this.#server;
     return (await server.deliver(message, signal)) ?? { jsonrpc: "2.0", id: 0, result: {} };
+  }
+
+  async #start(): Promise<ReplyTransport> {
+    const [{ createMcpServer }, { ReplyTransport }] = await Promise.all([
+      import("../../mcp/mcp-server.js"),
+      import("../../mcp/reply-transport.js"),
+    ]);
+    const server = createMcpServer(
+      {
+        tools: () => this.#registry()?.list() ?? [],
+        call: async ({ tool, input, meta }, { signal }) => {
+          const id = meta["claudecode/toolUseId"];
+          const call = { id: typeof id === "string" ? id : newId("toolu"), name: tool.name, input };
+          return this.#runner()?.(call, signal);
+        },
+      },
+      ARKY_MCP_INFO,
+    );
+    const transport = new ReplyTransport();
+    await server.connect(transport);
+    return transport;
   }
 }

@@ -48,7 +48,8 @@ export class ClaudeCodeTurn implements ControlContext {
     this.#resolveDone = resolve;
   });
   #chain: Promise<void> = Promise.resolve();
-  readonly #decisions = new Map<string, Promise<ToolDecision>>();
+  /** Calls the guard was asked about (through the CLI's hook or prompt). */
+  readonly #asked = new Set<string>();
   readonly #started = performance.now();
   readonly #previousCostUsd: number;
   readonly #stderrTail: () => string;
@@ -82,31 +83,17 @@ export class ClaudeCodeTurn implements ControlContext {
     });
   }
 
-  decide(
-    toolCallId: string,
-    cliName: string,
-    input: unknown,
-    parentToolCallId?: string,
-  ): Promise<ToolDecision> {
-    let decision = this.#decisions.get(toolCallId);
-    if (!decision) {
-      this.tracker.see(toolCallId, cliName, input, parentToolCallId ?? this.tracker.parentOf(toolCallId));
-      decision = this.#askGuard(toolCallId, cliName, input);
-      this.#decisions.set(toolCallId, decision);
+  async decide(toolCallId: string, cliName: string, input: unknown, parent?: string): Promise<ToolDecision> {
+    if (!this.#asked.has(toolCallId)) {
+      this.#asked.add(toolCallId);
+      this.tracker.see(toolCallId, cliName, input, parent ?? this.tracker.parentOf(toolCallId));
     }
-    return decision;
-  }
-
-  async #askGuard(toolCallId: string, cliName: string, input: unknown): Promise<ToolDecision> {
     const name = this.tracker.toolName(toolCallId, cliName);
     const call = { id: toolCallId, name, input, readOnly: READ_ONLY_CLI_TOOLS.has(cliName) };
     const decision = await this.request.decide(call, { signal: this.signal, emit: this.#emitTool });
-    // Arky tools start when runTool runs them; CLI tools as soon as they are allowed.
-    const start =
-      decision.decision === "allow" && !isArkyToolName(cliName)
-        ? this.tracker.start(toolCallId, decision.input)
-        : undefined;
-    await this.emit([start]);
+    // Arky tools start when runTool runs them; CLI tools once they are allowed (the tracker starts a call once).
+    const start = decision.decision === "allow" && !isArkyToolName(cliName);
+    await this.emit([start ? this.tracker.start(toolCallId, decision.input) : undefined]);
     return decision;
   }
 
@@ -155,7 +142,7 @@ export class ClaudeCodeTurn implements ControlContext {
       for (const { toolCallId, result } of mapped.toolResults) {
         const described = this.tracker.describe(toolCallId);
         if (!described) continue;
-        if (!this.#decisions.has(toolCallId)) {
+        if (!this.#asked.has(toolCallId)) {
           // Without Arky's hook the CLI runs calls it allows by itself unasked: the start is known only now.
           const start = this.tracker.start(toolCallId, described.input);
           if (start) this.queue.push(start);
