@@ -9,6 +9,7 @@ import { type ClaudeCodeRuntime, claudeCode } from "../../src/providers/claude-c
 import type { CodexRuntime } from "../../src/providers/codex/index.js";
 import {
   type RecordedRequest,
+  type ScriptedBlock,
   type ScriptedModelServer,
   type ScriptStep,
   startScriptedModelServer,
@@ -100,6 +101,33 @@ async function streamTurn(agent: Agent, prompt: string, abortOnStart = false): P
   return events;
 }
 
+/**
+ * One turn whose model makes one tool call, then answers with text once it sees the result.
+ * `toolResultOf` reads the result the model got from a request (null: not a request of the turn).
+ */
+function scriptedTurn(
+  answers: ReturnType<typeof switchable>,
+  toolResultOf: (request: RecordedRequest) => string | undefined | null,
+) {
+  return async (agent: Agent, prompt: string, call: ScriptedBlock, abortOnStart: boolean) => {
+    let modelSaw: string | undefined;
+    let turnRequests = 0;
+    answers.set((request) => {
+      const seen = toolResultOf(request);
+      if (seen === null) return REPLY_DONE;
+      if (seen !== undefined) {
+        modelSaw = seen;
+        return REPLY_DONE;
+      }
+      turnRequests++;
+      // One tool call per turn: a later request without a tool result gets text.
+      return turnRequests > 1 ? REPLY_DONE : { content: [call] };
+    });
+    const events = await streamTurn(agent, prompt, abortOnStart);
+    return { events, modelSaw };
+  };
+}
+
 /** What a rig over an Anthropic Messages scripted server needs. */
 interface MessagesRigOptions {
   name: "native" | "claude-code";
@@ -117,24 +145,11 @@ interface MessagesRigOptions {
 function messagesRig(options: MessagesRigOptions): Rig {
   const { name, cwd, server, answers, toolName, toolInput, makeAgent, closeRuntime } = options;
   const bridgedName = (tool: string) => (name === "native" ? tool : `mcp__arky__${toMcpToolName(tool)}`);
-  async function turn(agent: Agent, prompt: string, callName: string, input: unknown, abortOnStart = false) {
-    let modelSaw: string | undefined;
-    let turnRequests = 0;
-    answers.set((request) => {
-      if (request.api !== "anthropic-messages" || !request.stream) return REPLY_DONE;
-      const seen = anthropicToolResult(request);
-      if (seen !== undefined) {
-        modelSaw = seen;
-        return REPLY_DONE;
-      }
-      turnRequests++;
-      // One tool call per turn: a later request without a tool result gets text.
-      if (turnRequests > 1) return REPLY_DONE;
-      return { content: [{ type: "tool-use", name: callName, input }] };
-    });
-    const events = await streamTurn(agent, prompt, abortOnStart);
-    return { events, modelSaw };
-  }
+  const turn = (agent: Agent, prompt: string, callName: string, input: unknown, abortOnStart = false) =>
+    scriptedTurn(answers, (request) => {
+      if (request.api !== "anthropic-messages" || !request.stream) return null;
+      return anthropicToolResult(request);
+    })(agent, prompt, { type: "tool-use", name: callName, input }, abortOnStart);
   return {
     name,
     cwd,
@@ -198,22 +213,13 @@ export async function codexRig(): Promise<Rig & { fixture: CodexFixture }> {
   const fixture = await codexFixture(answers.script);
   const runtime: CodexRuntime = fixture.runtime();
   const { work } = fixture;
-  async function turn(agent: Agent, prompt: string, callName: string, input: unknown, abortOnStart = false) {
-    let modelSaw: string | undefined;
-    let turnRequests = 0;
-    answers.set((request) => {
-      const seen = responsesToolOutput(request);
-      if (seen !== undefined) {
-        modelSaw = seen;
-        return REPLY_DONE;
-      }
-      turnRequests++;
-      if (turnRequests > 1) return REPLY_DONE;
-      return { content: [{ type: "tool-use", name: callName, input }] };
-    });
-    const events = await streamTurn(agent, prompt, abortOnStart);
-    return { events, modelSaw };
-  }
+  const turn = (agent: Agent, prompt: string, callName: string, input: unknown, abortOnStart = false) =>
+    scriptedTurn(answers, responsesToolOutput)(
+      agent,
+      prompt,
+      { type: "tool-use", name: callName, input },
+      abortOnStart,
+    );
   return {
     name: "codex",
     cwd: work,
