@@ -12,7 +12,7 @@ import {
   toUserMessage,
   type UserMessage,
 } from "../protocol/index.js";
-import type { AgentRuntime } from "../provider/index.js";
+import { type AgentRuntime, createTurnTools } from "../provider/index.js";
 import { InMemorySessionStore, type SessionStore } from "../session/index.js";
 import { ToolRegistry } from "../tools/index.js";
 import {
@@ -207,6 +207,7 @@ export class Agent {
             history: begun.history,
             tools: this.tools,
             guard: this.#guard,
+            ...createTurnTools(this.tools, this.#guard),
             cwd: this.#options.cwd,
             signal,
           });

@@ -110,14 +110,7 @@ async function runLoop(
         if (outcome.stopReason.unified === "pause-turn") continue;
         return end(outcome.stopReason);
       }
-      const results = await runToolCalls({
-        calls,
-        tools: request.tools,
-        guard: request.guard,
-        signal,
-        emit,
-        checkpoint,
-      });
+      const results = await runToolCalls(request, calls, emit, checkpoint);
       messages.push({ role: "user", content: results });
     }
   } catch (thrown) {

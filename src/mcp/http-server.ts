@@ -1,12 +1,11 @@
 import { randomUUID, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import { ArkyError } from "../protocol/index.js";
-import type { ToolRegistry } from "../tools/index.js";
 import { BoundedEventStore } from "./event-store.js";
-import { createMcpServer, type McpServerInfo } from "./mcp-server.js";
 
 /** Options of the Streamable HTTP server. */
 export interface McpHttpOptions {
@@ -22,18 +21,23 @@ export interface McpHttpOptions {
 
 /** A running HTTP MCP server. */
 export interface McpHttpServer {
-  /** The endpoint, e.g. `http://127.0.0.1:43123/mcp`. */
-  url: string;
+  /** Where it listens, e.g. `http://127.0.0.1:43123` (endpoints are paths below it). */
+  origin: string;
   close(): Promise<void>;
 }
+
+/** The MCP server for a new client session at a path, or undefined when nothing is served there (404). */
+export type McpRoute = (pathname: string) => (() => Server) | undefined;
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
 const TOO_LARGE = "body too large";
 
-/** Starts a Streamable HTTP MCP server at `/mcp`, one SDK session per client. */
+/**
+ * Starts a Streamable HTTP MCP server: stateful, one SDK server and transport per client
+ * session (made by `route` at the client's `initialize`), never one per request.
+ */
 export async function startMcpHttpServer(
-  registry: ToolRegistry,
-  info: McpServerInfo,
+  route: McpRoute,
   { port = 0, host = "127.0.0.1", token, maxSessions = 100 }: McpHttpOptions,
 ): Promise<McpHttpServer> {
   const loopback = LOOPBACK.has(host);
@@ -43,12 +47,13 @@ export async function startMcpHttpServer(
       message: `Serving MCP on ${host} (beyond loopback) requires a bearer token.`,
       correction: "Pass http.token, or bind 127.0.0.1.",
     });
-  const sessions = new Map<string, StreamableHTTPServerTransport>();
+  const sessions = new Map<string, { transport: StreamableHTTPServerTransport; path: string }>();
   let allowedHosts: Set<string> = new Set();
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://host");
-    if (url.pathname !== "/mcp") return reply(res, 404, "Not found");
+    const serverFor = route(url.pathname);
+    if (!serverFor) return reply(res, 404, "Not found");
     // A browser page on another origin must not reach a loopback server through DNS rebinding.
     if (loopback && !allowedHosts.has(req.headers.host ?? "")) return reply(res, 403, "Forbidden host");
     if (token && !bearerMatches(req.headers.authorization, token)) {
@@ -57,12 +62,12 @@ export async function startMcpHttpServer(
     }
     const sessionId = header(req, "mcp-session-id");
     if (sessionId) {
-      const transport = sessions.get(sessionId);
-      if (!transport) return jsonRpcError(res, 404, "Session not found");
+      const session = sessions.get(sessionId);
+      if (!session || session.path !== url.pathname) return jsonRpcError(res, 404, "Session not found");
       // Most recently used last, so the oldest idle session is the first to go when full.
       sessions.delete(sessionId);
-      sessions.set(sessionId, transport);
-      return transport.handleRequest(req, res);
+      sessions.set(sessionId, session);
+      return session.transport.handleRequest(req, res);
     }
     if (req.method !== "POST") return jsonRpcError(res, 400, "Missing mcp-session-id header");
     const body = await readJson(req).catch((error: unknown) => error as Error);
@@ -71,18 +76,18 @@ export async function startMcpHttpServer(
         ? jsonRpcError(res, 413, "The body is larger than 4 MiB")
         : jsonRpcError(res, 400, "The body is not valid JSON", -32700);
     if (!isInitializeRequest(body)) return jsonRpcError(res, 400, "Missing mcp-session-id header");
-    const server = createMcpServer(registry, info);
+    const server = serverFor();
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       // Resumable streams: a client whose SSE stream drops reconnects and gets what it missed.
       eventStore: new BoundedEventStore(),
       retryInterval: 1000,
       onsessioninitialized: (id) => {
-        sessions.set(id, transport);
+        sessions.set(id, { transport, path: url.pathname });
         if (sessions.size > maxSessions) {
           const [oldest] = sessions.values();
-          // Evicting the oldest session: a transport that fails to close is gone either way.
-          void oldest?.close().catch(() => {});
+          // Closing an evicted session can only fail if it is already closed.
+          void oldest?.transport.close().catch(() => {});
         }
       },
     });
@@ -108,10 +113,10 @@ export async function startMcpHttpServer(
   allowedHosts = new Set([`127.0.0.1:${bound}`, `localhost:${bound}`, `[::1]:${bound}`]);
   const shownHost = host.includes(":") ? `[${host}]` : host;
   return {
-    url: `http://${shownHost}:${bound}/mcp`,
+    origin: `http://${shownHost}:${bound}`,
     close: async () => {
-      // Shutting down: a transport that fails to close must not keep the others or the server open.
-      await Promise.all([...sessions.values()].map((t) => t.close().catch(() => {})));
+      // Shutting down: a session that fails to close is gone either way.
+      await Promise.all([...sessions.values()].map((s) => s.transport.close().catch(() => {})));
       sessions.clear();
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));

@@ -14,7 +14,7 @@ export {
   parseMcpConfig,
 } from "./config.js";
 export type { McpHttpOptions } from "./http-server.js";
-export { createMcpServer, type McpServerInfo } from "./mcp-server.js";
+export { createMcpServer, type McpServerInfo, type McpToolCall, type McpToolHost } from "./mcp-server.js";
 export { type ServeMcpOptions, type ServingMcp, serveMcp } from "./serve.js";
 export { type ConnectMcpServersOptions, connectMcpServers, type McpServers } from "./servers.js";
 export { mcpToolsAsArkyTools } from "./tool-adapter.js";

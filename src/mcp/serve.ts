@@ -56,8 +56,11 @@ export async function serveMcp(options: ServeMcpOptions): Promise<ServingMcp> {
       markClosed();
     };
   } else {
-    const http = await startMcpHttpServer(options.registry, info, options.transport.http);
-    url = http.url;
+    const http = await startMcpHttpServer(
+      (path) => (path === "/mcp" ? () => createMcpServer(options.registry, info) : undefined),
+      options.transport.http,
+    );
+    url = `${http.origin}/mcp`;
     close = async () => {
       await http.close();
       markClosed();

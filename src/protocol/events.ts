@@ -87,9 +87,8 @@ export type AgentEventBody =
       model?: string;
     }
   /**
-   * A tool call passed its permission check and hooks and is about to run with `input`
-   * (which may still fail the tool's validation; the end event then carries the error).
-   * Denied calls have no start, only a `permission-decision` and an end.
+   * A tool call passed its permission check and hooks, its `input` is valid, and it begins
+   * to run. Denied, unknown and invalid calls have no start, only their decisions and an end.
    */
   | { type: "tool-execution-start"; toolCallId: string; toolName: string; input: unknown }
   /** Progress reported by a running tool. */

@@ -1,9 +1,14 @@
 import type { ToolCallGuard } from "../permissions/index.js";
 import type { AgentEventBody, Message, UserMessage } from "../protocol/index.js";
 import type { ToolRegistry } from "../tools/index.js";
+import type { TurnTools } from "./tool-service.js";
 
-/** What a runtime needs to run one turn. */
-export interface TurnRequest {
+/**
+ * What a runtime needs to run one turn. Every tool call goes through the request's
+ * {@link TurnTools} (`runTool` for Arky's tools, `decide` and `endTool` for a CLI's own):
+ * a runtime never asks the guard or runs a tool by itself.
+ */
+export interface TurnRequest extends TurnTools {
   sessionId: string;
   turnId: string;
   /** The user's input for this turn. */
@@ -13,11 +18,11 @@ export interface TurnRequest {
    * keep their own conversation (CLI runtimes) may ignore it.
    */
   history: readonly Message[];
+  /** Arky's tools, to offer to the model (run them with `runTool`). */
   tools: ToolRegistry;
   /**
-   * Decides on every tool call (permissions, then hooks) — including a CLI runtime's own
-   * built-in tools — and may replace results. Runtimes must consult it and emit the events
-   * it returns.
+   * The guard behind `runTool` / `decide` / `endTool`. Runtimes do not call it; a CLI
+   * runtime may only compare it with `allowAllGuard` to skip asking for decisions.
    */
   guard: ToolCallGuard;
   /**

@@ -1,4 +1,4 @@
-import { ArkyError, cancelledError, serializeError, type ToolResultBlock } from "../protocol/index.js";
+import { ArkyError, cancelledError, type ToolResultBlock } from "../protocol/index.js";
 import type { ToolRegistry } from "./registry.js";
 import type { ToolOutput, ToolResult } from "./types.js";
 
@@ -159,9 +159,4 @@ export async function executeToolCall(
     options.signal.removeEventListener("abort", onAbort);
     options.signal.removeEventListener("abort", onOuterAbort);
   }
-}
-
-/** The serialised form of an outcome's error, for events. */
-export function outcomeError(outcome: ToolCallOutcome) {
-  return outcome.error ? serializeError(outcome.error) : undefined;
 }

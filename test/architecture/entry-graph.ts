@@ -33,9 +33,10 @@ export function isHeavy(specifier: string): boolean {
 /**
  * Follows the runtime imports (static and dynamic; `import type` is erased and skipped)
  * of an entry file transitively, and returns each heavy module it reaches with the chain
- * of files that leads there.
+ * of files that leads there. `staticOnly`: what loading the entry loads at once (lazy
+ * `import()`s are not followed).
  */
-export function heavyImportsReachedFrom(entry: string): string[] {
+export function heavyImportsReachedFrom(entry: string, { staticOnly = false } = {}): string[] {
   const parent = new Map<string, string | undefined>([[entry, undefined]]);
   const queue = [entry];
   const found: string[] = [];
@@ -45,8 +46,8 @@ export function heavyImportsReachedFrom(entry: string): string[] {
     return files.join(" → ");
   };
   for (let file = queue.shift(); file; file = queue.shift()) {
-    for (const { specifier, typeOnly } of importsOf(file)) {
-      if (typeOnly) continue;
+    for (const { specifier, typeOnly, dynamic } of importsOf(file)) {
+      if (typeOnly || (staticOnly && dynamic)) continue;
       if (isRelative(specifier)) {
         const target = resolveRelative(file, specifier);
         if (target && !parent.has(target)) {

@@ -57,6 +57,16 @@ describe("the root entry (src/index.ts)", () => {
   });
 });
 
+describe("the arky/claude-code entry", () => {
+  it("arky/claude-code loads the MCP SDK only once a CLI talks to the arky MCP server", () => {
+    const entry = join(SRC, "providers", "claude-code", "index.ts");
+    const mcp = (found: string[]) => found.filter((line) => line.includes("@modelcontextprotocol/sdk"));
+    expect(mcp(heavyImportsReachedFrom(entry, { staticOnly: true }))).toEqual([]);
+    // The lazy path exists: the walk that follows import() does reach it.
+    expect(mcp(heavyImportsReachedFrom(entry)).length).toBeGreaterThan(0);
+  });
+});
+
 describe("package.json", () => {
   const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
     exports?: unknown;

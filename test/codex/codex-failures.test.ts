@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Agent } from "../../src/core/index.js";
 import { allowAllGuard } from "../../src/permissions/index.js";
 import { type AgentEvent, ArkyError } from "../../src/protocol/index.js";
+import { createTurnTools } from "../../src/provider/index.js";
 import { type CodexRuntime, codex } from "../../src/providers/codex/index.js";
 import { textReply } from "../../src/testing/index.js";
 import { ToolRegistry } from "../../src/tools/index.js";
@@ -125,6 +126,7 @@ describe("CodexRuntime failures", () => {
       history: [],
       tools: new ToolRegistry([]),
       guard: allowAllGuard,
+      ...createTurnTools(new ToolRegistry([]), allowAllGuard),
       signal: new AbortController().signal,
     });
     const first = collect(local.runTurn(request("t1")));
@@ -146,6 +148,7 @@ describe("CodexRuntime failures", () => {
       history: [],
       tools: new ToolRegistry([]),
       guard: allowAllGuard,
+      ...createTurnTools(new ToolRegistry([]), allowAllGuard),
       signal: new AbortController().signal,
     };
     const toolResultOnly = await collect(

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Agent } from "../../src/core/index.js";
 import { allowAllGuard } from "../../src/permissions/index.js";
+import { createTurnTools } from "../../src/provider/index.js";
 import { type CodexRuntime, codex } from "../../src/providers/codex/index.js";
 import type { RecordedRequest } from "../../src/testing/index.js";
 import { textReply, toolCallReply } from "../../src/testing/index.js";
@@ -84,6 +85,7 @@ describe("CodexRuntime per-thread cwd and reasoning effort", () => {
           history: [],
           tools: new ToolRegistry([]),
           guard: allowAllGuard,
+          ...createTurnTools(new ToolRegistry([]), allowAllGuard),
           cwd,
           signal: new AbortController().signal,
         }),

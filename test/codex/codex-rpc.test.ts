@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { allowAllGuard } from "../../src/permissions/index.js";
 import type { AgentEventBody, ArkyError } from "../../src/protocol/index.js";
+import { createTurnTools } from "../../src/provider/index.js";
 import { CodexRpcClient, type RpcId } from "../../src/providers/codex/codex-rpc.js";
 import { codex } from "../../src/providers/codex/index.js";
 import { ToolRegistry } from "../../src/tools/index.js";
@@ -113,6 +114,7 @@ async function oneTurn(runtime: ReturnType<typeof codex>): Promise<AgentEventBod
     history: [],
     tools: new ToolRegistry([]),
     guard: allowAllGuard,
+    ...createTurnTools(new ToolRegistry([]), allowAllGuard),
     signal: new AbortController().signal,
   }))
     events.push(event);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { allowAllGuard, type ToolCallGuard } from "../../src/permissions/index.js";
 import type { AgentEventBody } from "../../src/protocol/index.js";
+import { createTurnTools } from "../../src/provider/index.js";
 import { CodexTurn } from "../../src/providers/codex/codex-turn.js";
 import { CodexTurnMapper } from "../../src/providers/codex/map-codex-events.js";
 import { ToolRegistry } from "../../src/tools/index.js";
@@ -14,6 +15,7 @@ function turn(guard: ToolCallGuard = allowAllGuard) {
       history: [],
       tools: new ToolRegistry([]),
       guard,
+      ...createTurnTools(new ToolRegistry([]), guard),
       signal: new AbortController().signal,
     },
     new CodexTurnMapper({ model: "m" }),

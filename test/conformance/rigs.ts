@@ -2,22 +2,37 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Agent, type AgentOptions, native } from "../../src/core/index.js";
+import { toMcpToolName } from "../../src/mcp/tool-names.js";
 import type { AgentEvent } from "../../src/protocol/index.js";
 import { anthropic } from "../../src/providers/anthropic/index.js";
 import { type ClaudeCodeRuntime, claudeCode } from "../../src/providers/claude-code/index.js";
 import type { CodexRuntime } from "../../src/providers/codex/index.js";
 import {
   type RecordedRequest,
+  type ScriptedBlock,
   type ScriptedModelServer,
   type ScriptStep,
   startScriptedModelServer,
 } from "../../src/testing/index.js";
 import { codingTools } from "../../src/tools/builtin/index.js";
+import type { Tool } from "../../src/tools/index.js";
 import { cliOptions, lastToolResults, resultText } from "../claude-code/harness.js";
 import { type CodexFixture, codexFixture } from "../codex/helpers.js";
 
 /** The permission and hook options a case gives the Agent (the same on every runtime). */
 export type GuardConfig = Pick<AgentOptions, "permissions" | "hooks">;
+
+/** A turn whose model calls one of Arky's tools (the same `tool()` on every runtime). */
+export interface ToolTurn {
+  config: GuardConfig;
+  /** The tools the Agent offers. */
+  tools: Tool[];
+  /** Arky's name of the tool the model calls, and the input it writes. */
+  name: string;
+  input: unknown;
+  /** Cancel the turn as soon as the call's `tool-execution-start` arrives. */
+  abortOnStart?: boolean;
+}
 
 /** What one turn of a case produced on one runtime. */
 export interface TurnOutcome {
@@ -36,6 +51,8 @@ export interface Rig {
   readonly cwd: string;
   /** Runs one turn whose model asks to run `command` with the runtime's shell tool. */
   run(config: GuardConfig, command: string): Promise<TurnOutcome>;
+  /** Runs one turn whose model calls one of Arky's tools. */
+  call(turn: ToolTurn): Promise<TurnOutcome>;
   exists(file: string): boolean;
   close(): Promise<void>;
 }
@@ -70,14 +87,45 @@ function responsesToolOutput(request: RecordedRequest): string | undefined {
   return typeof last.output === "string" ? last.output : JSON.stringify(last.output);
 }
 
-async function streamTurn(agent: Agent, prompt: string): Promise<AgentEvent[]> {
+async function streamTurn(agent: Agent, prompt: string, abortOnStart = false): Promise<AgentEvent[]> {
   const events: AgentEvent[] = [];
+  const controller = new AbortController();
   try {
-    for await (const event of agent.stream(prompt)) events.push(event);
+    for await (const event of agent.stream(prompt, { signal: controller.signal })) {
+      events.push(event);
+      if (abortOnStart && event.type === "tool-execution-start") controller.abort();
+    }
   } finally {
     await agent.close();
   }
   return events;
+}
+
+/**
+ * One turn whose model makes one tool call, then answers with text once it sees the result.
+ * `toolResultOf` reads the result the model got from a request (null: not a request of the turn).
+ */
+function scriptedTurn(
+  answers: ReturnType<typeof switchable>,
+  toolResultOf: (request: RecordedRequest) => string | undefined | null,
+) {
+  return async (agent: Agent, prompt: string, call: ScriptedBlock, abortOnStart: boolean) => {
+    let modelSaw: string | undefined;
+    let turnRequests = 0;
+    answers.set((request) => {
+      const seen = toolResultOf(request);
+      if (seen === null) return REPLY_DONE;
+      if (seen !== undefined) {
+        modelSaw = seen;
+        return REPLY_DONE;
+      }
+      turnRequests++;
+      // One tool call per turn: a later request without a tool result gets text.
+      return turnRequests > 1 ? REPLY_DONE : { content: [call] };
+    });
+    const events = await streamTurn(agent, prompt, abortOnStart);
+    return { events, modelSaw };
+  };
 }
 
 /** What a rig over an Anthropic Messages scripted server needs. */
@@ -89,35 +137,25 @@ interface MessagesRigOptions {
   /** The shell tool's name and input as the model writes them on this runtime. */
   toolName: string;
   toolInput: (command: string) => unknown;
-  makeAgent: (config: GuardConfig) => Agent;
+  makeAgent: (config: GuardConfig, tools?: Tool[]) => Agent;
   closeRuntime: () => Promise<void>;
 }
 
 /** A rig over an Anthropic Messages scripted server (native loop and Claude Code). */
 function messagesRig(options: MessagesRigOptions): Rig {
   const { name, cwd, server, answers, toolName, toolInput, makeAgent, closeRuntime } = options;
+  const bridgedName = (tool: string) => (name === "native" ? tool : `mcp__arky__${toMcpToolName(tool)}`);
+  const turn = (agent: Agent, prompt: string, callName: string, input: unknown, abortOnStart = false) =>
+    scriptedTurn(answers, (request) => {
+      if (request.api !== "anthropic-messages" || !request.stream) return null;
+      return anthropicToolResult(request);
+    })(agent, prompt, { type: "tool-use", name: callName, input }, abortOnStart);
   return {
     name,
     cwd,
-    async run(config, command) {
-      let modelSaw: string | undefined;
-      let turnRequests = 0;
-      answers.set((request) => {
-        if (request.api !== "anthropic-messages" || !request.stream) return REPLY_DONE;
-        const seen = anthropicToolResult(request);
-        if (seen !== undefined) {
-          modelSaw = seen;
-          return REPLY_DONE;
-        }
-        turnRequests++;
-        // One tool call per turn: a later request without a tool result gets text.
-        if (turnRequests > 1) return REPLY_DONE;
-        return { content: [{ type: "tool-use", name: toolName, input: toolInput(command) }] };
-      });
-      const agent = makeAgent(config);
-      const events = await streamTurn(agent, `Run \`${command}\`.`);
-      return { events, modelSaw };
-    },
+    run: (config, command) => turn(makeAgent(config), `Run \`${command}\`.`, toolName, toolInput(command)),
+    call: ({ config, tools, name, input, abortOnStart }) =>
+      turn(makeAgent(config, tools), `Use ${name}.`, bridgedName(name), input, abortOnStart),
     exists: (file) => existsSync(join(cwd, file)),
     async close() {
       await closeRuntime();
@@ -143,7 +181,8 @@ export async function nativeRig(): Promise<Rig> {
     answers,
     toolName: "bash",
     toolInput: (command) => ({ command }),
-    makeAgent: (config) => new Agent({ runtime: native(provider), tools, cwd, ...config }),
+    makeAgent: (config, offered = tools) =>
+      new Agent({ runtime: native(provider), tools: offered, cwd, ...config }),
     closeRuntime: async () => {},
   });
 }
@@ -162,7 +201,7 @@ export async function claudeCodeRig(): Promise<Rig & { runtime: ClaudeCodeRuntim
     answers,
     toolName: "Bash",
     toolInput: (command) => ({ command, description: "run the command" }),
-    makeAgent: (config) => new Agent({ runtime, cwd, ...config }),
+    makeAgent: (config, tools) => new Agent({ runtime, cwd, ...(tools ? { tools } : {}), ...config }),
     closeRuntime: () => runtime.close(),
   });
   return Object.assign(rig, { runtime, configDir: options.configDir ?? "" });
@@ -174,27 +213,29 @@ export async function codexRig(): Promise<Rig & { fixture: CodexFixture }> {
   const fixture = await codexFixture(answers.script);
   const runtime: CodexRuntime = fixture.runtime();
   const { work } = fixture;
+  const turn = (agent: Agent, prompt: string, callName: string, input: unknown, abortOnStart = false) =>
+    scriptedTurn(answers, responsesToolOutput)(
+      agent,
+      prompt,
+      { type: "tool-use", name: callName, input },
+      abortOnStart,
+    );
   return {
     name: "codex",
     cwd: work,
     fixture,
-    async run(config, command) {
-      let modelSaw: string | undefined;
-      let turnRequests = 0;
-      answers.set((request) => {
-        const seen = responsesToolOutput(request);
-        if (seen !== undefined) {
-          modelSaw = seen;
-          return REPLY_DONE;
-        }
-        turnRequests++;
-        if (turnRequests > 1) return REPLY_DONE;
-        return { content: [{ type: "tool-use", name: "exec_command", input: { cmd: command } }] };
-      });
-      const agent = new Agent({ runtime, cwd: work, ...config });
-      const events = await streamTurn(agent, `Run \`${command}\`.`);
-      return { events, modelSaw };
-    },
+    run: (config, command) =>
+      turn(new Agent({ runtime, cwd: work, ...config }), `Run \`${command}\`.`, "exec_command", {
+        cmd: command,
+      }),
+    call: ({ config, tools, name, input, abortOnStart }) =>
+      turn(
+        new Agent({ runtime, cwd: work, tools, ...config }),
+        `Use ${name}.`,
+        `mcp__arky__${toMcpToolName(name)}`,
+        input,
+        abortOnStart,
+      ),
     exists: (file) => existsSync(join(work, file)),
     close: () => fixture.cleanup(),
   };

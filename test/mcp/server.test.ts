@@ -96,7 +96,7 @@ describe("serveMcp over Streamable HTTP", () => {
       ["add", true],
       ["picture", true],
       ["fail", false],
-      ["ns/slow", false],
+      ["ns__slow", false],
     ]);
     expect(await client.callTool("add", { a: 2, b: 3 })).toEqual({ content: [{ type: "text", text: "5" }] });
     expect(await client.callTool("picture", {})).toEqual({
@@ -114,7 +114,7 @@ describe("serveMcp over Streamable HTTP", () => {
       isError: true,
       content: [{ type: "text", text: 'Tool "fail" failed: kaboom' }],
     });
-    const slow = await client.callTool("ns/slow", {});
+    const slow = await client.callTool("ns__slow", {});
     expect(slow.isError).toBe(true);
     expect(JSON.stringify(slow.content)).toMatch(/did not finish within 200 ms/);
     await expect(client.callTool("nope", {})).rejects.toMatchObject({

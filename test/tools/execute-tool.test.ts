@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ArkyError, textOf } from "../../src/protocol/index.js";
-import { executeToolCall, outcomeError, type Tool, ToolRegistry, tool } from "../../src/tools/index.js";
+import { executeToolCall, type Tool, ToolRegistry, tool } from "../../src/tools/index.js";
 
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => unhandled.push(reason);
@@ -82,7 +82,7 @@ describe("executeToolCall: lookup and validation", () => {
     expect(text).toMatch(/a/);
     expect(text).toMatch(/b/);
     expect(text).toContain("Fix the input");
-    expect(outcomeError(outcome)).toMatchObject({ code: "tool-input-invalid", retryable: false });
+    expect(outcome.error?.toJSON()).toMatchObject({ code: "tool-input-invalid", retryable: false });
   });
 
   it("treats a parse function that throws as invalid input", async () => {

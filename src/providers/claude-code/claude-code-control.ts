@@ -1,25 +1,38 @@
 import { ArkyError } from "../../protocol/index.js";
-import type { ToolRegistry } from "../../tools/index.js";
-import { ARKY_MCP_SERVER, answerMcpMessage } from "./arky-mcp-bridge.js";
+import type { ToolDecision } from "../../provider/index.js";
+import { ARKY_MCP_SERVER, type ArkyMcpEndpoint } from "./arky-mcp-bridge.js";
 import {
   type ControlRequestLine,
   canUseToolRequestSchema,
   hookCallbackRequestSchema,
   mcpMessageRequestSchema,
 } from "./claude-code-messages.js";
-import type { ControlContext } from "./control-context.js";
 import { PRE_TOOL_USE_HOOK } from "./process-needs.js";
+import type { ToolCallTracker } from "./tool-call-tracker.js";
+
+/** The slice of a running turn control requests need: its tool calls, one guard decision per call. */
+export interface ControlContext {
+  readonly tracker: ToolCallTracker;
+  /** Asks the guard once per tool call; later asks for the same call get the same decision. */
+  decide(
+    toolCallId: string,
+    cliName: string,
+    input: unknown,
+    parentToolCallId?: string,
+  ): Promise<ToolDecision>;
+}
 
 /**
  * Answers a control request of the CLI. `context` is the running turn (undefined between
- * turns and in the warm pool: then tool calls are refused and MCP handshakes answered).
+ * turns and in the warm pool: then tool calls are refused); `mcp` is the process's `arky`
+ * MCP server.
  * Throws for requests it cannot answer; the process turns that into an error response.
  */
 export async function handleControlRequest(
   request: ControlRequestLine["request"],
   signal: AbortSignal,
   context: ControlContext | undefined,
-  registry: ToolRegistry | undefined,
+  mcp: ArkyMcpEndpoint,
 ): Promise<unknown> {
   switch (request.subtype) {
     case "can_use_tool": {
@@ -64,7 +77,7 @@ export async function handleControlRequest(
       const parsed = mcpMessageRequestSchema.parse(request);
       if (parsed.server_name !== ARKY_MCP_SERVER)
         throw new ArkyError({ code: "not-found", message: `Unknown SDK MCP server ${parsed.server_name}.` });
-      return { mcp_response: await answerMcpMessage(parsed.message, registry, context, signal) };
+      return { mcp_response: await mcp.answer(parsed.message, signal) };
     }
     default:
       throw new ArkyError({

@@ -1,4 +1,5 @@
 import type { Tool, ToolRegistry } from "../../tools/index.js";
+import { ArkyMcpEndpoint } from "./arky-mcp-bridge.js";
 import { handleControlRequest } from "./claude-code-control.js";
 import type { ClaudeCodeProcess, ClaudeCodeProcessListener } from "./claude-code-process.js";
 import { type ProcessNeeds, sameNeeds } from "./process-needs.js";
@@ -65,10 +66,14 @@ export class ProcessPool {
  * tool calls are refused, while MCP handshakes are answered with the tools it was started with.
  */
 export function idleListener(registry: ToolRegistry | undefined): ClaudeCodeProcessListener {
+  const mcp = new ArkyMcpEndpoint(
+    () => registry,
+    () => undefined,
+  );
   return {
     onLine: () => {},
     onProtocolError: () => {},
     onExit: () => {},
-    onControlRequest: (request, signal) => handleControlRequest(request, signal, undefined, registry),
+    onControlRequest: (request, signal) => handleControlRequest(request, signal, undefined, mcp),
   };
 }

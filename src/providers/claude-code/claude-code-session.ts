@@ -1,6 +1,7 @@
 import type { ProcessExit } from "../../process/index.js";
 import type { ArkyError } from "../../protocol/index.js";
 import type { ToolRegistry } from "../../tools/index.js";
+import { ArkyMcpEndpoint } from "./arky-mcp-bridge.js";
 import { handleControlRequest } from "./claude-code-control.js";
 import type { CliLine, ControlRequestLine } from "./claude-code-messages.js";
 import type { ClaudeCodeProcess, ClaudeCodeProcessListener } from "./claude-code-process.js";
@@ -46,6 +47,11 @@ export class ClaudeCodeSession implements ClaudeCodeProcessListener {
   turn: ClaudeCodeTurn | undefined;
   tools: ToolRegistry | undefined;
 
+  readonly #mcp = new ArkyMcpEndpoint(
+    () => this.turn?.tools ?? this.tools,
+    () => this.turn?.runTool,
+  );
+
   constructor(onDebug?: DebugListener) {
     this.#onDebug = onDebug;
   }
@@ -75,6 +81,6 @@ export class ClaudeCodeSession implements ClaudeCodeProcessListener {
   }
 
   onControlRequest(request: ControlRequestLine["request"], signal: AbortSignal): Promise<unknown> {
-    return handleControlRequest(request, signal, this.turn, this.turn?.tools ?? this.tools);
+    return handleControlRequest(request, signal, this.turn, this.#mcp);
   }
 }

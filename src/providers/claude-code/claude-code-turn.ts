@@ -1,11 +1,19 @@
 import type { ProcessExit } from "../../process/index.js";
-import { ArkyError, cancelledError, emptyUsage, serializeError, toArkyError } from "../../protocol/index.js";
+import {
+  type AgentEventBody,
+  type ArkyError,
+  cancelledError,
+  emptyUsage,
+  serializeError,
+  type ToolResultBlock,
+  toArkyError,
+} from "../../protocol/index.js";
 import { AsyncQueue } from "../../provider/async-queue.js";
-import type { TurnRequest } from "../../provider/index.js";
-import type { Tool } from "../../tools/index.js";
+import type { ToolDecision, TurnRequest } from "../../provider/index.js";
+import type { ToolCall } from "../../tools/index.js";
 import { displayToolName, isArkyToolName } from "./arky-mcp-bridge.js";
+import type { ControlContext } from "./claude-code-control.js";
 import type { CliLine, ResultLine } from "./claude-code-messages.js";
-import type { ControlContext, ToolDecision } from "./control-context.js";
 import { ClaudeCodeEventMapper } from "./map-claude-code-events.js";
 import { mapClaudeCodeResult } from "./map-claude-code-result.js";
 import { type ClaudeEventBody, ToolCallTracker } from "./tool-call-tracker.js";
@@ -21,10 +29,6 @@ const READ_ONLY_CLI_TOOLS = new Set([
   "WebFetch",
   "TodoWrite",
 ]);
-
-function isReadOnly(cliName: string, arkyTool: Tool | undefined): boolean {
-  return isArkyToolName(cliName) ? (arkyTool?.readOnly ?? false) : READ_ONLY_CLI_TOOLS.has(cliName);
-}
 
 /**
  * One turn on a CLI process: maps its stdout into events on a queue (in order, through
@@ -45,7 +49,8 @@ export class ClaudeCodeTurn implements ControlContext {
     this.#resolveDone = resolve;
   });
   #chain: Promise<void> = Promise.resolve();
-  readonly #decisions = new Map<string, Promise<ToolDecision>>();
+  /** Calls the guard was asked about (through the CLI's hook or prompt). */
+  readonly #asked = new Set<string>();
   readonly #started = performance.now();
   readonly #previousCostUsd: number;
   readonly #stderrTail: () => string;
@@ -63,9 +68,6 @@ export class ClaudeCodeTurn implements ControlContext {
     this.#onResult = options.onResult;
   }
 
-  get guard() {
-    return this.request.guard;
-  }
   get tools() {
     return this.request.tools;
   }
@@ -82,37 +84,43 @@ export class ClaudeCodeTurn implements ControlContext {
     });
   }
 
-  decide(
-    toolCallId: string,
-    cliName: string,
-    input: unknown,
-    parentToolCallId?: string,
-  ): Promise<ToolDecision> {
-    let decision = this.#decisions.get(toolCallId);
-    if (!decision) {
-      this.tracker.see(toolCallId, cliName, input, parentToolCallId ?? this.tracker.parentOf(toolCallId));
-      decision = this.#askGuard(toolCallId, cliName, input);
-      this.#decisions.set(toolCallId, decision);
+  async decide(toolCallId: string, cliName: string, input: unknown, parent?: string): Promise<ToolDecision> {
+    if (!this.#asked.has(toolCallId)) {
+      this.#asked.add(toolCallId);
+      this.tracker.see(toolCallId, cliName, input, parent ?? this.tracker.parentOf(toolCallId));
     }
+    const name = this.tracker.toolName(toolCallId, cliName);
+    const call = { id: toolCallId, name, input, readOnly: READ_ONLY_CLI_TOOLS.has(cliName) };
+    const decision = await this.request.decide(call, { signal: this.signal, emit: this.#emitTool });
+    // Arky tools start when runTool runs them; CLI tools once they are allowed (the tracker starts a call once).
+    const start = decision.decision === "allow" && !isArkyToolName(cliName);
+    await this.emit([start ? this.tracker.start(toolCallId, decision.input) : undefined]);
     return decision;
   }
 
-  async #askGuard(toolCallId: string, cliName: string, input: unknown): Promise<ToolDecision> {
-    const toolName = this.tracker.toolName(toolCallId, cliName);
-    const arkyTool = isArkyToolName(cliName) ? this.tools.get(toolName) : undefined;
-    const readOnly = isReadOnly(cliName, this.tools.get(toolName));
-    const outcome = await this.guard.beforeToolCall({ toolCallId, toolName, input, readOnly }, this.signal);
-    if (outcome.decision === "deny") {
-      await this.emit(outcome.events);
-      return { decision: "deny", reason: outcome.reason };
-    }
-    // Arky tools start when the host runs them; CLI tools as soon as they are allowed.
-    await this.emit([
-      ...outcome.events,
-      arkyTool ? undefined : this.tracker.start(toolCallId, outcome.input),
-    ]);
-    return { decision: "allow", input: outcome.input };
+  /** Runs one of Arky's tools the CLI called over MCP, through the request's `runTool`. */
+  readonly runTool = (call: ToolCall, signal: AbortSignal): Promise<ToolResultBlock> => {
+    this.tracker.see(call.id, call.name, call.input);
+    return this.request.runTool(call, {
+      signal: AbortSignal.any([signal, this.signal]),
+      emit: this.#emitTool,
+    });
+  };
+
+  /** A tool event as the tracker records it: one start and one end per call, attributed to sub-agents. */
+  #track(event: AgentEventBody): ClaudeEventBody | undefined {
+    if (event.type === "tool-execution-start") return this.tracker.start(event.toolCallId, event.input);
+    if (event.type === "tool-execution-end")
+      return this.tracker.end(event.toolCallId, event.result, event.error);
+    return event;
   }
+
+  /** Tool events from outside the chain (control requests) join it; from inside it, go straight on. */
+  readonly #emitTool = (event: AgentEventBody): void => void this.emit([this.#track(event)]);
+  readonly #pushTool = (event: AgentEventBody): void => {
+    const tracked = this.#track(event);
+    if (tracked) this.queue.push(tracked);
+  };
 
   onLine(line: CliLine): void {
     void this.#serial(async () => {
@@ -135,26 +143,18 @@ export class ClaudeCodeTurn implements ControlContext {
       for (const { toolCallId, result } of mapped.toolResults) {
         const described = this.tracker.describe(toolCallId);
         if (!described) continue;
-        const decided = await this.#decisions.get(toolCallId);
-        if (decided?.decision === "deny") {
-          // As on the native loop: a refused call never ran, so no after-hooks, and its end says why.
-          const denied = new ArkyError({ code: "tool-denied", message: decided.reason });
-          const end = this.tracker.end(toolCallId, result, serializeError(denied));
-          if (end) this.queue.push(end);
-          continue;
-        }
-        if (!decided) {
+        if (!this.#asked.has(toolCallId)) {
           // Without Arky's hook the CLI runs calls it allows by itself unasked: the start is known only now.
           const start = this.tracker.start(toolCallId, described.input);
           if (start) this.queue.push(start);
         }
-        const readOnly = isReadOnly(described.toolName, undefined);
-        const call = { toolCallId, toolName: described.toolName, input: described.input, readOnly };
-        const after = await this.guard.afterToolCall(call, result, this.signal);
-        for (const event of after.events) this.queue.push(event);
         // The CLI already sent its own result to the model; events record what it saw.
-        const end = this.tracker.end(toolCallId, result);
-        if (end) this.queue.push(end);
+        const { toolName: name, input } = described;
+        await this.request.endTool(
+          { id: toolCallId, name, input, readOnly: READ_ONLY_CLI_TOOLS.has(name) },
+          { result },
+          { signal: this.signal, emit: this.#pushTool },
+        );
       }
     });
   }

@@ -1,6 +1,7 @@
+import { mcpToolList } from "../../mcp/tool-names.js";
 import { allowAllGuard, type ToolCallGuard } from "../../permissions/index.js";
 import type { ToolRegistry } from "../../tools/index.js";
-import { ARKY_MCP_SERVER, mcpInitializeResult, mcpToolsListResult } from "./arky-mcp-bridge.js";
+import { ARKY_MCP_SERVER, MCP_INITIALIZE_RESULT } from "./arky-mcp-bridge.js";
 import type { ClaudeCodeAgentDefinition } from "./claude-code-options.js";
 
 /** The callback id of Arky's PreToolUse hook: every tool call passes through the guard there. */
@@ -16,7 +17,7 @@ export interface ProcessNeeds {
   /** The PreToolUse hook (only for a guard that can deny or rewrite a call). */
   readonly hook: boolean;
   /** The `tools/list` result of the `arky` server (empty: no SDK MCP server at all). */
-  readonly toolsList: { tools: Array<Record<string, unknown>> };
+  readonly toolsList: { tools: ReturnType<typeof mcpToolList> };
   readonly agents: Record<string, ClaudeCodeAgentDefinition> | undefined;
   /** Identity of the tool list and agents (the hook is compared on its own). */
   readonly key: string;
@@ -33,7 +34,7 @@ export function processNeeds(options: {
   hook: boolean;
   agents?: Record<string, ClaudeCodeAgentDefinition>;
 }): ProcessNeeds {
-  const toolsList = mcpToolsListResult(options.tools);
+  const toolsList = { tools: mcpToolList(options.tools?.list() ?? []) };
   const agents = options.agents && Object.keys(options.agents).length > 0 ? options.agents : undefined;
   return {
     hook: options.hook,
@@ -74,7 +75,7 @@ export function initializeRequest(
       ? {
           sdkMcpServers: [ARKY_MCP_SERVER],
           sdkMcpServerManifests: {
-            [ARKY_MCP_SERVER]: { initializeResult: mcpInitializeResult(), toolsListResult: needs.toolsList },
+            [ARKY_MCP_SERVER]: { initializeResult: MCP_INITIALIZE_RESULT, toolsListResult: needs.toolsList },
           },
         }
       : {}),

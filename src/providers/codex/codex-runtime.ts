@@ -309,18 +309,10 @@ export class CodexRuntime implements AgentRuntime {
     connection.rpc.respond(id, { decision });
   }
 
-  async #bridgeCall(call: BridgeCall): Promise<ToolResultBlock> {
+  async #bridgeCall(call: BridgeCall): Promise<ToolResultBlock | undefined> {
     const sessionId = this.#bridgeKeys.get(call.sessionKey);
     const turn = sessionId === undefined ? undefined : this.#sessions.get(sessionId)?.turn;
-    const toolCallId = call.callId ?? newId("toolu");
-    if (!turn || turn.finished)
-      return {
-        type: "tool-result",
-        toolUseId: toolCallId,
-        content: [{ type: "text", text: "No Arky turn is running for this tool call." }],
-        isError: true,
-      };
-    return turn.callTool(call, toolCallId);
+    return turn && !turn.finished ? turn.callTool(call, call.callId ?? newId("toolu")) : undefined;
   }
 
   async #interrupt(

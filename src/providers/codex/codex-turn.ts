@@ -1,4 +1,3 @@
-import type { GuardedToolCall } from "../../permissions/index.js";
 import {
   type AgentEventBody,
   ArkyError,
@@ -10,7 +9,6 @@ import {
 } from "../../protocol/index.js";
 import { AsyncQueue } from "../../provider/async-queue.js";
 import type { TurnRequest } from "../../provider/index.js";
-import { executeToolCall, outcomeError } from "../../tools/index.js";
 import { approvalRequestSchema, turnNotificationSchema } from "./codex-messages.js";
 import type { BridgeCall } from "./codex-tool-bridge.js";
 import { CODEX_TOOL_NAMES, type CodexTurnMapper } from "./map-codex-events.js";
@@ -31,7 +29,7 @@ export class CodexTurn {
   #chain: Promise<void> = Promise.resolve();
   /** Inputs of the tool calls seen, for the after-hooks of Codex's own tools. */
   readonly #inputs = new Map<string, unknown>();
-  /** Why the guard refused a command or file change (item id → reason), for its end event. */
+  /** Why a command the guard allowed with an edited input was declined (item id → reason), for its end event. */
   readonly #refusals = new Map<string, string>();
   #resolveDone!: () => void;
   /** Resolves once the turn's `turn-end` was produced. */
@@ -139,31 +137,31 @@ export class CodexTurn {
       const request = approvalRequestSchema.parse(params);
       const open = this.#mapper.openTool(request.itemId);
       const fileChange = method.includes("fileChange");
-      const call: GuardedToolCall = {
-        toolCallId: request.itemId,
-        toolName: open?.toolName ?? (fileChange ? CODEX_TOOL_NAMES.fileChange : CODEX_TOOL_NAMES.command),
+      const call = {
+        id: request.itemId,
+        name: open?.toolName ?? (fileChange ? CODEX_TOOL_NAMES.fileChange : CODEX_TOOL_NAMES.command),
         input: open?.input ?? {
           command: request.command,
           cwd: request.cwd ?? undefined,
           reason: request.reason ?? undefined,
         },
-        readOnly: false,
       };
-      const outcome = await this.#request.guard.beforeToolCall(call, this.#request.signal);
+      const events: AgentEventBody[] = [];
+      const emit = (event: AgentEventBody) => void events.push(event);
+      const outcome = await this.#request.decide(call, { signal: this.#request.signal, emit });
       if (outcome.decision === "allow" && JSON.stringify(outcome.input) !== JSON.stringify(call.input)) {
         // Codex runs its own command: accepting would run the original, not the edited input.
-        const events = outcome.events.map(declineEdited);
-        const decided = events.find((e) => e.type === "permission-decision");
+        const declined = events.map(declineEdited);
+        const decided = declined.find((e) => e.type === "permission-decision");
         const reason = decided?.reason ?? EDIT_DECLINED;
         this.#refusals.set(
           request.itemId,
-          `Permission to use ${decided?.toolName ?? call.toolName} was denied: ${reason}.`,
+          `Permission to use ${decided?.toolName ?? call.name} was denied: ${reason}.`,
         );
-        this.#push(events);
+        this.#push(declined);
         return;
       }
-      this.#push(outcome.events);
-      if (outcome.decision === "deny") this.#refusals.set(request.itemId, outcome.reason);
+      this.#push(events);
       if (outcome.decision === "allow") {
         decision = "accept";
         this.#push(this.#mapper.startTool(request.itemId));
@@ -171,82 +169,21 @@ export class CodexTurn {
     }).then(() => decision);
   }
 
-  /** Runs an Arky tool Codex called through the bridge: guard, execute in the host, after-hooks. */
+  /** Runs an Arky tool Codex called through the bridge, through the turn's `runTool`. */
   async callTool(call: BridgeCall, toolCallId: string): Promise<ToolResultBlock> {
-    const tool = this.#request.tools.get(call.toolName);
-    const guarded: GuardedToolCall = {
-      toolCallId,
-      toolName: call.toolName,
-      input: call.input,
-      readOnly: tool?.readOnly ?? false,
-    };
-    const signal = AbortSignal.any([this.#request.signal, call.signal]);
-    let input: unknown;
-    let denied: ToolResultBlock | undefined;
-    await this.#enqueue(async () => {
-      this.#push(this.#toolUseMessage(guarded));
-      const outcome = await this.#request.guard.beforeToolCall(guarded, signal);
-      this.#push(outcome.events);
-      if (outcome.decision === "allow") {
-        input = outcome.input;
-        return;
-      }
-      const error = new ArkyError({ code: "tool-denied", message: outcome.reason });
-      denied = {
-        type: "tool-result",
-        toolUseId: toolCallId,
-        content: [{ type: "text", text: outcome.reason }],
-        isError: true,
-      };
-      this.#push([
-        {
-          type: "tool-execution-end",
-          toolCallId,
-          toolName: call.toolName,
-          result: denied,
-          durationMs: 0,
-          error: serializeError(error),
-        },
-      ]);
-    });
-    if (denied) return denied;
-    const outcome = await executeToolCall(
-      this.#request.tools,
+    const input = call.input;
+    await this.#enqueue(() => this.#push(this.#toolUseMessage(toolCallId, call.toolName, input)));
+    return this.#request.runTool(
       { id: toolCallId, name: call.toolName, input },
       {
-        signal,
-        onStart: (valid) =>
-          void this.#enqueue(() =>
-            this.#push([{ type: "tool-execution-start", toolCallId, toolName: call.toolName, input: valid }]),
-          ),
-        onUpdate: (update) =>
-          void this.#enqueue(() =>
-            this.#push([{ type: "tool-execution-update", toolCallId, toolName: call.toolName, update }]),
-          ),
+        signal: AbortSignal.any([this.#request.signal, call.signal]),
+        emit: (event) => void this.#enqueue(() => this.#push([event])),
       },
     );
-    let result = outcome.result;
-    await this.#enqueue(async () => {
-      const after = await this.#request.guard.afterToolCall({ ...guarded, input }, outcome.result, signal);
-      this.#push(after.events);
-      result = after.result;
-      const error = outcomeError(outcome);
-      this.#push([
-        {
-          type: "tool-execution-end",
-          toolCallId,
-          toolName: call.toolName,
-          result,
-          durationMs: outcome.durationMs,
-          ...(error ? { error } : {}),
-        },
-      ]);
-    });
-    return result;
   }
 
-  #toolUseMessage(call: GuardedToolCall): AgentEventBody[] {
-    const messageId = `${call.toolCallId}:call`;
+  #toolUseMessage(toolCallId: string, toolName: string, input: unknown): AgentEventBody[] {
+    const messageId = `${toolCallId}:call`;
     return [
       { type: "message-start", messageId, role: "assistant" },
       {
@@ -254,7 +191,7 @@ export class CodexTurn {
         messageId,
         message: {
           role: "assistant",
-          content: [{ type: "tool-use", id: call.toolCallId, name: call.toolName, input: call.input }],
+          content: [{ type: "tool-use", id: toolCallId, name: toolName, input }],
         },
         stopReason: stopReason("tool-use"),
         usage: emptyUsage(),
@@ -262,31 +199,23 @@ export class CodexTurn {
     ];
   }
 
-  // Codex's own tools already ran; after-hooks may still record or rewrite what Arky reports.
-  // A declined call never ran: as on the native loop, no after-hooks for it.
+  // Codex's own tools already ran; endTool applies the one after-hook rule (none for a failed
+  // call) and gives a refused call's end the guard's reason rather than Codex's own text.
   async #pushWithAfterHooks(events: AgentEventBody[]): Promise<void> {
     for (const event of events) {
       if (event.type !== "tool-execution-end" || this.#mapper.finished) {
         this.#push([event]);
         continue;
       }
-      if (event.error?.code === "tool-denied") {
-        // The model got Codex's own refusal text; the event keeps the guard's reason, as elsewhere.
-        const reason = this.#refusals.get(event.toolCallId);
-        const error = reason
-          ? serializeError(new ArkyError({ code: "tool-denied", message: reason }))
-          : event.error;
-        this.#push([{ ...event, error }]);
-        continue;
-      }
-      const call: GuardedToolCall = {
-        toolCallId: event.toolCallId,
-        toolName: event.toolName,
-        input: this.#inputs.get(event.toolCallId),
-        readOnly: false,
-      };
-      const after = await this.#request.guard.afterToolCall(call, event.result, this.#request.signal);
-      this.#push([...after.events, { ...event, result: after.result }]);
+      const refusal = this.#refusals.get(event.toolCallId);
+      const error = refusal
+        ? serializeError(new ArkyError({ code: "tool-denied", message: refusal }))
+        : event.error;
+      await this.#request.endTool(
+        { id: event.toolCallId, name: event.toolName, input: this.#inputs.get(event.toolCallId) },
+        { result: event.result, durationMs: event.durationMs, ...(error ? { error } : {}) },
+        { signal: this.#request.signal, emit: (end) => this.#push([end]) },
+      );
     }
   }
 }

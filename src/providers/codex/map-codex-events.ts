@@ -2,6 +2,7 @@ import {
   type AgentEventBody,
   ArkyError,
   addUsage,
+  cancelledError,
   computeCost,
   emptyUsage,
   serializeError,
@@ -311,6 +312,7 @@ export class CodexTurnMapper {
           isError: true,
         },
         durationMs: this.#now() - tool.startedAt,
+        error: serializeError(error ?? cancelledError()),
       });
     }
     const serialized = error ? serializeError(error) : undefined;

@@ -155,10 +155,10 @@ function encodeBlock(block: ScriptedBlock, outputIndex: number, events: Response
 /**
  * Codex groups MCP tools in namespaces (`mcp__<server>`) and expects calls to name the
  * namespace separately, so a scripted `mcp__arky__add` becomes namespace `mcp__arky`,
- * name `add`.
+ * name `add` (and `mcp__arky__files__read` name `files__read`: the server name ends the namespace).
  */
 function splitNamespace(fullName: string): { namespace: { namespace?: string }; name: string } {
-  const cut = fullName.lastIndexOf("__");
+  const cut = fullName.startsWith("mcp__") ? fullName.indexOf("__", 5) : fullName.lastIndexOf("__");
   if (cut <= 0) return { namespace: {}, name: fullName };
   return { namespace: { namespace: fullName.slice(0, cut) }, name: fullName.slice(cut + 2) };
 }

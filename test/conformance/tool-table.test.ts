@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AgentEvent } from "../../src/protocol/index.js";
+import { claudePids } from "../claude-code/harness.js";
+import { codexProcesses } from "../codex/helpers.js";
+import { claudeCodeRig, codexRig, nativeRig, type Rig } from "./rigs.js";
+import { CONFIG, TOOL_CASES, TOOLS, type ToolCase, toolSequence } from "./tool-cases.js";
+
+// One table, three runtimes: the same Arky tool (`tool()` + zod) offered to the native loop,
+// the real Claude Code CLI (over the in-process MCP bridge) and the real Codex app server
+// (over the loopback MCP bridge). For each outcome of a call (success, throw, invalid input,
+// timeout, cancellation) the tool's events, hook decisions and error codes are the same on
+// every runtime. Runtimes run one after another (two cores), one runtime for the whole file.
+
+let rigs: {
+  native: Rig;
+  "claude-code": Awaited<ReturnType<typeof claudeCodeRig>>;
+  codex: Awaited<ReturnType<typeof codexRig>>;
+};
+
+beforeAll(async () => {
+  rigs = { native: await nativeRig(), "claude-code": await claudeCodeRig(), codex: await codexRig() };
+});
+
+afterAll(async () => {
+  const configDir = rigs?.["claude-code"].configDir;
+  const codexHome = rigs?.codex.fixture.home;
+  for (const rig of Object.values(rigs ?? {})) await rig.close();
+  if (configDir) expect(claudePids(configDir)).toEqual([]);
+  if (codexHome) expect(codexProcesses(codexHome)).toEqual([]);
+});
+
+const RUNTIMES = ["native", "claude-code", "codex"] as const;
+
+function expectedOn(testCase: ToolCase, name: Rig["name"]) {
+  const differs = testCase.differs?.[name];
+  return {
+    sequence: differs?.sequence ?? testCase.sequence,
+    modelSees: differs?.modelSees ?? testCase.modelSees,
+  };
+}
+
+describe.each(TOOL_CASES)("$name", (testCase) => {
+  const sequences = new Map<Rig["name"], string[]>();
+
+  it.each(RUNTIMES)("on %s", async (name) => {
+    const { events, modelSaw } = await rigs[name].call({
+      config: CONFIG,
+      tools: TOOLS,
+      name: testCase.tool,
+      input: testCase.input,
+      abortOnStart: testCase.abortOnStart,
+    });
+    const expected = expectedOn(testCase, name);
+    const sequence = toolSequence(events, testCase.tool);
+    sequences.set(name, sequence);
+    expect(sequence).toEqual(expected.sequence);
+
+    const ends = events.filter(
+      (e): e is Extract<AgentEvent, { type: "tool-execution-end" }> => e.type === "tool-execution-end",
+    );
+    expect(ends).toHaveLength(1);
+    if (ends[0]!.error) expect(ends[0]!.result.isError).toBe(true);
+    if (expected.modelSees) expect(modelSaw).toMatch(expected.modelSees);
+    // An after-hook's context reaches the model only for a call that completed.
+    if (modelSaw !== undefined && !expected.sequence.includes("hook-decision after/afterToolCall/modify"))
+      expect(modelSaw).not.toMatch(/checked by after/);
+
+    const turnEnds = events.filter((e) => e.type === "turn-end");
+    expect(turnEnds).toHaveLength(1);
+    expect(events.at(-1)).toBe(turnEnds[0]);
+    expect(turnEnds[0]).toMatchObject({ stopReason: { unified: testCase.stop } });
+  });
+
+  it("produces the same tool events on every runtime (but documented differences)", () => {
+    expect([...sequences.keys()].sort()).toEqual([...RUNTIMES].sort());
+    const common = sequences.get("native")!;
+    for (const name of RUNTIMES) {
+      // A documented difference must be real: when it goes away, the table and the docs change.
+      if (testCase.differs?.[name]?.sequence) expect(sequences.get(name)).not.toEqual(common);
+      else expect(sequences.get(name)).toEqual(common);
+    }
+  });
+});
