@@ -2,6 +2,7 @@ import type { GuardedToolCall, ToolCallGuard } from "../permissions/index.js";
 import {
   type AgentEventBody,
   ArkyError,
+  cancelledError,
   type SerializedError,
   serializeError,
   type ToolResultBlock,
@@ -78,12 +79,15 @@ export function createTurnTools(tools: ToolRegistry, guard: ToolCallGuard): Turn
   const decide: TurnTools["decide"] = (call, { signal, emit }) => {
     let decision = decisions.get(call.id);
     if (!decision) {
-      decision = guard.beforeToolCall(describe(call), signal).then((outcome) => {
-        for (const event of outcome.events) emit(event);
-        return outcome.decision === "allow"
-          ? { decision: "allow" as const, input: outcome.input }
-          : { decision: "deny" as const, reason: outcome.reason };
-      });
+      decision = answerOrCancel(
+        guard.beforeToolCall(describe(call), signal).then((outcome): ToolDecision => {
+          if (!signal.aborted) for (const event of outcome.events) emit(event);
+          return outcome.decision === "allow"
+            ? { decision: "allow", input: outcome.input }
+            : { decision: "deny", reason: outcome.reason };
+        }),
+        signal,
+      );
       decisions.set(call.id, decision);
     }
     return decision;
@@ -156,4 +160,28 @@ export function createTurnTools(tools: ToolRegistry, guard: ToolCallGuard): Turn
       return endTool({ ...call, input }, end, options);
     },
   };
+}
+
+/**
+ * The guard's answer, or a denial once the signal aborts: a guard (a hook, a permission
+ * prompt) that never answers, or ignores an already-aborted signal, must not keep a
+ * cancelled turn open. A late answer is dropped, events and all.
+ */
+function answerOrCancel(answer: Promise<ToolDecision>, signal: AbortSignal): Promise<ToolDecision> {
+  const cancelled = (): ToolDecision => ({ decision: "deny", reason: cancelledError(signal.reason).message });
+  if (signal.aborted) return Promise.resolve(cancelled());
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(cancelled());
+    signal.addEventListener("abort", onAbort, { once: true });
+    answer.then(
+      (decision) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(signal.aborted ? cancelled() : decision);
+      },
+      (thrown: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(thrown);
+      },
+    );
+  });
 }

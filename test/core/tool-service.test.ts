@@ -119,4 +119,23 @@ describe("createTurnTools", () => {
     ]);
     expect(guard.log).toEqual(["before Read ro", "after Read", "before Bash rw"]);
   });
+
+  it("a guard that never answers (even to an aborted signal) cannot keep a cancelled call open", async () => {
+    const silent: ToolCallGuard = {
+      beforeToolCall: () => new Promise(() => {}),
+      afterToolCall: async (_call, result) => ({ result, events: [] }),
+    };
+    const turn = createTurnTools(tools, silent);
+    const controller = new AbortController();
+    const events: AgentEventBody[] = [];
+    const options = { signal: controller.signal, emit: (e: AgentEventBody) => void events.push(e) };
+    const running = turn.runTool({ id: "a1", name: "add", input: { a: 1 } }, options);
+    controller.abort();
+    const seen = await running;
+    expect(seen.isError).toBe(true);
+    expect(events.map(line)).toEqual(["end tool-denied"]);
+    // Asked only after the abort: the answer is the same, at once.
+    const late = await turn.decide({ id: "a2", name: "Read", input: {} }, options);
+    expect(late).toMatchObject({ decision: "deny", reason: expect.stringMatching(/cancel/i) });
+  });
 });
