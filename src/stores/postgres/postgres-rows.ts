@@ -1,8 +1,12 @@
 import { z } from "zod";
 import type { AgentEvent } from "../../protocol/index.js";
-import { ArkyError } from "../../protocol/index.js";
 import { decodeEventRow, type EventRow } from "../../session/event-rows.js";
-import { metadataFromColumns, type SessionMetadata } from "../../session/index.js";
+import {
+  corruptSessionRow,
+  metadataFromColumns,
+  metadataToColumns,
+  type SessionMetadata,
+} from "../../session/index.js";
 
 // pg returns bigint columns as strings; numeric text is converted here.
 const bigint = z.union([z.number(), z.string().regex(/^-?\d+$/)]).transform(Number);
@@ -33,40 +37,14 @@ export const SESSION_COLUMNS = Object.keys(sessionRowSchema.shape);
 /** Validates a `sessions` row and converts it to metadata; a bad row is a `store` error. */
 export function rowToMetadata(row: unknown): SessionMetadata {
   const parsed = sessionRowSchema.safeParse(row);
-  if (!parsed.success) {
-    const id = (row as { session_id?: unknown } | undefined)?.session_id;
-    throw new ArkyError({
-      code: "store",
-      message: `The metadata row of session ${String(id)} is corrupt.`,
-      details: { sessionId: id },
-      cause: parsed.error,
-    });
-  }
+  if (!parsed.success) throw corruptSessionRow(row, parsed.error);
   const r = parsed.data;
   return metadataFromColumns(r, r.tags, r.runtime_state);
 }
 
 /** Metadata as query parameters, in {@link SESSION_COLUMNS} order (JSON columns as text). */
 export function metadataToParams(meta: SessionMetadata): unknown[] {
-  return [
-    meta.sessionId,
-    meta.title ?? null,
-    meta.runtime ?? null,
-    meta.model ?? null,
-    meta.cwd ?? null,
-    JSON.stringify(meta.tags),
-    meta.createdAt,
-    meta.updatedAt,
-    meta.parentSessionId ?? null,
-    meta.forkedAtSeq ?? null,
-    meta.lastSeq,
-    meta.usage.inputTokens,
-    meta.usage.outputTokens,
-    meta.usage.cacheReadInputTokens,
-    meta.usage.cacheCreationInputTokens,
-    meta.costUsd,
-    meta.runtimeState === undefined ? null : JSON.stringify(meta.runtimeState),
-  ];
+  return Object.values(metadataToColumns(meta));
 }
 
 /** An events row as `pg` returns it. */
