@@ -6,11 +6,6 @@ export interface RenderTarget {
   color: boolean;
 }
 
-/** Whether to colour output written to `stream` (a TTY, and NO_COLOR unset). */
-export function wantsColor(stream: NodeJS.WriteStream): boolean {
-  return Boolean(stream.isTTY) && !process.env.NO_COLOR;
-}
-
 const paint = (on: boolean, code: string, text: string) => (on ? `\x1b[${code}m${text}\x1b[0m` : text);
 
 function oneLine(value: unknown, max = 120): string {

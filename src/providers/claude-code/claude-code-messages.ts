@@ -143,7 +143,6 @@ export type UserLine = z.infer<typeof userLineSchema>;
 export type ResultLine = z.infer<typeof resultLineSchema>;
 export type StreamEventLine = z.infer<typeof streamEventLineSchema>;
 export type ControlRequestLine = z.infer<typeof controlRequestLineSchema>;
-export type ControlResponseLine = z.infer<typeof controlResponseLineSchema>;
 
 /** Payloads of control requests the CLI sends to the host. */
 export const canUseToolRequestSchema = z.looseObject({
