@@ -7,36 +7,23 @@ import {
   metadataToColumns,
   type SessionMetadata,
 } from "../../session/index.js";
+import { sessionRowSchema } from "../../session/session-row-schema.js";
 
 // pg returns bigint columns as strings; numeric text is converted here.
 const bigint = z.union([z.number(), z.string().regex(/^-?\d+$/)]).transform(Number);
 
-const sessionRowSchema = z.object({
-  session_id: z.string(),
-  title: z.string().nullable(),
-  runtime: z.string().nullable(),
-  model: z.string().nullable(),
-  cwd: z.string().nullable(),
+const sessionRow = sessionRowSchema({
+  int: bigint,
   tags: z.array(z.string()),
-  created_at: bigint,
-  updated_at: bigint,
-  parent_session_id: z.string().nullable(),
-  forked_at_seq: z.number().nullable(),
-  last_seq: z.number(),
-  input_tokens: bigint,
-  output_tokens: bigint,
-  cache_read_input_tokens: bigint,
-  cache_creation_input_tokens: bigint,
-  cost_usd: z.number(),
-  runtime_state: z.record(z.string(), z.unknown()).nullable(),
+  runtimeState: z.record(z.string(), z.unknown()).nullable(),
 });
 
 /** The session columns, in the order {@link metadataToParams} returns them. */
-export const SESSION_COLUMNS = Object.keys(sessionRowSchema.shape);
+export const SESSION_COLUMNS = Object.keys(sessionRow.shape);
 
 /** Validates a `sessions` row and converts it to metadata; a bad row is a `store` error. */
 export function rowToMetadata(row: unknown): SessionMetadata {
-  const parsed = sessionRowSchema.safeParse(row);
+  const parsed = sessionRow.safeParse(row);
   if (!parsed.success) throw corruptSessionRow(row, parsed.error);
   const r = parsed.data;
   return metadataFromColumns(r, r.tags, r.runtime_state);

@@ -1,35 +1,22 @@
 import { z } from "zod";
 import { corruptSessionRow, metadataFromColumns, type SessionMetadata } from "../../session/index.js";
+import { sessionRowSchema } from "../../session/session-row-schema.js";
 
-const sessionRowSchema = z.object({
-  session_id: z.string(),
-  title: z.string().nullable(),
-  runtime: z.string().nullable(),
-  model: z.string().nullable(),
-  cwd: z.string().nullable(),
+const sessionRow = sessionRowSchema({
+  int: z.number(),
   tags: z.string(),
-  created_at: z.number(),
-  updated_at: z.number(),
-  parent_session_id: z.string().nullable(),
-  forked_at_seq: z.number().nullable(),
-  last_seq: z.number(),
-  input_tokens: z.number(),
-  output_tokens: z.number(),
-  cache_read_input_tokens: z.number(),
-  cache_creation_input_tokens: z.number(),
-  cost_usd: z.number(),
-  runtime_state: z.string().nullable(),
+  runtimeState: z.string().nullable(),
 });
 
 const tagsSchema = z.array(z.string());
 const runtimeStateSchema = z.record(z.string(), z.unknown());
 
 /** The session columns, in table order. */
-export const SESSION_COLUMNS = Object.keys(sessionRowSchema.shape);
+export const SESSION_COLUMNS = Object.keys(sessionRow.shape);
 
 /** Validates a `sessions` row and converts it to metadata; a bad row is a `store` error. */
 export function rowToMetadata(row: unknown): SessionMetadata {
-  const parsed = sessionRowSchema.safeParse(row);
+  const parsed = sessionRow.safeParse(row);
   const r = parsed.success ? parsed.data : undefined;
   const tags = r ? tagsSchema.safeParse(parseJson(r.tags)) : undefined;
   const state =
