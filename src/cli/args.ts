@@ -1,4 +1,4 @@
-import { parseArgs } from "node:util";
+import { type ParseArgsOptionsConfig, parseArgs } from "node:util";
 import { ArkyError } from "../protocol/index.js";
 
 /** The options `arky run` understands. */
@@ -16,15 +16,18 @@ export const RUN_OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-/** Parses `arky run` arguments; throws a `configuration` error with the problem. */
-export function parseRunArgs(argv: string[]) {
-  let parsed: ReturnType<typeof parseArgs<{ options: typeof RUN_OPTIONS; allowPositionals: true }>>;
+/** Strict `parseArgs` with positionals; an unknown or malformed option is a `configuration` error. */
+export function parseCliArgs<O extends ParseArgsOptionsConfig>(args: string[], options: O) {
   try {
-    parsed = parseArgs({ args: argv, options: RUN_OPTIONS, allowPositionals: true, strict: true });
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (cause) {
     throw new ArkyError({ code: "configuration", message: (cause as Error).message, cause });
   }
-  const { values, positionals } = parsed;
+}
+
+/** Parses `arky run` arguments; throws a `configuration` error with the problem. */
+export function parseRunArgs(argv: string[]) {
+  const { values, positionals } = parseCliArgs(argv, RUN_OPTIONS);
   const output = values.output;
   if (output !== "text" && output !== "json" && output !== "stream-json") {
     throw new ArkyError({

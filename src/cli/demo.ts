@@ -7,7 +7,7 @@ import { startScriptedModelServer } from "../testing/index.js";
 import { codingTools } from "../tools/builtin/index.js";
 import { DEMO_FILES, DEMO_PROMPT, demoScript } from "./demo-script.js";
 import { abortOnInterrupt, type CliIo } from "./io.js";
-import { createTextRenderer } from "./render.js";
+import { stdoutRenderer, wantsColor } from "./render.js";
 
 /** Options of `arky demo`. */
 export interface DemoOptions {
@@ -23,7 +23,7 @@ export interface DemoOptions {
  * coding tools really run on a temporary folder. Returns the exit code.
  */
 export async function demoCommand(io: CliIo, options: DemoOptions = {}): Promise<number> {
-  const color = Boolean(io.stdout.isTTY) && !io.env.NO_COLOR;
+  const color = wantsColor(io);
   const dim = (t: string) => (color ? `\x1b[2m${t}\x1b[0m` : t);
   const bold = (t: string) => (color ? `\x1b[1m${t}\x1b[0m` : t);
   const folder = await mkdtemp(join(tmpdir(), "arky-demo-"));
@@ -44,7 +44,7 @@ export async function demoCommand(io: CliIo, options: DemoOptions = {}): Promise
     );
     io.stdout.write(dim(`folder: ${folder}\n`));
     io.stdout.write(`${bold("you:")} ${DEMO_PROMPT}\n\n`);
-    const render = createTextRenderer({ write: (t) => io.stdout.write(t), color });
+    const render = stdoutRenderer(io);
     let failed = false;
     for await (const event of agent.stream(DEMO_PROMPT, { signal: controller.signal })) {
       render(event);

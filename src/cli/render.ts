@@ -1,14 +1,10 @@
 import type { AgentEvent, ToolResultBlock, Usage } from "../protocol/index.js";
+import type { CliIo } from "./io.js";
 
 /** Where rendered text goes, and whether to colour it. */
 export interface RenderTarget {
   write(text: string): void;
   color: boolean;
-}
-
-/** Whether to colour output written to `stream` (a TTY, and NO_COLOR unset). */
-export function wantsColor(stream: NodeJS.WriteStream): boolean {
-  return Boolean(stream.isTTY) && !process.env.NO_COLOR;
 }
 
 const paint = (on: boolean, code: string, text: string) => (on ? `\x1b[${code}m${text}\x1b[0m` : text);
@@ -45,6 +41,16 @@ export function formatUsage(usage: Usage, costUsd: number | undefined, extra: st
  * tool call with its input and a preview of its result, retries and errors, and a usage
  * line at the end of each turn. Returns a function taking one event at a time.
  */
+/** A text renderer on the CLI's stdout, coloured on a TTY unless NO_COLOR is set. */
+export function stdoutRenderer(io: CliIo): (event: AgentEvent) => void {
+  return createTextRenderer({ write: (t) => io.stdout.write(t), color: wantsColor(io) });
+}
+
+/** Whether to colour the CLI's stdout: a TTY, and NO_COLOR unset. */
+export function wantsColor(io: CliIo): boolean {
+  return Boolean(io.stdout.isTTY) && !io.env.NO_COLOR;
+}
+
 export function createTextRenderer(target: RenderTarget): (event: AgentEvent) => void {
   const { write, color } = target;
   let inText = false;

@@ -1,12 +1,12 @@
 import { Agent, native } from "../core/index.js";
-import { type AgentEvent, ArkyError } from "../protocol/index.js";
+import { type AgentEvent, ArkyError, textOf } from "../protocol/index.js";
 import { anthropic } from "../providers/anthropic/index.js";
 import type { SessionMetadata, SessionStore } from "../session/index.js";
 import { codingTools } from "../tools/builtin/index.js";
 import type { Tool } from "../tools/index.js";
 import type { RunArgs } from "./args.js";
 import { abortOnInterrupt, type CliIo } from "./io.js";
-import { createTextRenderer } from "./render.js";
+import { stdoutRenderer } from "./render.js";
 import { openCliStore, resolveSessionId } from "./sessions.js";
 
 const READ_ONLY = new Set(["read", "glob", "grep", "todo_read", "todo_write"]);
@@ -70,21 +70,14 @@ async function runWithStore(
   const agent = continued ? await Agent.resume(continued.sessionId, options) : new Agent(options);
   const controller = new AbortController();
   const stopListening = abortOnInterrupt(controller);
-  const render =
-    args.output === "text"
-      ? createTextRenderer({
-          write: (t) => io.stdout.write(t),
-          color: Boolean(io.stdout.isTTY) && !io.env.NO_COLOR,
-        })
-      : undefined;
+  const render = args.output === "text" ? stdoutRenderer(io) : undefined;
   let end: Extract<AgentEvent, { type: "turn-end" }> | undefined;
   let text = "";
   try {
     for await (const event of agent.stream(args.prompt, { signal: controller.signal })) {
       if (args.output === "stream-json") io.stdout.write(`${JSON.stringify(event)}\n`);
       render?.(event);
-      if (event.type === "message-end")
-        text = event.message.content.flatMap((b) => (b.type === "text" ? [b.text] : [])).join("");
+      if (event.type === "message-end") text = textOf(event.message);
       if (event.type === "turn-end") end = event;
     }
   } finally {

@@ -1,5 +1,4 @@
 import { writeFile } from "node:fs/promises";
-import { parseArgs } from "node:util";
 import { ArkyError, type Usage } from "../protocol/index.js";
 import {
   exportSessionJsonl,
@@ -8,8 +7,9 @@ import {
   type SessionStore,
 } from "../session/index.js";
 import { defaultSqlitePath, SqliteSessionStore } from "../stores/sqlite/index.js";
+import { parseCliArgs } from "./args.js";
 import type { CliIo } from "./io.js";
-import { createTextRenderer } from "./render.js";
+import { stdoutRenderer } from "./render.js";
 
 /** Opens the CLI's embedded session store: `$ARKY_HOME/sessions.db`, else `~/.arky/sessions.db`. */
 export function openCliStore(io: CliIo): SqliteSessionStore {
@@ -65,13 +65,7 @@ const OPTIONS = {
 /** Runs `arky sessions <list|show|replay|export|rm>`. Returns the exit code. */
 export async function sessionsCommand(argv: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = argv;
-  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
-  try {
-    parsed = parseArgs({ args: rest, options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (cause) {
-    throw new ArkyError({ code: "configuration", message: (cause as Error).message, cause });
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCliArgs(rest, OPTIONS);
   if (sub !== "list" && positionals.length !== 1) {
     io.stderr.write(`arky sessions ${sub ?? ""}: give one session id (or a unique prefix of it).\n`);
     return 2;
@@ -185,12 +179,7 @@ async function replay(
   sessionId: string,
   options: { json: boolean; excludeDeltas: boolean },
 ) {
-  const render = options.json
-    ? undefined
-    : createTextRenderer({
-        write: (t) => io.stdout.write(t),
-        color: Boolean(io.stdout.isTTY) && !io.env.NO_COLOR,
-      });
+  const render = options.json ? undefined : stdoutRenderer(io);
   for await (const event of store.read(sessionId, { excludeDeltas: options.excludeDeltas })) {
     if (options.json) io.stdout.write(`${JSON.stringify(event)}\n`);
     else if (event.type === "turn-start") {

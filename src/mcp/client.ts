@@ -77,18 +77,10 @@ export class McpClient {
 
   /** The server's tools, every page. */
   async listTools(options: McpRequestOptions = {}): Promise<McpTool[]> {
-    const tools: McpTool[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.#request(
-        "tools/list",
-        (c, o) => c.listTools(cursor ? { cursor } : {}, o),
-        options,
-      );
-      tools.push(...page.tools);
-      cursor = page.nextCursor;
-    } while (cursor);
-    return tools;
+    return this.#pages("tools/list", options, async (c, params, o) => {
+      const page = await c.listTools(params, o);
+      return [page.tools, page.nextCursor];
+    });
   }
 
   /** The server's tools as Arky tools named `mcp/<server>/<tool>`. */
@@ -113,18 +105,10 @@ export class McpClient {
 
   /** The server's resources, every page. */
   async listResources(options: McpRequestOptions = {}): Promise<Resource[]> {
-    const resources: Resource[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.#request(
-        "resources/list",
-        (c, o) => c.listResources(cursor ? { cursor } : {}, o),
-        options,
-      );
-      resources.push(...page.resources);
-      cursor = page.nextCursor;
-    } while (cursor);
-    return resources;
+    return this.#pages("resources/list", options, async (c, params, o) => {
+      const page = await c.listResources(params, o);
+      return [page.resources, page.nextCursor];
+    });
   }
 
   /** Reads one resource. */
@@ -134,18 +118,10 @@ export class McpClient {
 
   /** The server's prompts, every page. */
   async listPrompts(options: McpRequestOptions = {}): Promise<Prompt[]> {
-    const prompts: Prompt[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.#request(
-        "prompts/list",
-        (c, o) => c.listPrompts(cursor ? { cursor } : {}, o),
-        options,
-      );
-      prompts.push(...page.prompts);
-      cursor = page.nextCursor;
-    } while (cursor);
-    return prompts;
+    return this.#pages("prompts/list", options, async (c, params, o) => {
+      const page = await c.listPrompts(params, o);
+      return [page.prompts, page.nextCursor];
+    });
   }
 
   /** Gets one prompt with its arguments filled in. */
@@ -165,6 +141,30 @@ export class McpClient {
     this.#client = undefined;
     this.#connecting = undefined;
     await client?.close().catch(() => {});
+  }
+
+  /** Every page of a list request, following `nextCursor`. */
+  async #pages<T>(
+    what: string,
+    options: McpRequestOptions,
+    page: (
+      client: Client,
+      params: { cursor?: string },
+      options: RequestOptions,
+    ) => Promise<[T[], string | undefined]>,
+  ): Promise<T[]> {
+    const all: T[] = [];
+    let cursor: string | undefined;
+    do {
+      const [items, next] = await this.#request(
+        what,
+        (c, o) => page(c, cursor ? { cursor } : {}, o),
+        options,
+      );
+      all.push(...items);
+      cursor = next;
+    } while (cursor);
+    return all;
   }
 
   async #request<T>(

@@ -4,16 +4,12 @@ import type { McpClient } from "./client.js";
 
 const MAX_NAME = 128;
 
-/** Replaces characters outside the canonical tool-name charset with `_`. */
-export function sanitizeNamePart(part: string, allowDot: boolean): string {
-  const cleaned = part.replace(allowDot ? /[^a-zA-Z0-9_.-]/g : /[^a-zA-Z0-9_-]/g, "_");
-  return cleaned.length > 0 ? cleaned : "_";
-}
+/** A server or tool name with characters outside the canonical tool-name charset as `_`. */
+const namePart = (part: string) => part.replace(/[^a-zA-Z0-9_.-]/g, "_") || "_";
 
 /** The Arky name of an MCP tool: `mcp/<server>/<tool>`, sanitized and at most 128 characters. */
-export function mcpToolName(server: string, tool: string): string {
-  const name = `mcp/${sanitizeNamePart(server, true)}/${sanitizeNamePart(tool, true)}`;
-  return name.slice(0, MAX_NAME);
+function mcpToolName(server: string, tool: string): string {
+  return `mcp/${namePart(server)}/${namePart(tool)}`.slice(0, MAX_NAME);
 }
 
 /**

@@ -48,8 +48,6 @@ export interface PermissionGuard extends ToolCallGuard {
   readonly hooks: HookChain;
 }
 
-type PermissionEvent = AgentEventBodyOf<"permission-decision">;
-
 /**
  * Builds the guard every runtime consults. The order is fixed:
  * 1. **Rules**: a matching deny rule denies; then `plan` mode denies any tool that is not
@@ -79,52 +77,27 @@ export function createToolCallGuard(options: CreateToolCallGuardOptions = {}): P
   type Step = { behavior: "allow" | "ask" | "deny"; source: PermissionDecisionSource; reason: string };
   const preliminary = (toolName: string, input: unknown, readOnly: boolean): Step => {
     const rule = rules.evaluate({ toolName, input });
-    if (rule?.behavior === "deny")
-      return {
-        behavior: "deny" as const,
-        source: "rule" as const,
-        reason: `it matches deny rule "${rule.rule}"`,
-      };
-    if (mode === "plan" && !readOnly) {
-      const decided = decideByMode(mode, { toolName, input, readOnly }, cwd);
-      return { behavior: "deny" as const, source: "mode" as const, reason: decided.reason };
-    }
-    if (rule)
-      return {
-        behavior: rule.behavior,
-        source: "rule" as const,
-        reason: `it matches ${rule.behavior} rule "${rule.rule}"`,
-      };
-    return { ...decideByMode(mode, { toolName, input, readOnly }, cwd), source: "mode" as const };
+    const byMode: Step = { ...decideByMode(mode, { toolName, input, readOnly }, cwd), source: "mode" };
+    // A deny rule comes first; then plan mode's refusal of a tool that is not read-only
+    // (the only deny of the mode step) beats an ask or allow rule.
+    if (!rule || (rule.behavior !== "deny" && byMode.behavior === "deny")) return byMode;
+    return {
+      behavior: rule.behavior,
+      source: "rule",
+      reason: `it matches ${rule.behavior} rule "${rule.rule}"`,
+    };
   };
 
   async function decide(call: GuardedToolCall, signal: AbortSignal): Promise<BeforeToolCallOutcome> {
     const toolName = canonicalToolName(call.toolName);
     const readOnly = call.readOnly || FILE_READ_TOOLS.has(toolName);
     const events: AgentEventBody[] = [];
-    const record = (
-      decision: "allow" | "deny",
-      source: PermissionDecisionSource,
-      reason: string,
-      input: unknown,
-    ) => {
-      const event: PermissionEvent = {
-        type: "permission-decision",
-        toolCallId: call.toolCallId,
-        toolName,
-        decision,
-        source,
-        reason,
-      };
-      if (input !== call.input) event.updatedInput = input;
-      events.push(event);
-    };
     const deny = (
       source: PermissionDecisionSource,
       reason: string,
       input: unknown = call.input,
     ): BeforeToolCallOutcome => {
-      record("deny", source, reason, input);
+      events.push(permissionEvent(call, "deny", source, reason, input));
       return { decision: "deny", reason: deniedReason(toolName, reason), events };
     };
     const allow = (
@@ -132,7 +105,7 @@ export function createToolCallGuard(options: CreateToolCallGuardOptions = {}): P
       reason: string,
       input: unknown,
     ): BeforeToolCallOutcome => {
-      record("allow", source, reason, input);
+      events.push(permissionEvent(call, "allow", source, reason, input));
       return { decision: "allow", input, events };
     };
     const cancelled = () => deny("default", "the run was cancelled");
@@ -225,19 +198,8 @@ export function createToolCallGuard(options: CreateToolCallGuardOptions = {}): P
       } catch (error) {
         // Only a bug can land here; failing closed keeps a broken guard from running tools.
         const reason = `the permission check failed: ${toArkyError(error).message}`;
-        const event: PermissionEvent = {
-          type: "permission-decision",
-          toolCallId: call.toolCallId,
-          toolName: canonicalToolName(call.toolName),
-          decision: "deny",
-          source: "default",
-          reason,
-        };
-        return {
-          decision: "deny",
-          reason: deniedReason(call.toolName, reason),
-          events: [event],
-        };
+        const event = permissionEvent(call, "deny", "default", reason, call.input);
+        return { decision: "deny", reason: deniedReason(call.toolName, reason), events: [event] };
       }
     },
     async afterToolCall(call, result: ToolResultBlock, signal): Promise<AfterToolCallOutcome> {
@@ -258,6 +220,27 @@ export function createToolCallGuard(options: CreateToolCallGuardOptions = {}): P
   };
 }
 
+/** The `permission-decision` event of a call (`updatedInput` only when the input changed). */
+function permissionEvent(
+  call: GuardedToolCall,
+  decision: "allow" | "deny",
+  source: PermissionDecisionSource,
+  reason: string,
+  input: unknown,
+): AgentEventBodyOf<"permission-decision"> {
+  const toolName = canonicalToolName(call.toolName);
+  const event: AgentEventBodyOf<"permission-decision"> = {
+    type: "permission-decision",
+    toolCallId: call.toolCallId,
+    toolName,
+    decision,
+    source,
+    reason,
+  };
+  if (input !== call.input) event.updatedInput = input;
+  return event;
+}
+
 function checkMode(mode: unknown): PermissionMode {
   // Claude Code's spelling is accepted so a mode string can be passed through unchanged.
   if (mode === "bypassPermissions") return "bypass";
@@ -270,20 +253,12 @@ function checkMode(mode: unknown): PermissionMode {
 }
 
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason ?? new DOMException("Aborted", "AbortError"));
+  let onAbort = () => {};
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason ?? new DOMException("Aborted", "AbortError"));
     signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
   });
+  return Promise.race([promise, aborted]).finally(() => signal.removeEventListener("abort", onAbort));
 }
 
 /** The reason the model sees for a refused call; one final period whatever the reason ends with. */

@@ -186,15 +186,6 @@ export const storedEventSchemas = {
   error: event("error", { error: serializedErrorSchema, fatal: z.boolean() }),
 } as const satisfies Record<AgentEventType, z.ZodType>;
 
-/** The zod schema of a stored {@link AgentEvent} (current schema version). */
-export const storedEventSchema = z.discriminatedUnion(
-  "type",
-  Object.values(storedEventSchemas) as unknown as [
-    (typeof storedEventSchemas)[keyof typeof storedEventSchemas],
-    ...(typeof storedEventSchemas)[keyof typeof storedEventSchemas][],
-  ],
-);
-
 /** Where a stored event came from, for error messages. */
 export interface StoredEventLocation {
   sessionId: string;

@@ -1,10 +1,11 @@
-import { type AgentEvent, ArkyError, isDeltaEvent, newSessionId } from "../protocol/index.js";
+import { type AgentEvent, isDeltaEvent, newSessionId } from "../protocol/index.js";
 import {
   applyMetadataPatch,
   assertAppendable,
   foldEvents,
   forkPoint,
   newMetadata,
+  sessionExists,
   sessionNotFound,
 } from "./metadata.js";
 import type {
@@ -43,7 +44,7 @@ export class InMemorySessionStore implements SessionStore {
 
   async create(sessionId: string, metadata?: SessionMetadataInput): Promise<SessionMetadata> {
     if (this.#sessions.has(sessionId)) {
-      throw new ArkyError({ code: "session-conflict", message: `Session ${sessionId} already exists.` });
+      throw sessionExists(sessionId);
     }
     const meta = newMetadata(sessionId, metadata, this.#now());
     this.#sessions.set(sessionId, { meta, events: [] });

@@ -1,3 +1,4 @@
+import { ArkyError } from "../protocol/index.js";
 import type { SessionMetadata } from "./store.js";
 
 /**
@@ -50,6 +51,59 @@ export function metadataFromColumns(
   if (r.forked_at_seq !== null) meta.forkedAtSeq = r.forked_at_seq;
   if (runtimeState != null) meta.runtimeState = runtimeState;
   return meta;
+}
+
+/** A `sessions` row as the SQL stores write it, in table order: tags and runtime state as JSON text. */
+export type SessionColumns = { [K in keyof MetadataColumns]: MetadataColumns[K] } & {
+  tags: string;
+  runtime_state: string | null;
+};
+
+/** Metadata as the columns of a `sessions` row (absent fields become SQL nulls). */
+export function metadataToColumns(meta: SessionMetadata): SessionColumns {
+  return {
+    session_id: meta.sessionId,
+    title: meta.title ?? null,
+    runtime: meta.runtime ?? null,
+    model: meta.model ?? null,
+    cwd: meta.cwd ?? null,
+    tags: JSON.stringify(meta.tags),
+    created_at: meta.createdAt,
+    updated_at: meta.updatedAt,
+    parent_session_id: meta.parentSessionId ?? null,
+    forked_at_seq: meta.forkedAtSeq ?? null,
+    last_seq: meta.lastSeq,
+    input_tokens: meta.usage.inputTokens,
+    output_tokens: meta.usage.outputTokens,
+    cache_read_input_tokens: meta.usage.cacheReadInputTokens,
+    cache_creation_input_tokens: meta.usage.cacheCreationInputTokens,
+    cost_usd: meta.costUsd,
+    runtime_state: meta.runtimeState === undefined ? null : JSON.stringify(meta.runtimeState),
+  };
+}
+
+/** The `store` error for a `sessions` row that fails validation. */
+export function corruptSessionRow(row: unknown, cause: unknown): ArkyError {
+  const id = (row as { session_id?: unknown } | undefined)?.session_id;
+  return new ArkyError({
+    code: "store",
+    message: `The metadata row of session ${String(id)} is corrupt.`,
+    details: { sessionId: id },
+    cause,
+  });
+}
+
+/** The usage and cost summed over a fork's copied `turn-end` events, from the SQL stores' totals row. */
+export function totalsFromColumns(t: Record<string, number>) {
+  return {
+    usage: {
+      inputTokens: t.input_tokens!,
+      outputTokens: t.output_tokens!,
+      cacheReadInputTokens: t.cache_read_input_tokens!,
+      cacheCreationInputTokens: t.cache_creation_input_tokens!,
+    },
+    costUsd: t.cost_usd!,
+  };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { type AgentEvent, ArkyError, addUsage, emptyUsage } from "../protocol/index.js";
+import { type AgentEvent, ArkyError, addUsage, emptyUsage, type Usage } from "../protocol/index.js";
 import type { SessionMetadata, SessionMetadataInput } from "./store.js";
 
 /** A fresh metadata record. Shared by every store so they agree on defaults. */
@@ -101,6 +101,11 @@ export function sessionNotFound(sessionId: string): ArkyError {
   return new ArkyError({ code: "session-not-found", message: `No session with id ${sessionId}.` });
 }
 
+/** The error for creating a session whose id is taken. */
+export function sessionExists(sessionId: string, cause?: unknown): ArkyError {
+  return new ArkyError({ code: "session-conflict", message: `Session ${sessionId} already exists.`, cause });
+}
+
 /**
  * The `seq` a fork copies up to: `atSeq` (default and maximum: `lastSeq`). Throws a
  * `configuration` error when `atSeq` is not a non-negative integer. Shared by every store.
@@ -116,4 +121,26 @@ export function forkPoint(sessionId: string, atSeq: number | undefined, lastSeq:
     });
   }
   return Math.min(atSeq, lastSeq);
+}
+
+/**
+ * The metadata of session `id`, a fork of `source` at `atSeq`: the source's title, runtime,
+ * model, cwd, tags and runtime state, with the usage and cost of the copied events.
+ */
+export function forkedMetadata(
+  id: string,
+  source: SessionMetadata,
+  atSeq: number,
+  copied: { usage: Usage; costUsd: number },
+  now: number,
+): SessionMetadata {
+  const { title, runtime, model, cwd, tags, runtimeState } = source;
+  return {
+    ...newMetadata(id, { title, runtime, model, cwd, tags, runtimeState }, now),
+    parentSessionId: source.sessionId,
+    forkedAtSeq: atSeq,
+    lastSeq: atSeq,
+    usage: copied.usage,
+    costUsd: copied.costUsd,
+  };
 }

@@ -4,7 +4,14 @@ import {
   APIError,
   APIUserAbortError,
 } from "@anthropic-ai/sdk";
-import { ArkyError, cancelledError, classifyHttpError, isAbortError } from "../../protocol/index.js";
+import {
+  ArkyError,
+  type ArkyErrorOptions,
+  cancelledError,
+  classifyHttpError,
+  type ErrorCode,
+  isAbortError,
+} from "../../protocol/index.js";
 
 const PROVIDER = "anthropic";
 
@@ -67,39 +74,27 @@ export function toAnthropicError(error: unknown, signal?: AbortSignal): ArkyErro
   if (signal?.aborted || error instanceof APIUserAbortError || isAbortError(error))
     return cancelledError(signal?.reason ?? error);
   if (ArkyError.isArkyError(error)) return error;
+  const fail = (code: ErrorCode, message: string, more?: Partial<ArkyErrorOptions>) =>
+    new ArkyError({ code, message, details: { provider: PROVIDER }, cause: error, ...more });
   if (error instanceof APIConnectionTimeoutError)
-    return new ArkyError({
-      code: "timeout",
-      message: "The Anthropic API did not answer in time.",
-      details: { provider: PROVIDER },
-      cause: error,
-    });
+    return fail("timeout", "The Anthropic API did not answer in time.");
   const code = causeCode(error);
   if (code && TLS_CODES.has(code))
-    return new ArkyError({
-      code: "connection",
-      retryable: false,
-      message: `The Anthropic API's TLS certificate was not accepted (${code}): ${messageOf(error)}`,
-      correction:
-        "Check the base URL; for a proxy or gateway with a private CA, start Node with NODE_EXTRA_CA_CERTS=<ca.pem>.",
-      details: { provider: PROVIDER },
-      cause: error,
-    });
+    return fail(
+      "connection",
+      `The Anthropic API's TLS certificate was not accepted (${code}): ${messageOf(error)}`,
+      {
+        retryable: false,
+        correction:
+          "Check the base URL; for a proxy or gateway with a private CA, start Node with NODE_EXTRA_CA_CERTS=<ca.pem>.",
+      },
+    );
+  const timedOut = code !== undefined && TIMEOUT_CODES.has(code);
   if (error instanceof APIConnectionError || (code && CONNECTION_CODES.has(code)) || isTerminated(error)) {
-    return new ArkyError({
-      code: code && TIMEOUT_CODES.has(code) ? "timeout" : "connection",
-      message: `Connection to the Anthropic API failed${code ? ` (${code})` : ""}: ${messageOf(error)}`,
-      details: { provider: PROVIDER },
-      cause: error,
-    });
+    const message = `Connection to the Anthropic API failed${code ? ` (${code})` : ""}: ${messageOf(error)}`;
+    return fail(timedOut ? "timeout" : "connection", message);
   }
-  if (code && TIMEOUT_CODES.has(code))
-    return new ArkyError({
-      code: "timeout",
-      message: messageOf(error),
-      details: { provider: PROVIDER },
-      cause: error,
-    });
+  if (timedOut) return fail("timeout", messageOf(error));
   if (error instanceof APIError)
     return classifyHttpError({
       status: error.status,
@@ -110,12 +105,7 @@ export function toAnthropicError(error: unknown, signal?: AbortSignal): ArkyErro
     });
   if (error instanceof SyntaxError)
     return malformedResponse(`unparseable event data (${error.message})`, error);
-  return new ArkyError({
-    code: "unknown",
-    message: messageOf(error),
-    details: { provider: PROVIDER },
-    cause: error,
-  });
+  return fail("unknown", messageOf(error));
 }
 
 // undici reports a request that never connected as `TypeError: fetch failed` and a body

@@ -107,33 +107,25 @@ export const controlCancelLineSchema = z.looseObject({
 /** A line of a type this host does not know; ignored. */
 export const unknownLineSchema = z.looseObject({ type: z.string() });
 
+const knownLineSchemas = [
+  systemLineSchema,
+  assistantLineSchema,
+  userLineSchema,
+  resultLineSchema,
+  streamEventLineSchema,
+  controlRequestLineSchema,
+  controlResponseLineSchema,
+  controlCancelLineSchema,
+] as const;
+const KNOWN_TYPES = new Set<string>(knownLineSchemas.map((schema) => schema.shape.type.value));
+
 /** Any stdout line. Known types are validated strictly enough to be used; others pass as unknown. */
 export const cliLineSchema = z.union([
-  z.discriminatedUnion("type", [
-    systemLineSchema,
-    assistantLineSchema,
-    userLineSchema,
-    resultLineSchema,
-    streamEventLineSchema,
-    controlRequestLineSchema,
-    controlResponseLineSchema,
-    controlCancelLineSchema,
-  ]),
+  z.discriminatedUnion("type", knownLineSchemas),
   unknownLineSchema.refine(
     (line) => !KNOWN_TYPES.has(line.type),
     "A line of a known type did not match its schema.",
   ),
-]);
-
-const KNOWN_TYPES = new Set([
-  "system",
-  "assistant",
-  "user",
-  "result",
-  "stream_event",
-  "control_request",
-  "control_response",
-  "control_cancel_request",
 ]);
 
 export type CliLine = z.infer<typeof cliLineSchema>;
@@ -143,7 +135,6 @@ export type UserLine = z.infer<typeof userLineSchema>;
 export type ResultLine = z.infer<typeof resultLineSchema>;
 export type StreamEventLine = z.infer<typeof streamEventLineSchema>;
 export type ControlRequestLine = z.infer<typeof controlRequestLineSchema>;
-export type ControlResponseLine = z.infer<typeof controlResponseLineSchema>;
 
 /** Payloads of control requests the CLI sends to the host. */
 export const canUseToolRequestSchema = z.looseObject({

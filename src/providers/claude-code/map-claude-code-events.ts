@@ -96,13 +96,7 @@ export class ClaudeCodeEventMapper {
         const id = message.id ?? apiId ?? `msg_${this.#messages.size}`;
         const flight = this.#open(id, message.model, parent);
         flight.usage = toUsage(message.usage);
-        this.modelCalls++;
-        events.push(
-          attribute(
-            { type: "message-start", messageId: id, role: "assistant", model: message.model },
-            parent,
-          ),
-        );
+        this.#start(flight, events);
         break;
       }
       case "content_block_start": {
@@ -180,13 +174,7 @@ export class ClaudeCodeEventMapper {
     if (!streamed) {
       // Lines without stream events (sub-agents, CLIs without partial messages) are whole messages.
       flight.usage = toUsage(message.usage);
-      this.modelCalls++;
-      events.push(
-        attribute(
-          { type: "message-start", messageId: message.id, role: "assistant", model: message.model },
-          parent,
-        ),
-      );
+      this.#start(flight, events);
       this.#close(flight, events);
     }
   }
@@ -215,7 +203,7 @@ export class ClaudeCodeEventMapper {
     if (line.subtype === "api_retry") {
       const error = classifyHttpError({
         status: line.error_status ?? undefined,
-        body: { error: { type: retryErrorType(line.error) } },
+        body: { error: { type: RETRY_ERROR_TYPES.get(line.error ?? "") } },
         provider: "claude-code",
       });
       events.push({
@@ -251,6 +239,18 @@ export class ClaudeCodeEventMapper {
     };
     this.#messages.set(id, flight);
     return flight;
+  }
+
+  /** A model call begins: counted, and its `message-start` emitted. */
+  #start(flight: MessageInFlight, events: ClaudeEventBody[]): void {
+    this.modelCalls++;
+    const start = {
+      type: "message-start",
+      messageId: flight.id,
+      role: "assistant",
+      model: flight.model,
+    } as const;
+    events.push(attribute(start, flight.parent));
   }
 
   #current(apiId: string | undefined): MessageInFlight | undefined {
@@ -296,20 +296,13 @@ export function toUsage(usage: CliUsage): Usage {
   };
 }
 
-function retryErrorType(error: string | null | undefined): string | undefined {
-  switch (error) {
-    case "authentication_failed":
-      return "authentication_error";
-    case "overloaded":
-      return "overloaded_error";
-    case "server_error":
-      return "api_error";
-    case "rate_limit":
-      return "rate_limit_error";
-    default:
-      return undefined;
-  }
-}
+/** The API error type of a CLI `api_retry` error name. */
+const RETRY_ERROR_TYPES = new Map([
+  ["authentication_failed", "authentication_error"],
+  ["overloaded", "overloaded_error"],
+  ["server_error", "api_error"],
+  ["rate_limit", "rate_limit_error"],
+]);
 
 function attribute(body: AgentEventBody, parent: string | undefined): ClaudeEventBody {
   return parent ? { ...body, parentToolCallId: parent } : body;

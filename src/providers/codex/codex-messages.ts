@@ -123,7 +123,6 @@ export const approvalRequestSchema = z
     grantRoot: z.string().nullish(),
   })
   .loose();
-export type CodexApprovalRequest = z.infer<typeof approvalRequestSchema>;
 
 /** Results of the client requests Arky sends. */
 export const threadResultSchema = z

@@ -1,72 +1,37 @@
 import { z } from "zod";
 import type { AgentEvent } from "../../protocol/index.js";
-import { ArkyError } from "../../protocol/index.js";
 import { decodeEventRow, type EventRow } from "../../session/event-rows.js";
-import { metadataFromColumns, type SessionMetadata } from "../../session/index.js";
+import {
+  corruptSessionRow,
+  metadataFromColumns,
+  metadataToColumns,
+  type SessionMetadata,
+} from "../../session/index.js";
+import { sessionRowSchema } from "../../session/session-row-schema.js";
 
 // pg returns bigint columns as strings; numeric text is converted here.
 const bigint = z.union([z.number(), z.string().regex(/^-?\d+$/)]).transform(Number);
 
-const sessionRowSchema = z.object({
-  session_id: z.string(),
-  title: z.string().nullable(),
-  runtime: z.string().nullable(),
-  model: z.string().nullable(),
-  cwd: z.string().nullable(),
+const sessionRow = sessionRowSchema({
+  int: bigint,
   tags: z.array(z.string()),
-  created_at: bigint,
-  updated_at: bigint,
-  parent_session_id: z.string().nullable(),
-  forked_at_seq: z.number().nullable(),
-  last_seq: z.number(),
-  input_tokens: bigint,
-  output_tokens: bigint,
-  cache_read_input_tokens: bigint,
-  cache_creation_input_tokens: bigint,
-  cost_usd: z.number(),
-  runtime_state: z.record(z.string(), z.unknown()).nullable(),
+  runtimeState: z.record(z.string(), z.unknown()).nullable(),
 });
 
 /** The session columns, in the order {@link metadataToParams} returns them. */
-export const SESSION_COLUMNS = Object.keys(sessionRowSchema.shape);
+export const SESSION_COLUMNS = Object.keys(sessionRow.shape);
 
 /** Validates a `sessions` row and converts it to metadata; a bad row is a `store` error. */
 export function rowToMetadata(row: unknown): SessionMetadata {
-  const parsed = sessionRowSchema.safeParse(row);
-  if (!parsed.success) {
-    const id = (row as { session_id?: unknown } | undefined)?.session_id;
-    throw new ArkyError({
-      code: "store",
-      message: `The metadata row of session ${String(id)} is corrupt.`,
-      details: { sessionId: id },
-      cause: parsed.error,
-    });
-  }
+  const parsed = sessionRow.safeParse(row);
+  if (!parsed.success) throw corruptSessionRow(row, parsed.error);
   const r = parsed.data;
   return metadataFromColumns(r, r.tags, r.runtime_state);
 }
 
 /** Metadata as query parameters, in {@link SESSION_COLUMNS} order (JSON columns as text). */
 export function metadataToParams(meta: SessionMetadata): unknown[] {
-  return [
-    meta.sessionId,
-    meta.title ?? null,
-    meta.runtime ?? null,
-    meta.model ?? null,
-    meta.cwd ?? null,
-    JSON.stringify(meta.tags),
-    meta.createdAt,
-    meta.updatedAt,
-    meta.parentSessionId ?? null,
-    meta.forkedAtSeq ?? null,
-    meta.lastSeq,
-    meta.usage.inputTokens,
-    meta.usage.outputTokens,
-    meta.usage.cacheReadInputTokens,
-    meta.usage.cacheCreationInputTokens,
-    meta.costUsd,
-    meta.runtimeState === undefined ? null : JSON.stringify(meta.runtimeState),
-  ];
+  return Object.values(metadataToColumns(meta));
 }
 
 /** An events row as `pg` returns it. */

@@ -7,6 +7,7 @@ import {
   applyMetadataPatch,
   assertAppendable,
   foldEvents,
+  forkedMetadata,
   forkPoint,
   type ListOptions,
   newMetadata,
@@ -14,8 +15,10 @@ import {
   type SessionMetadata,
   type SessionMetadataInput,
   type SessionStore,
+  sessionExists,
   sessionNotFound,
   type TailOptions,
+  totalsFromColumns,
 } from "../../session/index.js";
 import { inTransaction, withClient } from "./postgres-client.js";
 import { toPostgresStoreError } from "./postgres-errors.js";
@@ -230,9 +233,9 @@ export class PostgresSessionStore implements SessionStore {
     return this.#transaction("Forking", sessionId, async (client) => {
       const source = await this.#lockSession(client, sessionId);
       const atSeq = forkPoint(sessionId, requested, source.lastSeq);
-      const { title, runtime, model, cwd, tags, runtimeState } = source;
-      const meta = newMetadata(id, { title, runtime, model, cwd, tags, runtimeState }, this.#now());
-      await this.#insertSession(client, meta);
+      const { rows } = await client.query<Record<string, number>>(this.#sql.prefixTotals, [sessionId, atSeq]);
+      const forked = forkedMetadata(id, source, atSeq, totalsFromColumns(rows[0]!), this.#now());
+      await this.#insertSession(client, forked);
       await client.query(this.#sql.copyPrefix, [id, sessionId, atSeq]);
       const { rows: around } = await client.query<EventRowColumns>(this.#sql.rowAtOrBefore, [
         sessionId,
@@ -242,22 +245,6 @@ export class PostgresSessionStore implements SessionStore {
       if (split.length > 0) {
         await client.query(this.#sql.insertEvents, [id, EVENT_SCHEMA_VERSION, ...eventColumns(split)]);
       }
-      const { rows } = await client.query<Record<string, number>>(this.#sql.prefixTotals, [sessionId, atSeq]);
-      const totals = rows[0]!;
-      const forked: SessionMetadata = {
-        ...meta,
-        parentSessionId: sessionId,
-        forkedAtSeq: atSeq,
-        lastSeq: atSeq,
-        usage: {
-          inputTokens: totals.input_tokens!,
-          outputTokens: totals.output_tokens!,
-          cacheReadInputTokens: totals.cache_read_input_tokens!,
-          cacheCreationInputTokens: totals.cache_creation_input_tokens!,
-        },
-        costUsd: totals.cost_usd!,
-      };
-      await client.query(this.#sql.updateSession, metadataToParams(forked));
       return forked;
     });
   }
@@ -288,12 +275,7 @@ export class PostgresSessionStore implements SessionStore {
       await client.query(this.#sql.insertSession, metadataToParams(meta));
     } catch (error) {
       const classified = toPostgresStoreError(error, { operation: "Creating", sessionId: meta.sessionId });
-      if (classified.code !== "session-conflict") throw classified;
-      throw new ArkyError({
-        code: "session-conflict",
-        message: `Session ${meta.sessionId} already exists.`,
-        cause: error,
-      });
+      throw classified.code === "session-conflict" ? sessionExists(meta.sessionId, error) : classified;
     }
   }
 

@@ -1,15 +1,8 @@
 import type { DatabaseSync } from "node:sqlite";
 import { ArkyError } from "../../protocol/index.js";
 
-/**
- * Schema migrations, applied in order; the database's `user_version` is the number
- * applied. Append new ones; never edit a released one.
- */
-export const SQLITE_MIGRATIONS: readonly string[] = [
-  `
-  CREATE TABLE sessions (
-    session_id TEXT PRIMARY KEY,
-    title TEXT,
+/** The columns of `sessions` after its key, the same in both layouts. */
+const SESSION_FIELDS = `    title TEXT,
     runtime TEXT,
     model TEXT,
     cwd TEXT,
@@ -24,7 +17,21 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     cache_read_input_tokens INTEGER NOT NULL DEFAULT 0,
     cache_creation_input_tokens INTEGER NOT NULL DEFAULT 0,
     cost_usd REAL NOT NULL DEFAULT 0,
-    runtime_state TEXT
+    runtime_state TEXT`;
+/** The columns the second migration copies into the new `sessions`. */
+const COPIED = `session_id, title, runtime, model, cwd, tags, created_at, updated_at,
+      parent_session_id, forked_at_seq, last_seq, input_tokens, output_tokens, cache_read_input_tokens,
+      cache_creation_input_tokens, cost_usd, runtime_state`;
+
+/**
+ * Schema migrations, applied in order; the database's `user_version` is the number
+ * applied. Append new ones; never edit a released one.
+ */
+export const SQLITE_MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE sessions (
+    session_id TEXT PRIMARY KEY,
+${SESSION_FIELDS}
   );
   CREATE TABLE events (
     session_id TEXT NOT NULL REFERENCES sessions (session_id) ON DELETE CASCADE,
@@ -48,29 +55,10 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE TABLE sessions_v2 (
     sid INTEGER PRIMARY KEY,
     session_id TEXT NOT NULL UNIQUE,
-    title TEXT,
-    runtime TEXT,
-    model TEXT,
-    cwd TEXT,
-    tags TEXT NOT NULL DEFAULT '[]',
-    created_at INTEGER NOT NULL,
-    updated_at INTEGER NOT NULL,
-    parent_session_id TEXT,
-    forked_at_seq INTEGER,
-    last_seq INTEGER NOT NULL DEFAULT 0,
-    input_tokens INTEGER NOT NULL DEFAULT 0,
-    output_tokens INTEGER NOT NULL DEFAULT 0,
-    cache_read_input_tokens INTEGER NOT NULL DEFAULT 0,
-    cache_creation_input_tokens INTEGER NOT NULL DEFAULT 0,
-    cost_usd REAL NOT NULL DEFAULT 0,
-    runtime_state TEXT
+${SESSION_FIELDS}
   );
-  INSERT INTO sessions_v2 (session_id, title, runtime, model, cwd, tags, created_at, updated_at,
-      parent_session_id, forked_at_seq, last_seq, input_tokens, output_tokens, cache_read_input_tokens,
-      cache_creation_input_tokens, cost_usd, runtime_state)
-    SELECT session_id, title, runtime, model, cwd, tags, created_at, updated_at,
-      parent_session_id, forked_at_seq, last_seq, input_tokens, output_tokens, cache_read_input_tokens,
-      cache_creation_input_tokens, cost_usd, runtime_state
+  INSERT INTO sessions_v2 (${COPIED})
+    SELECT ${COPIED}
     FROM sessions ORDER BY rowid;
   CREATE TABLE events_v2 (
     id INTEGER PRIMARY KEY,

@@ -1,76 +1,33 @@
 import { z } from "zod";
-import { ArkyError } from "../../protocol/index.js";
-import { metadataFromColumns, type SessionMetadata } from "../../session/index.js";
+import { corruptSessionRow, metadataFromColumns, type SessionMetadata } from "../../session/index.js";
+import { sessionRowSchema } from "../../session/session-row-schema.js";
 
-const sessionRowSchema = z.object({
-  session_id: z.string(),
-  title: z.string().nullable(),
-  runtime: z.string().nullable(),
-  model: z.string().nullable(),
-  cwd: z.string().nullable(),
+const sessionRow = sessionRowSchema({
+  int: z.number(),
   tags: z.string(),
-  created_at: z.number(),
-  updated_at: z.number(),
-  parent_session_id: z.string().nullable(),
-  forked_at_seq: z.number().nullable(),
-  last_seq: z.number(),
-  input_tokens: z.number(),
-  output_tokens: z.number(),
-  cache_read_input_tokens: z.number(),
-  cache_creation_input_tokens: z.number(),
-  cost_usd: z.number(),
-  runtime_state: z.string().nullable(),
+  runtimeState: z.string().nullable(),
 });
 
 const tagsSchema = z.array(z.string());
 const runtimeStateSchema = z.record(z.string(), z.unknown());
 
-/** The session columns, in the order {@link metadataToRow} binds them. */
-export const SESSION_COLUMNS = Object.keys(sessionRowSchema.shape) as (keyof SessionRow)[];
-
-/** A `sessions` row as bound to and read from SQLite. */
-export type SessionRow = z.infer<typeof sessionRowSchema>;
+/** The session columns, in table order. */
+export const SESSION_COLUMNS = Object.keys(sessionRow.shape);
 
 /** Validates a `sessions` row and converts it to metadata; a bad row is a `store` error. */
 export function rowToMetadata(row: unknown): SessionMetadata {
-  const parsed = sessionRowSchema.safeParse(row);
+  const parsed = sessionRow.safeParse(row);
   const r = parsed.success ? parsed.data : undefined;
   const tags = r ? tagsSchema.safeParse(parseJson(r.tags)) : undefined;
   const state =
     r?.runtime_state == null ? undefined : runtimeStateSchema.safeParse(parseJson(r.runtime_state));
   if (!r || !tags?.success || (state && !state.success)) {
-    const id = (row as { session_id?: unknown } | undefined)?.session_id;
-    throw new ArkyError({
-      code: "store",
-      message: `The metadata row of session ${String(id)} is corrupt.`,
-      details: { sessionId: id },
-      cause: parsed.success ? (tags?.success ? state?.error : tags?.error) : parsed.error,
-    });
+    throw corruptSessionRow(
+      row,
+      parsed.success ? (tags?.success ? state?.error : tags?.error) : parsed.error,
+    );
   }
   return metadataFromColumns(r, tags.data, state?.success ? state.data : undefined);
-}
-
-/** Metadata as the column values of a `sessions` row. */
-export function metadataToRow(meta: SessionMetadata): SessionRow {
-  return {
-    session_id: meta.sessionId,
-    title: meta.title ?? null,
-    runtime: meta.runtime ?? null,
-    model: meta.model ?? null,
-    cwd: meta.cwd ?? null,
-    tags: JSON.stringify(meta.tags),
-    created_at: meta.createdAt,
-    updated_at: meta.updatedAt,
-    parent_session_id: meta.parentSessionId ?? null,
-    forked_at_seq: meta.forkedAtSeq ?? null,
-    last_seq: meta.lastSeq,
-    input_tokens: meta.usage.inputTokens,
-    output_tokens: meta.usage.outputTokens,
-    cache_read_input_tokens: meta.usage.cacheReadInputTokens,
-    cache_creation_input_tokens: meta.usage.cacheCreationInputTokens,
-    cost_usd: meta.costUsd,
-    runtime_state: meta.runtimeState === undefined ? null : JSON.stringify(meta.runtimeState),
-  };
 }
 
 function parseJson(text: string): unknown {

@@ -1,4 +1,4 @@
-import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
+import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { assertStorableEvents } from "../../protocol/event-schema.js";
 import { type AgentEvent, ArkyError, EVENT_SCHEMA_VERSION, newSessionId } from "../../protocol/index.js";
 import { decodeEventRow, type EventRow, encodeEventRows, forkRunRows } from "../../session/event-rows.js";
@@ -8,22 +8,26 @@ import {
   assertAppendable,
   carriesMetadata,
   foldEvents,
+  forkedMetadata,
   forkPoint,
   type ListOptions,
+  metadataToColumns,
   newMetadata,
   type ReadOptions,
   type SessionMetadata,
   type SessionMetadataInput,
   type SessionStore,
+  sessionExists,
   sessionNotFound,
   type TailOptions,
+  totalsFromColumns,
 } from "../../session/index.js";
 import { defaultSqlitePath } from "./default-path.js";
 import { sleep } from "./sleep.js";
 import { toSqliteStoreError } from "./sqlite-errors.js";
 import { rollback } from "./sqlite-migrations.js";
 import { openSqliteDatabase } from "./sqlite-open.js";
-import { metadataToRow, rowToMetadata, rowTuple } from "./sqlite-rows.js";
+import { rowToMetadata, rowTuple } from "./sqlite-rows.js";
 import { SQL } from "./sqlite-sql.js";
 
 /** How stale a session's `updatedAt` may get while events without metadata are appended. */
@@ -207,7 +211,7 @@ export class SqliteSessionStore implements SessionStore {
   async update(sessionId: string, patch: SessionMetadataInput): Promise<SessionMetadata> {
     return this.#transaction("Updating", sessionId, () => {
       const meta = applyMetadataPatch(this.#meta(sessionId), patch, this.#now());
-      this.#updateMeta(meta);
+      this.#stmt(SQL.updateMeta).run(metadataToColumns(meta));
       return meta;
     });
   }
@@ -220,28 +224,13 @@ export class SqliteSessionStore implements SessionStore {
     return this.#transaction("Forking", sessionId, () => {
       const source = this.#meta(sessionId);
       const atSeq = forkPoint(sessionId, requested, source.lastSeq);
-      const { title, runtime, model, cwd, tags, runtimeState } = source;
-      const meta = newMetadata(id, { title, runtime, model, cwd, tags, runtimeState }, this.#now());
-      this.#insertMeta(meta);
       const from = this.#sid(sessionId);
+      const totals = this.#stmt(SQL.prefixTotals).get(from, from, atSeq) as Record<string, number>;
+      const forked = forkedMetadata(id, source, atSeq, totalsFromColumns(totals), this.#now());
+      this.#insertMeta(forked);
       const into = this.#sid(id);
       this.#stmt(SQL.copyPrefix).run(into, id, id, from, from, atSeq);
       this.#splitRunAt({ sessionId, sid: from }, atSeq, { sessionId: id, sid: into });
-      const totals = this.#stmt(SQL.prefixTotals).get(from, from, atSeq) as Record<string, number>;
-      const forked: SessionMetadata = {
-        ...meta,
-        parentSessionId: sessionId,
-        forkedAtSeq: atSeq,
-        lastSeq: atSeq,
-        usage: {
-          inputTokens: totals.input_tokens!,
-          outputTokens: totals.output_tokens!,
-          cacheReadInputTokens: totals.cache_read_input_tokens!,
-          cacheCreationInputTokens: totals.cache_creation_input_tokens!,
-        },
-        costUsd: totals.cost_usd!,
-      };
-      this.#updateMeta(forked);
       return forked;
     });
   }
@@ -277,20 +266,11 @@ export class SqliteSessionStore implements SessionStore {
 
   #insertMeta(meta: SessionMetadata): void {
     try {
-      this.#stmt(SQL.insertMeta).run(metadataToRow(meta) as Record<string, SQLInputValue>);
+      this.#stmt(SQL.insertMeta).run(metadataToColumns(meta));
     } catch (error) {
       const classified = toSqliteStoreError(error, { operation: "Creating", path: this.path });
-      if (classified.code !== "session-conflict") throw classified;
-      throw new ArkyError({
-        code: "session-conflict",
-        message: `Session ${meta.sessionId} already exists.`,
-        cause: error,
-      });
+      throw classified.code === "session-conflict" ? sessionExists(meta.sessionId, error) : classified;
     }
-  }
-
-  #updateMeta(meta: SessionMetadata): void {
-    this.#stmt(SQL.updateMeta).run(metadataToRow(meta) as Record<string, SQLInputValue>);
   }
 
   #insertRows(sid: number, sessionId: string, rows: readonly EventRow[]): void {
