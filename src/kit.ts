@@ -8,7 +8,7 @@
  */
 
 // Runtimes push event bodies through an EventQueue; stores batch up to a checkpoint.
-export { EventQueue } from "./core/event-queue.js";
+export { EventQueue } from "./provider/event-queue.js";
 export { isCheckpointEvent } from "./core/session-writer.js";
 // Protocol helpers: error classification and its plain-data form, ids, usage and cost.
 export { classifyHttpError, type HttpErrorInput, parseRetryAfter } from "./protocol/classify-http-error.js";

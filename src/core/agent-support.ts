@@ -11,10 +11,9 @@ import {
   stopReason,
   textOf,
 } from "../protocol/index.js";
-import type { AgentRuntime } from "../provider/index.js";
+import { type AgentRuntime, EventQueue } from "../provider/index.js";
 import { ConversationBuilder, type SessionMetadata, type SessionStore } from "../session/index.js";
 import type { AgentOptions, AgentResult } from "./agent-types.js";
-import { EventQueue } from "./event-queue.js";
 
 /** Where a turn of `Agent.stream` stands, shared with its cleanup. */
 export interface TurnState {

@@ -15,7 +15,7 @@ import {
   type Usage,
 } from "../protocol/index.js";
 import type { ModelProvider, RetryPolicy, ThinkingOptions, TurnRequest } from "../provider/index.js";
-import { EventQueue } from "./event-queue.js";
+import { EventQueue } from "../provider/event-queue.js";
 import { callModel } from "./model-call.js";
 import { runToolCalls } from "./run-tools.js";
 

@@ -1,3 +1,4 @@
+export * from "./event-queue.js";
 export * from "./model-provider.js";
 export * from "./retry.js";
 export * from "./runtime.js";

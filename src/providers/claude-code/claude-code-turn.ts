@@ -8,8 +8,7 @@ import {
   type ToolResultBlock,
   toArkyError,
 } from "../../protocol/index.js";
-import { AsyncQueue } from "../../provider/async-queue.js";
-import type { ToolDecision, TurnRequest } from "../../provider/index.js";
+import { EventQueue, type ToolDecision, type TurnRequest } from "../../provider/index.js";
 import type { ToolCall } from "../../tools/index.js";
 import { displayToolName, isArkyToolName } from "./arky-mcp-bridge.js";
 import type { ControlContext } from "./claude-code-control.js";
@@ -36,7 +35,7 @@ const READ_ONLY_CLI_TOOLS = new Set([
  * `turn-end` — from the `result` line, or from the process's exit.
  */
 export class ClaudeCodeTurn implements ControlContext {
-  readonly queue = new AsyncQueue<ClaudeEventBody>();
+  readonly queue = new EventQueue<ClaudeEventBody>();
   readonly tracker: ToolCallTracker;
   readonly mapper: ClaudeCodeEventMapper;
   readonly request: TurnRequest;

@@ -7,8 +7,7 @@ import {
   type ToolResultBlock,
   toArkyError,
 } from "../../protocol/index.js";
-import { AsyncQueue } from "../../provider/async-queue.js";
-import type { TurnRequest } from "../../provider/index.js";
+import { EventQueue, type TurnRequest } from "../../provider/index.js";
 import { approvalRequestSchema, turnNotificationSchema } from "./codex-messages.js";
 import type { BridgeCall } from "./codex-tool-bridge.js";
 import { CODEX_TOOL_NAMES, type CodexTurnMapper } from "./map-codex-events.js";
@@ -23,7 +22,7 @@ export type ApprovalDecision = "accept" | "decline" | "cancel";
  * even when a guard or hook is slow.
  */
 export class CodexTurn {
-  readonly events = new AsyncQueue<AgentEventBody>();
+  readonly events = new EventQueue<AgentEventBody>();
   readonly #request: TurnRequest;
   readonly #mapper: CodexTurnMapper;
   #chain: Promise<void> = Promise.resolve();
