@@ -5,10 +5,7 @@ import {
   type AgentEventOf,
   ArkyError,
   deserializeError,
-  emptyUsage,
   type Message,
-  serializeError,
-  stopReason,
   textOf,
 } from "../protocol/index.js";
 import { type AgentRuntime, EventQueue } from "../provider/index.js";
@@ -59,20 +56,6 @@ export function buildGuard(
     sessionId,
   });
   return { guard: built, hooks: built.hooks };
-}
-
-export function failedTurnEnd(error: ArkyError): AgentEventBody[] {
-  const cancelled = error.code === "cancelled";
-  const end: AgentEventBody = {
-    type: "turn-end",
-    stopReason: stopReason(cancelled ? "cancelled" : "error"),
-    usage: emptyUsage(),
-    costUsd: undefined,
-    durationMs: 0,
-    modelCalls: 0,
-    error: serializeError(error),
-  };
-  return cancelled ? [end] : [{ type: "error", error: serializeError(error), fatal: true }, end];
 }
 
 export function unsupported(runtime: AgentRuntime, feature: string): ArkyError {

@@ -3,3 +3,4 @@ export * from "./model-provider.js";
 export * from "./retry.js";
 export * from "./runtime.js";
 export * from "./tool-service.js";
+export * from "./turn-kit.js";

@@ -3,12 +3,17 @@ import {
   type AgentEventBody,
   type ArkyError,
   cancelledError,
-  emptyUsage,
   serializeError,
   type ToolResultBlock,
-  toArkyError,
 } from "../../protocol/index.js";
-import { EventQueue, type ToolDecision, type TurnRequest } from "../../provider/index.js";
+import {
+  EventQueue,
+  failedTurnEnd,
+  processExitedError,
+  type ToolDecision,
+  type TurnRequest,
+  WorkChain,
+} from "../../provider/index.js";
 import type { ToolCall } from "../../tools/index.js";
 import { displayToolName, isArkyToolName } from "./arky-mcp-bridge.js";
 import type { ControlContext } from "./claude-code-control.js";
@@ -47,7 +52,9 @@ export class ClaudeCodeTurn implements ControlContext {
   readonly done = new Promise<void>((resolve) => {
     this.#resolveDone = resolve;
   });
-  #chain: Promise<void> = Promise.resolve();
+  readonly #work = new WorkChain((error) =>
+    this.queue.push({ type: "error", error: serializeError(error), fatal: false }),
+  );
   /** Calls the guard was asked about (through the CLI's hook or prompt). */
   readonly #asked = new Set<string>();
   readonly #started = performance.now();
@@ -166,58 +173,27 @@ export class ClaudeCodeTurn implements ControlContext {
     void this.#serial(async () => {
       if (this.#finished) return;
       if (this.interrupted) {
-        this.#finish(this.#cancelledEnd());
+        this.fail(cancelledError());
         return;
       }
-      const error =
-        exit.error ??
-        toArkyError(
-          new Error(`claude exited (code ${exit.code}, signal ${exit.signal}) before the turn ended.`),
-          "process-exited",
-        );
-      this.fail(error);
+      this.fail(exit.error ?? processExitedError("claude", exit));
     });
   }
 
-  /** Ends the turn with a fatal error (a failed start, a crash). */
+  /** Ends the turn with a fatal error (a failed start, a crash) or as cancelled. */
   fail(error: ArkyError): void {
     if (this.#finished) return;
-    if (error.code === "cancelled") {
-      this.#finish(this.#cancelledEnd());
-      return;
-    }
-    const serialized = serializeError(error);
-    this.#finish([
-      { type: "error", error: serialized, fatal: true },
-      { ...this.#emptyEnd(), stopReason: { unified: "error", raw: undefined }, error: serialized },
-    ]);
+    this.#finish(
+      failedTurnEnd(error, {
+        durationMs: performance.now() - this.#started,
+        modelCalls: this.mapper.modelCalls,
+      }),
+    );
   }
 
   /** Ends the turn as cancelled without waiting for the CLI (it is being torn down). */
   cancelNow(): void {
-    void this.#serial(async () => {
-      if (!this.#finished) this.#finish(this.#cancelledEnd());
-    });
-  }
-
-  #cancelledEnd(): ClaudeEventBody[] {
-    return [
-      {
-        ...this.#emptyEnd(),
-        stopReason: { unified: "cancelled", raw: undefined },
-        error: serializeError(cancelledError()),
-      },
-    ];
-  }
-
-  #emptyEnd() {
-    return {
-      type: "turn-end" as const,
-      usage: emptyUsage(),
-      costUsd: undefined,
-      durationMs: performance.now() - this.#started,
-      modelCalls: this.mapper.modelCalls,
-    };
+    void this.#serial(async () => this.fail(cancelledError()));
   }
 
   #finish(events: ClaudeEventBody[]): void {
@@ -228,9 +204,6 @@ export class ClaudeCodeTurn implements ControlContext {
   }
 
   #serial(task: () => Promise<void>): Promise<void> {
-    const next = this.#chain.then(task, task);
-    // A failing step must not break the chain for the steps after it.
-    this.#chain = next.catch(() => undefined);
-    return next;
+    return this.#work.run(task);
   }
 }

@@ -1,11 +1,5 @@
-import {
-  type AgentEventBody,
-  ArkyError,
-  cancelledError,
-  classifyHttpError,
-  type StopReason,
-  serializeError,
-} from "../../protocol/index.js";
+import { type AgentEventBody, ArkyError, cancelledError, classifyHttpError } from "../../protocol/index.js";
+import { failedTurnEnd } from "../../provider/index.js";
 import type { ResultLine } from "./claude-code-messages.js";
 import { toUsage } from "./map-claude-code-events.js";
 import { mapClaudeStopReason } from "./map-claude-code-stop-reason.js";
@@ -38,29 +32,14 @@ export function mapClaudeCodeResult(line: ResultLine, context: ResultContext): A
     modelCalls: context.modelCalls || (line.num_turns ?? 0),
   };
   if (!line.is_error) return [{ ...base, stopReason: mapClaudeStopReason(line.stop_reason) }];
-
-  if (context.interrupted && line.api_error_status == null) {
-    const error = cancelledError();
-    return [
-      {
-        ...base,
-        stopReason: { unified: "cancelled", raw: line.terminal_reason ?? line.subtype },
-        error: serializeError(error),
-      },
-    ];
-  }
-  const { error, stopReason } = classifyResultError(line, context.stderrTail);
-  const serialized = serializeError(error);
-  return [
-    { type: "error", error: serialized, fatal: true },
-    { ...base, stopReason, error: serialized },
-  ];
+  const error =
+    context.interrupted && line.api_error_status == null
+      ? cancelledError()
+      : classifyResultError(line, context.stderrTail);
+  return failedTurnEnd(error, { ...base, raw: line.terminal_reason ?? line.subtype });
 }
 
-function classifyResultError(
-  line: ResultLine,
-  stderrTail: string,
-): { error: ArkyError; stopReason: StopReason } {
+function classifyResultError(line: ResultLine, stderrTail: string): ArkyError {
   const raw = line.terminal_reason ?? line.subtype;
   const details = {
     subtype: line.subtype,
@@ -69,22 +48,20 @@ function classifyResultError(
     stderrTail: stderrTail.slice(-4096),
   };
   if (line.subtype === "error_max_turns" || line.terminal_reason === "max_turns") {
-    const error = new ArkyError({
+    return new ArkyError({
       code: "max-turns",
       message: `Claude Code reached its maximum number of turns (${line.num_turns ?? "?"} model calls).`,
       correction: "Raise `maxTurns`, or continue the session with another prompt.",
       details,
     });
-    return { error, stopReason: { unified: "max-turns", raw } };
   }
   if (line.subtype === "error_max_budget_usd" || line.terminal_reason === "max_budget") {
-    const error = new ArkyError({
+    return new ArkyError({
       code: "budget-exceeded",
       message: "Claude Code reached its spending cap (`maxBudgetUsd`).",
       correction: "Raise `maxBudgetUsd` or start a new session.",
       details,
     });
-    return { error, stopReason: { unified: "budget-exceeded", raw } };
   }
   if (line.api_error_status != null || line.api_error_type || line.terminal_reason === "api_error") {
     const classified = classifyHttpError({
@@ -92,22 +69,17 @@ function classifyResultError(
       body: { type: "error", error: { type: line.api_error_type ?? undefined, message: line.result } },
       provider: "claude-code",
     });
-    const error = new ArkyError({
+    return new ArkyError({
       code: classified.code,
       message: classified.message,
       httpStatus: classified.httpStatus,
       correction: classified.correction,
       details: { ...classified.details, ...details },
     });
-    return {
-      error,
-      stopReason: { unified: error.code === "context-overflow" ? "context-overflow" : "error", raw },
-    };
   }
-  const error = new ArkyError({
+  return new ArkyError({
     code: "unknown",
     message: `Claude Code ended the turn with an error (${raw}).${line.result ? ` ${line.result}` : ""}`,
     details,
   });
-  return { error, stopReason: { unified: "error", raw } };
 }

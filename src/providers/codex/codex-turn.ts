@@ -5,9 +5,8 @@ import {
   serializeError,
   stopReason,
   type ToolResultBlock,
-  toArkyError,
 } from "../../protocol/index.js";
-import { EventQueue, type TurnRequest } from "../../provider/index.js";
+import { EventQueue, type TurnRequest, WorkChain } from "../../provider/index.js";
 import { approvalRequestSchema, turnNotificationSchema } from "./codex-messages.js";
 import type { BridgeCall } from "./codex-tool-bridge.js";
 import { CODEX_TOOL_NAMES, type CodexTurnMapper } from "./map-codex-events.js";
@@ -25,7 +24,9 @@ export class CodexTurn {
   readonly events = new EventQueue<AgentEventBody>();
   readonly #request: TurnRequest;
   readonly #mapper: CodexTurnMapper;
-  #chain: Promise<void> = Promise.resolve();
+  readonly #work = new WorkChain((error) =>
+    this.#push([{ type: "error", error: serializeError(error), fatal: false }]),
+  );
   /** Inputs of the tool calls seen, for the after-hooks of Codex's own tools. */
   readonly #inputs = new Map<string, unknown>();
   /** Why a command the guard allowed with an edited input was declined (item id → reason), for its end event. */
@@ -49,11 +50,7 @@ export class CodexTurn {
   }
 
   #enqueue(work: () => Promise<void> | void): Promise<void> {
-    const next = this.#chain.then(work).catch((thrown: unknown) => {
-      this.#push([{ type: "error", error: serializeError(toArkyError(thrown, "protocol")), fatal: false }]);
-    });
-    this.#chain = next;
-    return next;
+    return this.#work.run(work);
   }
 
   #push(events: AgentEventBody[]): void {
