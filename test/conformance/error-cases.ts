@@ -1,0 +1,170 @@
+import { Agent, type AgentInput } from "../../src/core/index.js";
+import type { AgentEvent, ErrorCode } from "../../src/protocol/index.js";
+import type { AgentRuntime } from "../../src/provider/index.js";
+import { claudeCode } from "../../src/providers/claude-code/index.js";
+import { codex } from "../../src/providers/codex/index.js";
+import type { ScriptStep } from "../../src/testing/index.js";
+import type { Rig } from "./rigs.js";
+
+/** How a situation showed itself on one runtime: the code and what else must match across runtimes. */
+export interface ErrorOutcome {
+  code: string | undefined;
+  retryable: boolean | undefined;
+  /** The turn-end's unified stop reason, or "thrown" when the call threw before any event. */
+  stop: string;
+  /** Codes of the turn's fatal `error` events. */
+  fatal: string[];
+}
+
+/** One row of docs/errors.md: a situation, its code, and the runtimes it can happen on. */
+export interface ErrorCase {
+  name: string;
+  code: ErrorCode;
+  stop: string;
+  on?: ReadonlyArray<Rig["name"]>;
+  provoke(rig: Rig): Promise<ErrorOutcome>;
+}
+
+const CLIS = ["claude-code", "codex"] as const;
+const SLOW: ScriptStep = {
+  content: [{ type: "text", text: "slow ".repeat(40), chunks: 40 }],
+  chunkDelayMs: 100,
+};
+
+/** Runs one turn; `onEvent` may act on the turn (abort it, start another, kill its process). */
+async function turn(
+  agent: Agent,
+  input: AgentInput,
+  onEvent?: (event: AgentEvent, abort: () => void) => Promise<void> | void,
+): Promise<ErrorOutcome> {
+  const controller = new AbortController();
+  const events: AgentEvent[] = [];
+  let acted = false;
+  try {
+    for await (const event of agent.stream(input, { signal: controller.signal })) {
+      events.push(event);
+      if (onEvent && !acted && event.type === "message-delta") {
+        acted = true;
+        await onEvent(event, () => controller.abort());
+      }
+    }
+  } finally {
+    await agent.close();
+  }
+  const end = events.at(-1);
+  if (end?.type !== "turn-end") throw new Error(`the turn ended with ${end?.type}, not turn-end`);
+  const fatal = events.flatMap((e) => (e.type === "error" && e.fatal ? [e.error.code] : []));
+  return { code: end.error?.code, retryable: end.error?.retryable, stop: end.stopReason.unified, fatal };
+}
+
+/** The error a call threw (before any event). */
+async function thrown(call: () => Promise<unknown> | unknown): Promise<ErrorOutcome> {
+  try {
+    await call();
+  } catch (error) {
+    const { code, retryable } = error as { code?: string; retryable?: boolean };
+    return { code, retryable, stop: "thrown", fatal: [] };
+  }
+  throw new Error("the call did not throw");
+}
+
+function apiError(status: number): (rig: Rig) => Promise<ErrorOutcome> {
+  return (rig) => {
+    rig.answer(() => ({ kind: "http-error", status, message: `scripted ${status}` }));
+    return turn(rig.agent(), `trigger ${status}`);
+  };
+}
+
+/** A CLI runtime of the rig's kind that cannot start (its executable does not exist). */
+function missingCli(rig: Rig): AgentRuntime {
+  const options = { executable: `/nonexistent/${rig.name}`, cwd: rig.cwd };
+  return rig.name === "claude-code" ? claudeCode(options) : codex(options);
+}
+
+export const ERROR_CASES: ErrorCase[] = [
+  { name: "model API rate limit (HTTP 429)", code: "rate-limited", stop: "error", provoke: apiError(429) },
+  { name: "model API overloaded (HTTP 529)", code: "overloaded", stop: "error", provoke: apiError(529) },
+  {
+    name: "model API credentials refused (HTTP 401)",
+    code: "authentication",
+    stop: "error",
+    provoke: apiError(401),
+  },
+  {
+    name: "the turn's signal aborts it",
+    code: "cancelled",
+    stop: "cancelled",
+    provoke(rig) {
+      rig.answer(() => SLOW);
+      return turn(rig.agent(), "talk slowly", (_event, abort) => abort());
+    },
+  },
+  {
+    name: "input with no text or image",
+    code: "invalid-request",
+    stop: "error",
+    provoke: (rig) => turn(rig.agent(), []),
+  },
+  {
+    name: "a second turn while one is running",
+    code: "session-conflict",
+    stop: "thrown",
+    async provoke(rig) {
+      rig.answer(() => SLOW);
+      const agent = rig.agent();
+      let second: Promise<ErrorOutcome> | undefined;
+      await turn(agent, "talk slowly", (_event, abort) => {
+        second = thrown(() => agent.stream("again"));
+        abort();
+      });
+      return second!;
+    },
+  },
+  {
+    name: "a turn on a closed agent",
+    code: "configuration",
+    stop: "thrown",
+    async provoke(rig) {
+      const agent = rig.agent();
+      await agent.close();
+      return thrown(() => agent.stream("hello"));
+    },
+  },
+  {
+    name: "resuming a session the store does not have",
+    code: "session-not-found",
+    stop: "thrown",
+    provoke: (rig) => thrown(() => Agent.resume("no-such-session", { runtime: rig.agent().runtime })),
+  },
+  {
+    name: "the runtime's process exits mid-turn",
+    code: "process-exited",
+    stop: "error",
+    on: CLIS,
+    provoke(rig) {
+      rig.answer(() => SLOW);
+      const agent = rig.agent();
+      return turn(agent, "talk slowly", async () => {
+        process.kill((await rig.pidOf!(agent.sessionId))!, "SIGKILL");
+      });
+    },
+  },
+  {
+    name: "the CLI executable is not found",
+    code: "executable-not-found",
+    stop: "error",
+    on: CLIS,
+    provoke: (rig) => turn(new Agent({ runtime: missingCli(rig), cwd: rig.cwd }), "hello"),
+  },
+  {
+    name: "a turn on a closed runtime",
+    code: "configuration",
+    stop: "error",
+    on: CLIS,
+    async provoke(rig) {
+      const runtime = missingCli(rig);
+      await runtime.close?.();
+      return turn(new Agent({ runtime, cwd: rig.cwd }), "hello");
+    },
+  },
+];
