@@ -1,9 +1,12 @@
+import { randomUUID } from "node:crypto";
 import { Agent, type AgentInput } from "../../src/core/index.js";
-import type { AgentEvent, ErrorCode } from "../../src/protocol/index.js";
-import type { AgentRuntime } from "../../src/provider/index.js";
+import { allowAllGuard } from "../../src/permissions/index.js";
+import type { AgentEvent, AgentEventBody, ErrorCode } from "../../src/protocol/index.js";
+import { type AgentRuntime, createTurnTools, type TurnRequest } from "../../src/provider/index.js";
 import { claudeCode } from "../../src/providers/claude-code/index.js";
 import { codex } from "../../src/providers/codex/index.js";
 import type { ScriptStep } from "../../src/testing/index.js";
+import { ToolRegistry } from "../../src/tools/index.js";
 import type { Rig } from "./rigs.js";
 
 /** How a situation showed itself on one runtime: the code and what else must match across runtimes. */
@@ -51,6 +54,30 @@ async function turn(
   } finally {
     await agent.close();
   }
+  return outcomeOf(events);
+}
+
+/** A turn straight on a runtime (no Agent): what a second Agent or host on the same session does. */
+function runtimeTurn(runtime: AgentRuntime, sessionId: string, signal = new AbortController().signal) {
+  const tools = new ToolRegistry([]);
+  const request: TurnRequest = {
+    sessionId,
+    turnId: randomUUID(),
+    input: { role: "user", content: [{ type: "text", text: "hello" }] },
+    history: [],
+    tools,
+    guard: allowAllGuard,
+    ...createTurnTools(tools, allowAllGuard),
+    signal,
+  };
+  return runtime.runTurn(request);
+}
+
+async function outcomeOf(
+  turn: AsyncIterable<AgentEvent | AgentEventBody> | Iterable<AgentEvent>,
+): Promise<ErrorOutcome> {
+  const events: Array<AgentEvent | AgentEventBody> = [];
+  for await (const event of turn) events.push(event);
   const end = events.at(-1);
   if (end?.type !== "turn-end") throw new Error(`the turn ended with ${end?.type}, not turn-end`);
   const fatal = events.flatMap((e) => (e.type === "error" && e.fatal ? [e.error.code] : []));
@@ -135,6 +162,35 @@ export const ERROR_CASES: ErrorCase[] = [
     code: "session-not-found",
     stop: "thrown",
     provoke: (rig) => thrown(() => Agent.resume("no-such-session", { runtime: rig.agent().runtime })),
+  },
+  {
+    name: "a second turn on a runtime session while one is running",
+    code: "session-conflict",
+    stop: "error",
+    on: CLIS,
+    async provoke(rig) {
+      rig.answer(() => SLOW);
+      const { runtime } = rig.agent();
+      const controller = new AbortController();
+      const first = runtimeTurn(runtime, "busy", controller.signal)[Symbol.asyncIterator]();
+      await first.next(); // the first turn is running once it produced an event
+      const second = await outcomeOf(runtimeTurn(runtime, "busy"));
+      controller.abort();
+      while (!(await first.next()).done) {}
+      return second;
+    },
+  },
+  {
+    name: "resuming a runtime session the CLI does not have",
+    code: "session-not-found",
+    stop: "error",
+    on: CLIS,
+    async provoke(rig) {
+      const { runtime } = rig.agent();
+      const state = rig.name === "codex" ? { threadId: randomUUID() } : { claudeSessionId: randomUUID() };
+      await runtime.restoreState!("gone", state, { fork: false });
+      return outcomeOf(runtimeTurn(runtime, "gone"));
+    },
   },
   {
     name: "the runtime's process exits mid-turn",

@@ -63,6 +63,14 @@ function classifyResultError(line: ResultLine, stderrTail: string): ArkyError {
       details,
     });
   }
+  const gone = line.errors?.find((e) => /no conversation found/i.test(String(e)));
+  if (gone)
+    return new ArkyError({
+      code: "session-not-found",
+      message: `Claude Code cannot resume the session: ${gone}`,
+      correction: "The Claude Code session does not exist in this config dir; start a new session.",
+      details,
+    });
   if (line.api_error_status != null || line.api_error_type || line.terminal_reason === "api_error") {
     const classified = classifyHttpError({
       status: line.api_error_status ?? undefined,
