@@ -32,6 +32,9 @@ export function mapClaudeCodeResult(line: ResultLine, context: ResultContext): A
     modelCalls: context.modelCalls || (line.num_turns ?? 0),
   };
   if (!line.is_error) return [{ ...base, stopReason: mapClaudeStopReason(line.stop_reason) }];
+  // As on the native loop, reaching `maxTurns` is a stop reason, not a failure.
+  if (line.subtype === "error_max_turns" || line.terminal_reason === "max_turns")
+    return [{ ...base, stopReason: { unified: "max-turns", raw: line.terminal_reason ?? line.subtype } }];
   const error =
     context.interrupted && line.api_error_status == null
       ? cancelledError()
@@ -47,14 +50,6 @@ function classifyResultError(line: ResultLine, stderrTail: string): ArkyError {
     errors: line.errors,
     stderrTail: stderrTail.slice(-4096),
   };
-  if (line.subtype === "error_max_turns" || line.terminal_reason === "max_turns") {
-    return new ArkyError({
-      code: "max-turns",
-      message: `Claude Code reached its maximum number of turns (${line.num_turns ?? "?"} model calls).`,
-      correction: "Raise `maxTurns`, or continue the session with another prompt.",
-      details,
-    });
-  }
   if (line.subtype === "error_max_budget_usd" || line.terminal_reason === "max_budget") {
     return new ArkyError({
       code: "budget-exceeded",
