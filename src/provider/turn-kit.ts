@@ -49,6 +49,26 @@ export function failedTurnEnd(error: ArkyError, soFar: TurnSoFar = {}): AgentEve
   return unified === "cancelled" ? [end] : [{ type: "error", error: serialized, fatal: true }, end];
 }
 
+// A CLI reports a failed model call without an HTTP status only in words; these are the
+// shapes of codex-cli 0.169.0 (protocols/codex.md §10) and of the Claude Code CLI.
+const TRANSPORT_CODES: Array<[RegExp, ArkyError["code"]]> = [
+  [/idle timeout/i, "timeout"],
+  [
+    /error sending request|error decoding response body|connection (refused|reset|dropped)|transport error|ECONNRESET|ECONNREFUSED/i,
+    "connection",
+  ],
+  [
+    /stream disconnected|response\.completed|failed to parse|malformed|JSON Parse error/i,
+    "malformed-response",
+  ],
+  [/missing environment variable/i, "authentication"],
+];
+
+/** The code of a CLI's model-call failure known only by its message, the same on both CLIs. */
+export function transportErrorCode(message: string): ArkyError["code"] | undefined {
+  return TRANSPORT_CODES.find(([pattern]) => pattern.test(message))?.[1];
+}
+
 /** A second turn on a session whose turn is still running: the same error on every runtime. */
 export function turnRunningError(): ArkyError {
   return new ArkyError({

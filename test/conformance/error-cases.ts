@@ -118,6 +118,24 @@ export const ERROR_CASES: ErrorCase[] = [
     provoke: apiError(401),
   },
   {
+    name: "the model API's stream is malformed",
+    code: "malformed-response",
+    stop: "error",
+    provoke(rig) {
+      rig.answer(() => ({ kind: "fault", fault: "malformed-json" }));
+      return turn(rig.agent(), "malformed");
+    },
+  },
+  {
+    name: "the model API's connection is reset",
+    code: "connection",
+    stop: "error",
+    provoke(rig) {
+      rig.answer(() => ({ kind: "fault", fault: "reset" }));
+      return turn(rig.agent(), "reset");
+    },
+  },
+  {
     name: "the turn's signal aborts it",
     code: "cancelled",
     stop: "cancelled",

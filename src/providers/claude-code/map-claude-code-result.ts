@@ -1,5 +1,5 @@
 import { type AgentEventBody, ArkyError, cancelledError, classifyHttpError } from "../../protocol/index.js";
-import { failedTurnEnd } from "../../provider/index.js";
+import { failedTurnEnd, transportErrorCode } from "../../provider/index.js";
 import type { ResultLine } from "./claude-code-messages.js";
 import { toUsage } from "./map-claude-code-events.js";
 import { mapClaudeStopReason } from "./map-claude-code-stop-reason.js";
@@ -72,8 +72,9 @@ function classifyResultError(line: ResultLine, stderrTail: string): ArkyError {
       body: { type: "error", error: { type: line.api_error_type ?? undefined, message: line.result } },
       provider: "claude-code",
     });
+    const byMessage = classified.code === "unknown" ? transportErrorCode(line.result ?? "") : undefined;
     return new ArkyError({
-      code: classified.code,
+      code: byMessage ?? classified.code,
       message: classified.message,
       httpStatus: classified.httpStatus,
       correction: classified.correction,
