@@ -85,7 +85,7 @@ export class ClaudeCodeTurn implements ControlContext {
   }
 
   emit(events: ReadonlyArray<ClaudeEventBody | undefined>): Promise<void> {
-    return this.#serial(async () => {
+    return this.#work.run(async () => {
       for (const event of events) if (event) this.queue.push(event);
     });
   }
@@ -129,7 +129,7 @@ export class ClaudeCodeTurn implements ControlContext {
   };
 
   onLine(line: CliLine): void {
-    void this.#serial(async () => {
+    void this.#work.run(async () => {
       if (this.#finished) return;
       if (line.type === "result") {
         this.#onResult(line as ResultLine);
@@ -170,7 +170,7 @@ export class ClaudeCodeTurn implements ControlContext {
   }
 
   onExit(exit: ProcessExit): void {
-    void this.#serial(async () => {
+    void this.#work.run(async () => {
       if (this.#finished) return;
       if (this.interrupted) {
         this.fail(cancelledError());
@@ -193,7 +193,7 @@ export class ClaudeCodeTurn implements ControlContext {
 
   /** Ends the turn as cancelled without waiting for the CLI (it is being torn down). */
   cancelNow(): void {
-    void this.#serial(async () => this.fail(cancelledError()));
+    void this.#work.run(async () => this.fail(cancelledError()));
   }
 
   #finish(events: ClaudeEventBody[]): void {
@@ -201,9 +201,5 @@ export class ClaudeCodeTurn implements ControlContext {
     this.#resolveDone();
     for (const event of events) this.queue.push(event);
     this.queue.end();
-  }
-
-  #serial(task: () => Promise<void>): Promise<void> {
-    return this.#work.run(task);
   }
 }
