@@ -109,24 +109,22 @@ export function runtimeClosedError(kind: string): ArkyError {
 /**
  * Runs steps one after another in the order they were added, each after the previous one
  * settled. The one error policy: a step that throws does not break the chain, and its
- * error goes to `onError` (a runtime reports it as a non-fatal `error` event) classified
- * with `fallback`; the promise of that step resolves.
+ * error goes to `onError` (a runtime reports it as a non-fatal `error` event), classified as
+ * `protocol` unless it is an `ArkyError` already; the promise of that step resolves.
  */
 export class WorkChain {
   #tail: Promise<void> = Promise.resolve();
   readonly #onError: (error: ArkyError) => void;
-  readonly #fallback: ArkyError["code"];
 
-  constructor(onError: (error: ArkyError) => void, fallback: ArkyError["code"] = "protocol") {
+  constructor(onError: (error: ArkyError) => void) {
     this.#onError = onError;
-    this.#fallback = fallback;
   }
 
   /** Adds a step; resolves once it ran (or failed and was reported). */
   run(step: () => Promise<void> | void): Promise<void> {
     const next = this.#tail
       .then(step)
-      .catch((thrown: unknown) => this.#onError(toArkyError(thrown, this.#fallback)));
+      .catch((thrown: unknown) => void this.#onError(toArkyError(thrown, "protocol")));
     this.#tail = next;
     return next;
   }
