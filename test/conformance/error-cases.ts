@@ -145,6 +145,19 @@ export const ERROR_CASES: ErrorCase[] = [
     },
   },
   {
+    name: "the turn's signal is aborted before it starts",
+    code: "cancelled",
+    stop: "cancelled",
+    async provoke(rig) {
+      const agent = rig.agent();
+      try {
+        return await outcomeOf(agent.stream("never", { signal: AbortSignal.abort() }));
+      } finally {
+        await agent.close();
+      }
+    },
+  },
+  {
     name: "input with no text or image",
     code: "invalid-request",
     stop: "error",

@@ -34,7 +34,10 @@ afterAll(async () => {
 
 const RUNTIMES = ["native", "claude-code", "codex"] as const;
 
-describe.each(ERROR_CASES)("$name → $code", (testCase) => {
+// Titled by string (a `$name` title would be cut at 40 characters).
+const TABLE = ERROR_CASES.map((testCase) => [`${testCase.name} → ${testCase.code}`, testCase] as const);
+
+describe.each(TABLE)("%s", (_title, testCase) => {
   const runtimes = testCase.on ?? RUNTIMES;
   const outcomes = new Map<Rig["name"], ErrorOutcome>();
 
