@@ -170,14 +170,9 @@ export class ClaudeCodeTurn implements ControlContext {
   }
 
   onExit(exit: ProcessExit): void {
-    void this.#work.run(async () => {
-      if (this.#finished) return;
-      if (this.interrupted) {
-        this.fail(cancelledError());
-        return;
-      }
-      this.fail(exit.error ?? processExitedError("claude", exit));
-    });
+    void this.#work.run(async () =>
+      this.fail(this.interrupted ? cancelledError() : processExitedError("claude", exit)),
+    );
   }
 
   /** Ends the turn with a fatal error (a failed start, a crash) or as cancelled. */
