@@ -7,8 +7,7 @@
  * test/architecture/public-api.test.ts change with it.
  */
 
-// Runtimes push event bodies through an EventQueue; stores batch up to a checkpoint.
-export { EventQueue } from "./core/event-queue.js";
+// Stores batch up to a checkpoint.
 export { isCheckpointEvent } from "./core/session-writer.js";
 // Protocol helpers: error classification and its plain-data form, ids, usage and cost.
 export { classifyHttpError, type HttpErrorInput, parseRetryAfter } from "./protocol/classify-http-error.js";
@@ -25,6 +24,9 @@ export { newId, newSessionId } from "./protocol/ids.js";
 export { computeCost, findModelPrice } from "./protocol/pricing.js";
 export { stopReason } from "./protocol/stop-reason.js";
 export { addUsage, emptyUsage } from "./protocol/usage.js";
+// The turn kit: runtimes push event bodies through an EventQueue, order their work on a
+// WorkChain and end a failed or cancelled turn with failedTurnEnd.
+export { EventQueue } from "./provider/event-queue.js";
 // The runtime contract.
 export type {
   ModelCallOptions,
@@ -35,6 +37,7 @@ export type {
 } from "./provider/model-provider.js";
 export { resolveRetryPolicy, retryDelay } from "./provider/retry.js";
 export type { AgentRuntime, TurnRequest } from "./provider/runtime.js";
+export { failedTurnEnd, WorkChain } from "./provider/turn-kit.js";
 // Session stores: the shared rules every store follows.
 export {
   applyMetadataPatch,

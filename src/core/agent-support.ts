@@ -5,16 +5,12 @@ import {
   type AgentEventOf,
   ArkyError,
   deserializeError,
-  emptyUsage,
   type Message,
-  serializeError,
-  stopReason,
   textOf,
 } from "../protocol/index.js";
-import type { AgentRuntime } from "../provider/index.js";
+import { type AgentRuntime, EventQueue } from "../provider/index.js";
 import { ConversationBuilder, type SessionMetadata, type SessionStore } from "../session/index.js";
 import type { AgentOptions, AgentResult } from "./agent-types.js";
-import { EventQueue } from "./event-queue.js";
 
 /** Where a turn of `Agent.stream` stands, shared with its cleanup. */
 export interface TurnState {
@@ -60,20 +56,6 @@ export function buildGuard(
     sessionId,
   });
   return { guard: built, hooks: built.hooks };
-}
-
-export function failedTurnEnd(error: ArkyError): AgentEventBody[] {
-  const cancelled = error.code === "cancelled";
-  const end: AgentEventBody = {
-    type: "turn-end",
-    stopReason: stopReason(cancelled ? "cancelled" : "error"),
-    usage: emptyUsage(),
-    costUsd: undefined,
-    durationMs: 0,
-    modelCalls: 0,
-    error: serializeError(error),
-  };
-  return cancelled ? [end] : [{ type: "error", error: serializeError(error), fatal: true }, end];
 }
 
 export function unsupported(runtime: AgentRuntime, feature: string): ArkyError {

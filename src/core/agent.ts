@@ -12,7 +12,7 @@ import {
   toUserMessage,
   type UserMessage,
 } from "../protocol/index.js";
-import { type AgentRuntime, createTurnTools } from "../provider/index.js";
+import { type AgentRuntime, createTurnTools, turnRunningError } from "../provider/index.js";
 import { InMemorySessionStore, type SessionStore } from "../session/index.js";
 import { ToolRegistry } from "../tools/index.js";
 import {
@@ -165,13 +165,7 @@ export class Agent {
 
   #assertCanStart(): void {
     if (this.#closed) throw new ArkyError({ code: "configuration", message: "This agent is closed." });
-    if (this.#running) {
-      throw new ArkyError({
-        code: "configuration",
-        message: "A turn is already running on this agent.",
-        correction: "Wait for the running turn to end, or cancel it, before starting another.",
-      });
-    }
+    if (this.#running) throw turnRunningError();
   }
 
   // One generator for the whole stream, resumed once per burst of the runtime's events

@@ -7,9 +7,8 @@ import {
   stopReason,
   toArkyError,
 } from "../protocol/index.js";
-import type { AgentRuntime } from "../provider/index.js";
+import { type AgentRuntime, failedTurnEnd } from "../provider/index.js";
 import type { SessionStore } from "../session/index.js";
-import { failedTurnEnd } from "./agent-support.js";
 import type { SessionEvents } from "./session-events.js";
 import { storeFailure } from "./session-writer.js";
 

@@ -8,14 +8,20 @@ import {
   type Message,
   type ModelPrice,
   type StopReason,
-  serializeError,
   stopReason,
   type ToolUseBlock,
   toArkyError,
   type Usage,
 } from "../protocol/index.js";
-import type { ModelProvider, RetryPolicy, ThinkingOptions, TurnRequest } from "../provider/index.js";
-import { EventQueue } from "./event-queue.js";
+import { EventQueue } from "../provider/event-queue.js";
+import {
+  failedTurnEnd,
+  inputError,
+  type ModelProvider,
+  type RetryPolicy,
+  type ThinkingOptions,
+  type TurnRequest,
+} from "../provider/index.js";
 import { callModel } from "./model-call.js";
 import { runToolCalls } from "./run-tools.js";
 
@@ -62,7 +68,7 @@ async function runLoop(
   let costUsd: number | undefined = 0;
   let modelCalls = 0;
 
-  const end = (reason: StopReason, error?: ArkyError) =>
+  const end = (reason: StopReason) =>
     emit({
       type: "turn-end",
       stopReason: reason,
@@ -70,14 +76,14 @@ async function runLoop(
       costUsd,
       durationMs: performance.now() - started,
       modelCalls,
-      ...(error ? { error: serializeError(error) } : {}),
     });
   const fail = (error: ArkyError) => {
-    if (error.code === "cancelled") return end(stopReason("cancelled"), error);
-    emit({ type: "error", error: serializeError(error), fatal: true });
-    end(stopReason(error.code === "context-overflow" ? "context-overflow" : "error"), error);
+    const soFar = { usage, costUsd, durationMs: performance.now() - started, modelCalls };
+    for (const event of failedTurnEnd(error, soFar)) emit(event);
   };
 
+  const refused = inputError(request.input, true);
+  if (refused) return fail(refused);
   try {
     for (;;) {
       if (signal.aborted) return fail(cancelledError(signal.reason));

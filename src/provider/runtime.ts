@@ -40,7 +40,8 @@ export interface TurnRequest extends TurnTools {
  *
  * Contract for `runTurn`: it yields event bodies (the Agent stamps `sessionId`, `seq`,
  * `timestamp`, `turnId`) and must not throw once iterated. It yields exactly one
- * `turn-end`, as its last event; failures are an `error` event before it. The Agent
+ * `turn-end`, as its last event; failures are an `error` event before it (build both with
+ * `failedTurnEnd`; docs/errors.md lists the codes every runtime shares). The Agent
  * emits `session-start` and `turn-start` itself. Leaving the iteration early must stop
  * the turn's work.
  *

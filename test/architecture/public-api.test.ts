@@ -34,6 +34,7 @@ const PINNED: Record<string, readonly string[]> = {
   "./kit": [
     "ConversationBuilder",
     "EventQueue",
+    "WorkChain",
     "addUsage",
     "appendColumnValues",
     "applyMetadataPatch",
@@ -44,6 +45,7 @@ const PINNED: Record<string, readonly string[]> = {
     "computeCost",
     "deserializeError",
     "emptyUsage",
+    "failedTurnEnd",
     "findModelPrice",
     "foldEvents",
     "forkPoint",

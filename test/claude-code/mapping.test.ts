@@ -40,7 +40,7 @@ describe("mapClaudeCodeResult", () => {
     });
   });
 
-  it("maps max turns and budget results to their codes and stop reasons", () => {
+  it("maps max turns to its stop reason without an error (as the native loop), a budget result to its code", () => {
     const turns = mapClaudeCodeResult(
       result({
         subtype: "error_max_turns",
@@ -50,17 +50,18 @@ describe("mapClaudeCodeResult", () => {
       }),
       context,
     );
+    expect(turns).toHaveLength(1);
     expect(turns[0]).toMatchObject({
+      type: "turn-end",
+      stopReason: { unified: "max-turns", raw: "max_turns" },
+    });
+    expect(turns[0]).not.toHaveProperty("error");
+    const budget = mapClaudeCodeResult(result({ subtype: "error_max_budget_usd", is_error: true }), context);
+    expect(budget[0]).toMatchObject({
       type: "error",
       fatal: true,
-      error: { code: "max-turns", details: { stderrTail: "tail" } },
+      error: { details: { stderrTail: "tail" } },
     });
-    expect(turns[1]).toMatchObject({
-      type: "turn-end",
-      stopReason: { unified: "max-turns" },
-      error: { code: "max-turns" },
-    });
-    const budget = mapClaudeCodeResult(result({ subtype: "error_max_budget_usd", is_error: true }), context);
     expect(budget[1]).toMatchObject({
       stopReason: { unified: "budget-exceeded" },
       error: { code: "budget-exceeded" },

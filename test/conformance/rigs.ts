@@ -1,11 +1,15 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Agent, type AgentOptions, native } from "../../src/core/index.js";
+import { Agent, type AgentOptions, type NativeRuntimeOptions, native } from "../../src/core/index.js";
 import { toMcpToolName } from "../../src/mcp/tool-names.js";
 import type { AgentEvent } from "../../src/protocol/index.js";
 import { anthropic } from "../../src/providers/anthropic/index.js";
-import { type ClaudeCodeRuntime, claudeCode } from "../../src/providers/claude-code/index.js";
+import {
+  type ClaudeCodeOptions,
+  type ClaudeCodeRuntime,
+  claudeCode,
+} from "../../src/providers/claude-code/index.js";
 import type { CodexRuntime } from "../../src/providers/codex/index.js";
 import {
   type RecordedRequest,
@@ -54,6 +58,12 @@ export interface Rig {
   /** Runs one turn whose model calls one of Arky's tools. */
   call(turn: ToolTurn): Promise<TurnOutcome>;
   exists(file: string): boolean;
+  /** A new Agent on the rig's runtime (for cases that drive turns themselves). */
+  agent(options?: Partial<AgentOptions>): Agent;
+  /** Sets how the scripted model answers from now on. */
+  answer(handler: Handler): void;
+  /** The pid of the runtime's process serving a session, for a CLI runtime. */
+  pidOf?(sessionId: string): Promise<number | undefined>;
   close(): Promise<void>;
 }
 
@@ -138,12 +148,14 @@ interface MessagesRigOptions {
   toolName: string;
   toolInput: (command: string) => unknown;
   makeAgent: (config: GuardConfig, tools?: Tool[]) => Agent;
+  agent: (options?: Partial<AgentOptions>) => Agent;
+  pidOf?: (sessionId: string) => Promise<number | undefined>;
   closeRuntime: () => Promise<void>;
 }
 
 /** A rig over an Anthropic Messages scripted server (native loop and Claude Code). */
 function messagesRig(options: MessagesRigOptions): Rig {
-  const { name, cwd, server, answers, toolName, toolInput, makeAgent, closeRuntime } = options;
+  const { name, cwd, server, answers, toolName, toolInput, makeAgent, agent, pidOf, closeRuntime } = options;
   const bridgedName = (tool: string) => (name === "native" ? tool : `mcp__arky__${toMcpToolName(tool)}`);
   const turn = (agent: Agent, prompt: string, callName: string, input: unknown, abortOnStart = false) =>
     scriptedTurn(answers, (request) => {
@@ -157,6 +169,9 @@ function messagesRig(options: MessagesRigOptions): Rig {
     call: ({ config, tools, name, input, abortOnStart }) =>
       turn(makeAgent(config, tools), `Use ${name}.`, bridgedName(name), input, abortOnStart),
     exists: (file) => existsSync(join(cwd, file)),
+    agent,
+    answer: answers.set,
+    ...(pidOf ? { pidOf } : {}),
     async close() {
       await closeRuntime();
       await server.close();
@@ -168,12 +183,13 @@ function messagesRig(options: MessagesRigOptions): Rig {
 const scratch = (prefix: string) => mkdtempSync(join(tmpdir(), `arky-conf-${prefix}-`));
 
 /** Arky's own loop over the Anthropic provider, with the built-in `bash` tool. */
-export async function nativeRig(): Promise<Rig> {
+export async function nativeRig(options: NativeRuntimeOptions = {}): Promise<Rig> {
   const answers = switchable();
   const server = await startScriptedModelServer({ script: answers.script });
   const cwd = scratch("native");
   const provider = anthropic({ model: "claude-test", apiKey: "sk-test", baseURL: server.baseUrl });
   const tools = await codingTools({ cwd });
+  const runtime = native(provider, options);
   return messagesRig({
     name: "native",
     cwd,
@@ -181,18 +197,20 @@ export async function nativeRig(): Promise<Rig> {
     answers,
     toolName: "bash",
     toolInput: (command) => ({ command }),
-    makeAgent: (config, offered = tools) =>
-      new Agent({ runtime: native(provider), tools: offered, cwd, ...config }),
+    makeAgent: (config, offered = tools) => new Agent({ runtime, tools: offered, cwd, ...config }),
+    agent: (extra) => new Agent({ runtime, cwd, ...extra }),
     closeRuntime: async () => {},
   });
 }
 
 /** The real Claude Code CLI with its own `Bash` tool; one runtime, a new session per case. */
-export async function claudeCodeRig(): Promise<Rig & { runtime: ClaudeCodeRuntime; configDir: string }> {
+export async function claudeCodeRig(
+  extra: ClaudeCodeOptions = {},
+): Promise<Rig & { runtime: ClaudeCodeRuntime; configDir: string }> {
   const answers = switchable();
   const server = await startScriptedModelServer({ script: answers.script });
   const cwd = scratch("cc");
-  const options = cliOptions(server.baseUrl, { cwd });
+  const options = cliOptions(server.baseUrl, { cwd, ...extra });
   const runtime = claudeCode(options);
   const rig = messagesRig({
     name: "claude-code",
@@ -202,6 +220,8 @@ export async function claudeCodeRig(): Promise<Rig & { runtime: ClaudeCodeRuntim
     toolName: "Bash",
     toolInput: (command) => ({ command, description: "run the command" }),
     makeAgent: (config, tools) => new Agent({ runtime, cwd, ...(tools ? { tools } : {}), ...config }),
+    agent: (options) => new Agent({ runtime, cwd, ...options }),
+    pidOf: async (sessionId) => runtime.pidOf(sessionId),
     closeRuntime: () => runtime.close(),
   });
   return Object.assign(rig, { runtime, configDir: options.configDir ?? "" });
@@ -237,6 +257,9 @@ export async function codexRig(): Promise<Rig & { fixture: CodexFixture }> {
         abortOnStart,
       ),
     exists: (file) => existsSync(join(work, file)),
+    agent: (options) => new Agent({ runtime, cwd: work, ...options }),
+    answer: answers.set,
+    pidOf: () => runtime.pid(),
     close: () => fixture.cleanup(),
   };
 }

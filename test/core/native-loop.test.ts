@@ -164,10 +164,10 @@ describe("native loop: text and tools", () => {
     expect(seen).toHaveLength(2);
   });
 
-  it("rejects a second concurrent turn with a configuration error", async () => {
+  it("rejects a second concurrent turn with a session-conflict error", async () => {
     const { agent } = scriptedAgent([textReply("slow", { delayMs: 50 })]);
     const first = agent.prompt("one");
-    await expect(agent.prompt("two")).rejects.toMatchObject({ code: "configuration" });
+    await expect(agent.prompt("two")).rejects.toMatchObject({ code: "session-conflict" });
     await first;
   });
 

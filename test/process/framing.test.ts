@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildChildEnv, findDescendants, LineDecoder, TailBuffer } from "../../src/process/index.js";
-import { AsyncQueue } from "../../src/provider/async-queue.js";
+import { EventQueue } from "../../src/provider/event-queue.js";
 
 function decode(chunks: string[], maxLineBytes = 1024) {
   const lines: string[] = [];
@@ -79,9 +79,9 @@ describe("TailBuffer", () => {
   });
 });
 
-describe("AsyncQueue", () => {
+describe("EventQueue", () => {
   it("delivers pushed items in order, then ends", async () => {
-    const queue = new AsyncQueue<number>();
+    const queue = new EventQueue<number>();
     queue.push(1);
     setTimeout(() => {
       queue.push(2);

@@ -1,8 +1,15 @@
 import { mkdirSync } from "node:fs";
 import { z } from "zod";
 import { buildChildEnv, settlesWithin } from "../../process/index.js";
-import { ArkyError, emptyUsage, serializeError, stopReason, toArkyError } from "../../protocol/index.js";
-import type { AgentRuntime, TurnRequest } from "../../provider/index.js";
+import { ArkyError, toArkyError } from "../../protocol/index.js";
+import {
+  type AgentRuntime,
+  failedTurnEnd,
+  inputError,
+  runtimeClosedError,
+  type TurnRequest,
+  turnRunningError,
+} from "../../provider/index.js";
 import { ToolRegistry } from "../../tools/index.js";
 import { buildClaudeArgs, buildClaudeEnv, type SpawnPlan } from "./claude-code-args.js";
 import { type ClaudeCodeOptions, DEFAULT_CLAUDE_INHERITED_ENV } from "./claude-code-options.js";
@@ -78,10 +85,9 @@ export class ClaudeCodeRuntime implements AgentRuntime {
 
   async *runTurn(request: TurnRequest): AsyncGenerator<ClaudeEventBody> {
     const session = this.#session(request.sessionId);
-    if (session.turn && !session.turn.finished) {
-      yield* failedTurn(
-        new ArkyError({ code: "configuration", message: "A turn is already running on this session." }),
-      );
+    const refused = session.turn && !session.turn.finished ? turnRunningError() : inputError(request.input);
+    if (refused) {
+      yield* failedTurnEnd(refused);
       return;
     }
     const turn = new ClaudeCodeTurn(request, {
@@ -95,8 +101,7 @@ export class ClaudeCodeRuntime implements AgentRuntime {
     session.tools = request.tools;
     const onAbort = () => void this.#cancel(session, turn);
     try {
-      if (this.#closed)
-        throw new ArkyError({ code: "configuration", message: "This Claude Code runtime is closed." });
+      if (this.#closed) throw runtimeClosedError("Claude Code");
       if (request.signal.aborted)
         throw toArkyError(request.signal.reason ?? new DOMException("", "AbortError"));
       const needs = processNeeds({
@@ -329,20 +334,6 @@ export class ClaudeCodeRuntime implements AgentRuntime {
   #configRoot(): string {
     return claudeConfigRoot(this.#options.configDir, buildChildEnv({ env: buildClaudeEnv(this.#options) }));
   }
-}
-
-async function* failedTurn(error: ArkyError): AsyncGenerator<ClaudeEventBody> {
-  const serialized = serializeError(error);
-  yield { type: "error", error: serialized, fatal: true };
-  yield {
-    type: "turn-end",
-    stopReason: stopReason("error"),
-    usage: emptyUsage(),
-    costUsd: undefined,
-    durationMs: 0,
-    modelCalls: 0,
-    error: serialized,
-  };
 }
 
 /** Creates a {@link ClaudeCodeRuntime}. */

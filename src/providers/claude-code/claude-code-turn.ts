@@ -3,13 +3,17 @@ import {
   type AgentEventBody,
   type ArkyError,
   cancelledError,
-  emptyUsage,
   serializeError,
   type ToolResultBlock,
-  toArkyError,
 } from "../../protocol/index.js";
-import { AsyncQueue } from "../../provider/async-queue.js";
-import type { ToolDecision, TurnRequest } from "../../provider/index.js";
+import {
+  EventQueue,
+  failedTurnEnd,
+  processExitedError,
+  type ToolDecision,
+  type TurnRequest,
+  WorkChain,
+} from "../../provider/index.js";
 import type { ToolCall } from "../../tools/index.js";
 import { displayToolName, isArkyToolName } from "./arky-mcp-bridge.js";
 import type { ControlContext } from "./claude-code-control.js";
@@ -36,7 +40,7 @@ const READ_ONLY_CLI_TOOLS = new Set([
  * `turn-end` — from the `result` line, or from the process's exit.
  */
 export class ClaudeCodeTurn implements ControlContext {
-  readonly queue = new AsyncQueue<ClaudeEventBody>();
+  readonly queue = new EventQueue<ClaudeEventBody>();
   readonly tracker: ToolCallTracker;
   readonly mapper: ClaudeCodeEventMapper;
   readonly request: TurnRequest;
@@ -48,7 +52,9 @@ export class ClaudeCodeTurn implements ControlContext {
   readonly done = new Promise<void>((resolve) => {
     this.#resolveDone = resolve;
   });
-  #chain: Promise<void> = Promise.resolve();
+  readonly #work = new WorkChain((error) =>
+    this.queue.push({ type: "error", error: serializeError(error), fatal: false }),
+  );
   /** Calls the guard was asked about (through the CLI's hook or prompt). */
   readonly #asked = new Set<string>();
   readonly #started = performance.now();
@@ -79,7 +85,7 @@ export class ClaudeCodeTurn implements ControlContext {
   }
 
   emit(events: ReadonlyArray<ClaudeEventBody | undefined>): Promise<void> {
-    return this.#serial(async () => {
+    return this.#work.run(async () => {
       for (const event of events) if (event) this.queue.push(event);
     });
   }
@@ -123,7 +129,7 @@ export class ClaudeCodeTurn implements ControlContext {
   };
 
   onLine(line: CliLine): void {
-    void this.#serial(async () => {
+    void this.#work.run(async () => {
       if (this.#finished) return;
       if (line.type === "result") {
         this.#onResult(line as ResultLine);
@@ -164,61 +170,25 @@ export class ClaudeCodeTurn implements ControlContext {
   }
 
   onExit(exit: ProcessExit): void {
-    void this.#serial(async () => {
-      if (this.#finished) return;
-      if (this.interrupted) {
-        this.#finish(this.#cancelledEnd());
-        return;
-      }
-      const error =
-        exit.error ??
-        toArkyError(
-          new Error(`claude exited (code ${exit.code}, signal ${exit.signal}) before the turn ended.`),
-          "process-exited",
-        );
-      this.fail(error);
-    });
+    void this.#work.run(async () =>
+      this.fail(this.interrupted ? cancelledError() : processExitedError("claude", exit)),
+    );
   }
 
-  /** Ends the turn with a fatal error (a failed start, a crash). */
+  /** Ends the turn with a fatal error (a failed start, a crash) or as cancelled. */
   fail(error: ArkyError): void {
     if (this.#finished) return;
-    if (error.code === "cancelled") {
-      this.#finish(this.#cancelledEnd());
-      return;
-    }
-    const serialized = serializeError(error);
-    this.#finish([
-      { type: "error", error: serialized, fatal: true },
-      { ...this.#emptyEnd(), stopReason: { unified: "error", raw: undefined }, error: serialized },
-    ]);
+    this.#finish(
+      failedTurnEnd(error, {
+        durationMs: performance.now() - this.#started,
+        modelCalls: this.mapper.modelCalls,
+      }),
+    );
   }
 
   /** Ends the turn as cancelled without waiting for the CLI (it is being torn down). */
   cancelNow(): void {
-    void this.#serial(async () => {
-      if (!this.#finished) this.#finish(this.#cancelledEnd());
-    });
-  }
-
-  #cancelledEnd(): ClaudeEventBody[] {
-    return [
-      {
-        ...this.#emptyEnd(),
-        stopReason: { unified: "cancelled", raw: undefined },
-        error: serializeError(cancelledError()),
-      },
-    ];
-  }
-
-  #emptyEnd() {
-    return {
-      type: "turn-end" as const,
-      usage: emptyUsage(),
-      costUsd: undefined,
-      durationMs: performance.now() - this.#started,
-      modelCalls: this.mapper.modelCalls,
-    };
+    void this.#work.run(async () => this.fail(cancelledError()));
   }
 
   #finish(events: ClaudeEventBody[]): void {
@@ -226,12 +196,5 @@ export class ClaudeCodeTurn implements ControlContext {
     this.#resolveDone();
     for (const event of events) this.queue.push(event);
     this.queue.end();
-  }
-
-  #serial(task: () => Promise<void>): Promise<void> {
-    const next = this.#chain.then(task, task);
-    // A failing step must not break the chain for the steps after it.
-    this.#chain = next.catch(() => undefined);
-    return next;
   }
 }

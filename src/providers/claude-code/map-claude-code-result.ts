@@ -1,11 +1,5 @@
-import {
-  type AgentEventBody,
-  ArkyError,
-  cancelledError,
-  classifyHttpError,
-  type StopReason,
-  serializeError,
-} from "../../protocol/index.js";
+import { type AgentEventBody, ArkyError, cancelledError, classifyHttpError } from "../../protocol/index.js";
+import { failedTurnEnd, transportErrorCode } from "../../provider/index.js";
 import type { ResultLine } from "./claude-code-messages.js";
 import { toUsage } from "./map-claude-code-events.js";
 import { mapClaudeStopReason } from "./map-claude-code-stop-reason.js";
@@ -38,29 +32,17 @@ export function mapClaudeCodeResult(line: ResultLine, context: ResultContext): A
     modelCalls: context.modelCalls || (line.num_turns ?? 0),
   };
   if (!line.is_error) return [{ ...base, stopReason: mapClaudeStopReason(line.stop_reason) }];
-
-  if (context.interrupted && line.api_error_status == null) {
-    const error = cancelledError();
-    return [
-      {
-        ...base,
-        stopReason: { unified: "cancelled", raw: line.terminal_reason ?? line.subtype },
-        error: serializeError(error),
-      },
-    ];
-  }
-  const { error, stopReason } = classifyResultError(line, context.stderrTail);
-  const serialized = serializeError(error);
-  return [
-    { type: "error", error: serialized, fatal: true },
-    { ...base, stopReason, error: serialized },
-  ];
+  // As on the native loop, reaching `maxTurns` is a stop reason, not a failure.
+  if (line.subtype === "error_max_turns" || line.terminal_reason === "max_turns")
+    return [{ ...base, stopReason: { unified: "max-turns", raw: line.terminal_reason ?? line.subtype } }];
+  const error =
+    context.interrupted && line.api_error_status == null
+      ? cancelledError()
+      : classifyResultError(line, context.stderrTail);
+  return failedTurnEnd(error, { ...base, raw: line.terminal_reason ?? line.subtype });
 }
 
-function classifyResultError(
-  line: ResultLine,
-  stderrTail: string,
-): { error: ArkyError; stopReason: StopReason } {
+function classifyResultError(line: ResultLine, stderrTail: string): ArkyError {
   const raw = line.terminal_reason ?? line.subtype;
   const details = {
     subtype: line.subtype,
@@ -68,46 +50,40 @@ function classifyResultError(
     errors: line.errors,
     stderrTail: stderrTail.slice(-4096),
   };
-  if (line.subtype === "error_max_turns" || line.terminal_reason === "max_turns") {
-    const error = new ArkyError({
-      code: "max-turns",
-      message: `Claude Code reached its maximum number of turns (${line.num_turns ?? "?"} model calls).`,
-      correction: "Raise `maxTurns`, or continue the session with another prompt.",
-      details,
-    });
-    return { error, stopReason: { unified: "max-turns", raw } };
-  }
   if (line.subtype === "error_max_budget_usd" || line.terminal_reason === "max_budget") {
-    const error = new ArkyError({
+    return new ArkyError({
       code: "budget-exceeded",
       message: "Claude Code reached its spending cap (`maxBudgetUsd`).",
       correction: "Raise `maxBudgetUsd` or start a new session.",
       details,
     });
-    return { error, stopReason: { unified: "budget-exceeded", raw } };
   }
+  const gone = line.errors?.find((e) => /no conversation found/i.test(String(e)));
+  if (gone)
+    return new ArkyError({
+      code: "session-not-found",
+      message: `Claude Code cannot resume the session: ${gone}`,
+      correction: "The Claude Code session does not exist in this config dir; start a new session.",
+      details,
+    });
   if (line.api_error_status != null || line.api_error_type || line.terminal_reason === "api_error") {
     const classified = classifyHttpError({
       status: line.api_error_status ?? undefined,
       body: { type: "error", error: { type: line.api_error_type ?? undefined, message: line.result } },
       provider: "claude-code",
     });
-    const error = new ArkyError({
-      code: classified.code,
+    const byMessage = classified.code === "unknown" ? transportErrorCode(line.result ?? "") : undefined;
+    return new ArkyError({
+      code: byMessage ?? classified.code,
       message: classified.message,
       httpStatus: classified.httpStatus,
       correction: classified.correction,
       details: { ...classified.details, ...details },
     });
-    return {
-      error,
-      stopReason: { unified: error.code === "context-overflow" ? "context-overflow" : "error", raw },
-    };
   }
-  const error = new ArkyError({
+  return new ArkyError({
     code: "unknown",
     message: `Claude Code ended the turn with an error (${raw}).${line.result ? ` ${line.result}` : ""}`,
     details,
   });
-  return { error, stopReason: { unified: "error", raw } };
 }

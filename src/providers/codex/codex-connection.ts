@@ -1,5 +1,6 @@
 import type { ProcessExit } from "../../process/index.js";
-import { ArkyError } from "../../protocol/index.js";
+import type { ArkyError } from "../../protocol/index.js";
+import { processExitedError } from "../../provider/index.js";
 import { initializeResultSchema } from "./codex-messages.js";
 import { type CodexLaunch, type CodexRuntimeOptions, codexLaunch } from "./codex-options.js";
 import { CodexRpcClient, type RpcId } from "./codex-rpc.js";
@@ -54,11 +55,7 @@ export class CodexConnection {
         onExit: (exit: ProcessExit) => {
           if (!connection) return;
           connection.#dead = true;
-          handlers.onExit(
-            connection,
-            exit.error ??
-              new ArkyError({ code: "process-exited", message: "The Codex app server was closed." }),
-          );
+          handlers.onExit(connection, processExitedError("codex app-server", exit));
         },
       },
     });

@@ -1,4 +1,5 @@
 import { ArkyError, classifyHttpError, type ErrorCode } from "../../protocol/index.js";
+import { transportErrorCode } from "../../provider/index.js";
 import type { CodexRpcErrorBody, CodexTurnError } from "./codex-messages.js";
 
 const NAMED_CODES: Record<string, ErrorCode> = {
@@ -12,18 +13,6 @@ const NAMED_CODES: Record<string, ErrorCode> = {
   unauthorized: "authentication",
   badRequest: "invalid-request",
 };
-
-// Codex reports stream and transport failures as `other` with a message; these are the
-// message shapes of codex-cli 0.169.0 (protocols/codex.md §10).
-const MESSAGE_CODES: Array<[RegExp, ErrorCode]> = [
-  [/idle timeout/i, "timeout"],
-  [
-    /error sending request|error decoding response body|connection (refused|reset)|transport error/i,
-    "connection",
-  ],
-  [/stream disconnected|response\.completed|failed to parse|malformed/i, "malformed-response"],
-  [/missing environment variable/i, "authentication"],
-];
 
 function httpStatusOf(info: unknown): number | undefined {
   if (typeof info !== "object" || info === null) return undefined;
@@ -68,7 +57,7 @@ export function classifyCodexTurnError(error: CodexTurnError): ArkyError {
   let code: ErrorCode = typeof info === "string" ? (NAMED_CODES[info] ?? "unknown") : "unknown";
   if (code === "unknown") {
     const text = `${error.message} ${error.additionalDetails ?? ""}`;
-    code = MESSAGE_CODES.find(([pattern]) => pattern.test(text))?.[1] ?? "unknown";
+    code = transportErrorCode(text) ?? "unknown";
   }
   return new ArkyError({ code, message: error.message, details });
 }

@@ -9,7 +9,13 @@ import {
   type ToolResultBlock,
   toArkyError,
 } from "../../protocol/index.js";
-import type { AgentRuntime, TurnRequest } from "../../provider/index.js";
+import {
+  type AgentRuntime,
+  inputError,
+  runtimeClosedError,
+  type TurnRequest,
+  turnRunningError,
+} from "../../provider/index.js";
 import type { ToolRegistry } from "../../tools/index.js";
 import { CodexConnection } from "./codex-connection.js";
 import { threadResultSchema, turnStartResultSchema } from "./codex-messages.js";
@@ -87,26 +93,11 @@ export class CodexRuntime implements AgentRuntime {
       new CodexTurnMapper({ model: session.model ?? this.#options.model, bridgeServer: BRIDGE_SERVER_NAME }),
     );
     let connection: CodexConnection | undefined;
-    const input = toCodexInput(request.input);
-    if (input.length === 0) {
-      await turn.abort(
-        "error",
-        new ArkyError({
-          code: "invalid-request",
-          message: "Codex needs text or image input; this turn's input has neither.",
-          correction: "Prompt with text (tool results are not input for Codex, which runs its tools itself).",
-        }),
-      );
+    const refused = session.turn && !session.turn.finished ? turnRunningError() : inputError(request.input);
+    if (refused) {
+      await turn.abort("error", refused);
     } else if (request.signal.aborted) {
       await turn.abort("cancelled");
-    } else if (session.turn && !session.turn.finished) {
-      await turn.abort(
-        "error",
-        new ArkyError({
-          code: "session-conflict",
-          message: "This session already has a running Codex turn.",
-        }),
-      );
     } else {
       session.turn = turn;
       try {
@@ -114,7 +105,7 @@ export class CodexRuntime implements AgentRuntime {
         const cwd = request.cwd ?? this.#options.cwd ?? process.cwd();
         await this.#ensureThread(connection, request.sessionId, session, request.tools, cwd);
         const threadId = session.threadId!;
-        const params: Record<string, unknown> = { threadId, input };
+        const params: Record<string, unknown> = { threadId, input: toCodexInput(request.input) };
         if (session.model) params.model = session.model;
         if (session.effort) params.effort = session.effort;
         if (session.cwd !== cwd) params.cwd = cwd;
@@ -211,7 +202,7 @@ export class CodexRuntime implements AgentRuntime {
   }
 
   async #connect(): Promise<CodexConnection> {
-    if (this.#closed) throw new ArkyError({ code: "configuration", message: "The Codex runtime is closed." });
+    if (this.#closed) throw runtimeClosedError("Codex");
     const current = this.#connection;
     // A failed opening is not reused: a new process is started below.
     const live = await current?.catch(() => undefined);

@@ -5,10 +5,8 @@ import {
   serializeError,
   stopReason,
   type ToolResultBlock,
-  toArkyError,
 } from "../../protocol/index.js";
-import { AsyncQueue } from "../../provider/async-queue.js";
-import type { TurnRequest } from "../../provider/index.js";
+import { EventQueue, type TurnRequest, WorkChain } from "../../provider/index.js";
 import { approvalRequestSchema, turnNotificationSchema } from "./codex-messages.js";
 import type { BridgeCall } from "./codex-tool-bridge.js";
 import { CODEX_TOOL_NAMES, type CodexTurnMapper } from "./map-codex-events.js";
@@ -23,10 +21,12 @@ export type ApprovalDecision = "accept" | "decline" | "cancel";
  * even when a guard or hook is slow.
  */
 export class CodexTurn {
-  readonly events = new AsyncQueue<AgentEventBody>();
+  readonly events = new EventQueue<AgentEventBody>();
   readonly #request: TurnRequest;
   readonly #mapper: CodexTurnMapper;
-  #chain: Promise<void> = Promise.resolve();
+  readonly #work = new WorkChain((error) =>
+    this.#push([{ type: "error", error: serializeError(error), fatal: false }]),
+  );
   /** Inputs of the tool calls seen, for the after-hooks of Codex's own tools. */
   readonly #inputs = new Map<string, unknown>();
   /** Why a command the guard allowed with an edited input was declined (item id → reason), for its end event. */
@@ -47,14 +47,6 @@ export class CodexTurn {
 
   get finished(): boolean {
     return this.#mapper.finished;
-  }
-
-  #enqueue(work: () => Promise<void> | void): Promise<void> {
-    const next = this.#chain.then(work).catch((thrown: unknown) => {
-      this.#push([{ type: "error", error: serializeError(toArkyError(thrown, "protocol")), fatal: false }]);
-    });
-    this.#chain = next;
-    return next;
   }
 
   #push(events: AgentEventBody[]): void {
@@ -94,7 +86,7 @@ export class CodexTurn {
       return;
     }
     if (typeof turnId === "string" && turnId !== this.#turnId) return;
-    void this.#enqueue(async () => {
+    void this.#work.run(async () => {
       let events: AgentEventBody[];
       try {
         if (method === "turn/completed") {
@@ -117,7 +109,7 @@ export class CodexTurn {
 
   /** A stdout line that could not be used: reported, the turn goes on. */
   protocolError(error: ArkyError): void {
-    void this.#enqueue(() => this.#push([{ type: "error", error: serializeError(error), fatal: false }]));
+    void this.#work.run(() => this.#push([{ type: "error", error: serializeError(error), fatal: false }]));
   }
 
   /**
@@ -133,51 +125,53 @@ export class CodexTurn {
   /** Asks the guard about a command or file change Codex wants to run; resolves with the answer for Codex. */
   approve(method: string, params: unknown): Promise<ApprovalDecision> {
     let decision: ApprovalDecision = "decline";
-    return this.#enqueue(async () => {
-      const request = approvalRequestSchema.parse(params);
-      const open = this.#mapper.openTool(request.itemId);
-      const fileChange = method.includes("fileChange");
-      const call = {
-        id: request.itemId,
-        name: open?.toolName ?? (fileChange ? CODEX_TOOL_NAMES.fileChange : CODEX_TOOL_NAMES.command),
-        input: open?.input ?? {
-          command: request.command,
-          cwd: request.cwd ?? undefined,
-          reason: request.reason ?? undefined,
-        },
-      };
-      const events: AgentEventBody[] = [];
-      const emit = (event: AgentEventBody) => void events.push(event);
-      const outcome = await this.#request.decide(call, { signal: this.#request.signal, emit });
-      if (outcome.decision === "allow" && JSON.stringify(outcome.input) !== JSON.stringify(call.input)) {
-        // Codex runs its own command: accepting would run the original, not the edited input.
-        const declined = events.map(declineEdited);
-        const decided = declined.find((e) => e.type === "permission-decision");
-        const reason = decided?.reason ?? EDIT_DECLINED;
-        this.#refusals.set(
-          request.itemId,
-          `Permission to use ${decided?.toolName ?? call.name} was denied: ${reason}.`,
-        );
-        this.#push(declined);
-        return;
-      }
-      this.#push(events);
-      if (outcome.decision === "allow") {
-        decision = "accept";
-        this.#push(this.#mapper.startTool(request.itemId));
-      }
-    }).then(() => decision);
+    return this.#work
+      .run(async () => {
+        const request = approvalRequestSchema.parse(params);
+        const open = this.#mapper.openTool(request.itemId);
+        const fileChange = method.includes("fileChange");
+        const call = {
+          id: request.itemId,
+          name: open?.toolName ?? (fileChange ? CODEX_TOOL_NAMES.fileChange : CODEX_TOOL_NAMES.command),
+          input: open?.input ?? {
+            command: request.command,
+            cwd: request.cwd ?? undefined,
+            reason: request.reason ?? undefined,
+          },
+        };
+        const events: AgentEventBody[] = [];
+        const emit = (event: AgentEventBody) => void events.push(event);
+        const outcome = await this.#request.decide(call, { signal: this.#request.signal, emit });
+        if (outcome.decision === "allow" && JSON.stringify(outcome.input) !== JSON.stringify(call.input)) {
+          // Codex runs its own command: accepting would run the original, not the edited input.
+          const declined = events.map(declineEdited);
+          const decided = declined.find((e) => e.type === "permission-decision");
+          const reason = decided?.reason ?? EDIT_DECLINED;
+          this.#refusals.set(
+            request.itemId,
+            `Permission to use ${decided?.toolName ?? call.name} was denied: ${reason}.`,
+          );
+          this.#push(declined);
+          return;
+        }
+        this.#push(events);
+        if (outcome.decision === "allow") {
+          decision = "accept";
+          this.#push(this.#mapper.startTool(request.itemId));
+        }
+      })
+      .then(() => decision);
   }
 
   /** Runs an Arky tool Codex called through the bridge, through the turn's `runTool`. */
   async callTool(call: BridgeCall, toolCallId: string): Promise<ToolResultBlock> {
     const input = call.input;
-    await this.#enqueue(() => this.#push(this.#toolUseMessage(toolCallId, call.toolName, input)));
+    await this.#work.run(() => this.#push(this.#toolUseMessage(toolCallId, call.toolName, input)));
     return this.#request.runTool(
       { id: toolCallId, name: call.toolName, input },
       {
         signal: AbortSignal.any([this.#request.signal, call.signal]),
-        emit: (event) => void this.#enqueue(() => this.#push([event])),
+        emit: (event) => void this.#work.run(() => this.#push([event])),
       },
     );
   }

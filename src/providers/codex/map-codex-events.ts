@@ -10,6 +10,8 @@ import {
   type UnifiedStopReason,
 } from "../../protocol/index.js";
 
+import { failedTurnEnd } from "../../provider/index.js";
+
 export { CODEX_TOOL_NAMES, codexUsage } from "./codex-items.js";
 
 import { classifyCodexTurnError } from "./codex-errors.js";
@@ -315,17 +317,15 @@ export class CodexTurnMapper {
         error: serializeError(error ?? cancelledError()),
       });
     }
-    const serialized = error ? serializeError(error) : undefined;
-    if (serialized) events.push({ type: "error", error: serialized, fatal: true });
-    events.push({
-      type: "turn-end",
-      stopReason: stopReason(unified, raw),
+    const soFar = {
       usage: this.#usage,
       costUsd: computeCost(this.#options.model ?? "unknown", this.#usage),
       durationMs: this.#now() - this.#started,
       modelCalls: this.#modelCalls,
-      ...(serialized ? { error: serialized } : {}),
-    });
+    };
+    if (error || unified === "cancelled")
+      events.push(...failedTurnEnd(error ?? cancelledError(), { ...soFar, raw }));
+    else events.push({ type: "turn-end", stopReason: stopReason(unified, raw), ...soFar });
     return events;
   }
 }
