@@ -4,6 +4,7 @@ import {
   classifyHttpError,
   computeCost,
   emptyUsage,
+  fromAnthropicStopReason,
   type MessageDelta,
   type StopReason,
   serializeError,
@@ -18,7 +19,6 @@ import type {
   UserLine,
 } from "./claude-code-messages.js";
 import { fromCliAssistantBlock, fromCliToolResult } from "./convert-claude-code-content.js";
-import { mapClaudeStopReason } from "./map-claude-code-stop-reason.js";
 import type { ClaudeEventBody, ToolCallTracker } from "./tool-call-tracker.js";
 
 interface MessageInFlight {
@@ -140,7 +140,7 @@ export class ClaudeCodeEventMapper {
         const delta = (event.delta ?? {}) as { stop_reason?: string | null };
         flight.stopReason = flight.aborted
           ? { unified: "cancelled", raw: undefined }
-          : mapClaudeStopReason(delta.stop_reason);
+          : fromAnthropicStopReason(delta.stop_reason);
         const usage = toUsage(event.usage as CliUsage);
         if (usage.outputTokens) flight.usage.outputTokens = usage.outputTokens;
         break;
