@@ -31,7 +31,9 @@ export function httpPost(
 ): Promise<PostResponse> {
   const secure = url.protocol === "https:";
   const request = secure ? httpsRequest : httpRequest;
-  const agent = secure ? sharedHttpsAgent() : sharedHttpAgent();
+  if (secure) httpsAgent ??= new HttpsAgent({ keepAlive: true });
+  else httpAgent ??= new HttpAgent({ keepAlive: true });
+  const agent = secure ? httpsAgent : httpAgent;
   return new Promise((resolve, reject) => {
     const req = request(
       url,
@@ -46,16 +48,6 @@ export function httpPost(
     req.once("error", reject);
     req.end(body);
   });
-}
-
-function sharedHttpAgent(): HttpAgent {
-  httpAgent ??= new HttpAgent({ keepAlive: true });
-  return httpAgent;
-}
-
-function sharedHttpsAgent(): HttpsAgent {
-  httpsAgent ??= new HttpsAgent({ keepAlive: true });
-  return httpsAgent;
 }
 
 function toPostResponse(res: IncomingMessage): PostResponse {

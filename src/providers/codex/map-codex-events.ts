@@ -15,7 +15,7 @@ import { failedTurnEnd } from "../../provider/index.js";
 export { CODEX_TOOL_NAMES, codexUsage } from "./codex-items.js";
 
 import { classifyCodexTurnError } from "./codex-errors.js";
-import { codexUsage, describeToolItem, toolResult } from "./codex-items.js";
+import { codexUsage, describeToolItem, toolResult, toolUseMessage } from "./codex-items.js";
 import {
   type CodexItem,
   type CodexTokenBreakdown,
@@ -152,22 +152,7 @@ export class CodexTurnMapper {
     const tool = describeToolItem(item);
     if (!tool || this.#tools.has(item.id)) return [];
     this.#tools.set(item.id, { ...tool, startedAt: this.#now(), started: false, output: "" });
-    return this.#toolUseMessage(item.id, tool.toolName, tool.input);
-  }
-
-  #toolUseMessage(id: string, name: string, input: unknown): AgentEventBody[] {
-    const messageId = `${id}:call`;
-    return [
-      { type: "message-start", messageId, role: "assistant", model: this.#options.model },
-      {
-        type: "message-end",
-        messageId,
-        message: { role: "assistant", content: [{ type: "tool-use", id, name, input }] },
-        stopReason: stopReason("tool-use"),
-        usage: emptyUsage(),
-        model: this.#options.model,
-      },
-    ];
+    return toolUseMessage(item.id, tool.toolName, tool.input, this.#options.model);
   }
 
   #delta(params: { itemId: string; delta: string }, kind: "text" | "thinking"): AgentEventBody[] {
