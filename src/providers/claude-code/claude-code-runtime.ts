@@ -13,9 +13,9 @@ import {
 import { ToolRegistry } from "../../tools/index.js";
 import { buildClaudeArgs, buildClaudeEnv, type SpawnPlan } from "./claude-code-args.js";
 import { type ClaudeCodeOptions, DEFAULT_CLAUDE_INHERITED_ENV } from "./claude-code-options.js";
-import { idleListener, type PrewarmOptions, ProcessPool } from "./claude-code-pool.js";
+import { type PrewarmOptions, ProcessPool } from "./claude-code-pool.js";
 import { ClaudeCodeProcess, type ClaudeCodeProcessListener } from "./claude-code-process.js";
-import { ClaudeCodeSession } from "./claude-code-session.js";
+import { ClaudeCodeSession, idleListener } from "./claude-code-session.js";
 import { ClaudeCodeTurn } from "./claude-code-turn.js";
 import { toCliUserContent } from "./convert-claude-code-content.js";
 import {
@@ -102,16 +102,14 @@ export class ClaudeCodeRuntime implements AgentRuntime {
     const onAbort = () => void this.#cancel(session, turn);
     try {
       if (this.#closed) throw runtimeClosedError("Claude Code");
-      if (request.signal.aborted)
-        throw toArkyError(request.signal.reason ?? new DOMException("", "AbortError"));
+      request.signal.throwIfAborted();
       const needs = processNeeds({
         tools: request.tools,
         hook: guardNeedsHook(request.guard),
         agents: this.#options.agents,
       });
       const process = await this.#ensureProcess(session, needs);
-      if (request.signal.aborted)
-        throw toArkyError(request.signal.reason ?? new DOMException("", "AbortError"));
+      request.signal.throwIfAborted();
       request.signal.addEventListener("abort", onAbort, { once: true });
       if (!process.sendUser(toCliUserContent(request.input)))
         throw new ArkyError({

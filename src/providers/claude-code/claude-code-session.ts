@@ -48,7 +48,7 @@ export class ClaudeCodeSession implements ClaudeCodeProcessListener {
   tools: ToolRegistry | undefined;
 
   readonly #mcp = new ArkyMcpEndpoint(
-    () => this.turn?.tools ?? this.tools,
+    () => this.turn?.request.tools ?? this.tools,
     () => this.turn?.runTool,
   );
 
@@ -83,4 +83,14 @@ export class ClaudeCodeSession implements ClaudeCodeProcessListener {
   onControlRequest(request: ControlRequestLine["request"], signal: AbortSignal): Promise<unknown> {
     return handleControlRequest(request, signal, this.turn, this.#mcp);
   }
+}
+
+/**
+ * The listener of a process with no session (pooled, or being retired): a session that
+ * runs no turn, so tool calls are refused, while MCP handshakes are answered with `tools`.
+ */
+export function idleListener(tools: ToolRegistry | undefined): ClaudeCodeProcessListener {
+  const idle = new ClaudeCodeSession();
+  idle.tools = tools;
+  return idle;
 }
