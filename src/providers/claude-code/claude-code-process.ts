@@ -1,4 +1,4 @@
-import type { ProcessExit } from "../../process/index.js";
+import type { JsonLineProcessOptions, ProcessExit } from "../../process/index.js";
 import { ArkyError } from "../../protocol/index.js";
 import { LineRpc, type RpcFraming } from "../../provider/line-rpc.js";
 import { type CliLine, type ControlRequestLine, cliLineSchema } from "./claude-code-messages.js";
@@ -12,16 +12,11 @@ export interface ClaudeCodeProcessListener {
   onControlRequest(request: ControlRequestLine["request"], signal: AbortSignal): Promise<unknown>;
 }
 
-/** Options of {@link ClaudeCodeProcess.start}. */
-export interface ClaudeCodeProcessOptions {
-  executable: string;
-  args: string[];
-  cwd: string;
-  env: Record<string, string | undefined>;
-  inheritEnv: readonly string[];
-  maxLineBytes?: number;
-  listener: ClaudeCodeProcessListener;
-}
+/** How to spawn a CLI process (see {@link ClaudeCodeProcess.start}). */
+export type ClaudeCodeLaunch = Pick<
+  JsonLineProcessOptions<CliLine>,
+  "command" | "args" | "cwd" | "env" | "inheritEnv" | "maxLineBytes"
+>;
 
 const INSTALL_HINT =
   "Install Claude Code (`npm i -g @anthropic-ai/claude-code`) or set the `executable` option to the path of `claude`.";
@@ -69,22 +64,20 @@ export class ClaudeCodeProcess {
     });
   }
 
-  static async start(options: ClaudeCodeProcessOptions): Promise<ClaudeCodeProcess> {
+  static async start(
+    launch: ClaudeCodeLaunch,
+    listener: ClaudeCodeProcessListener,
+  ): Promise<ClaudeCodeProcess> {
     const rpc = await LineRpc.start<CliLine, string>({
-      command: options.executable,
-      args: options.args,
-      cwd: options.cwd,
-      env: options.env,
-      inheritEnv: options.inheritEnv,
+      ...launch,
       schema: cliLineSchema,
       name: "claude",
-      maxLineBytes: options.maxLineBytes,
       installHint: INSTALL_HINT,
       peer: "claude",
       framing,
       timeoutMs: 30_000,
     });
-    return new ClaudeCodeProcess(rpc, options.listener);
+    return new ClaudeCodeProcess(rpc, listener);
   }
 
   get pid(): number {

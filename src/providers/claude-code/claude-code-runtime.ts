@@ -291,15 +291,15 @@ export class ClaudeCodeRuntime implements AgentRuntime {
   async #spawn(plan: SpawnPlan, listener: ClaudeCodeProcessListener): Promise<ClaudeCodeProcess> {
     const options = this.#options;
     if (options.configDir) mkdirSync(`${options.configDir}/tmp`, { recursive: true, mode: 0o700 });
-    return ClaudeCodeProcess.start({
-      executable: options.executable ?? "claude",
+    const launch = {
+      command: options.executable ?? "claude",
       args: buildClaudeArgs(options, plan),
       cwd: this.#cwd,
       env: buildClaudeEnv(options),
       inheritEnv: options.inheritEnv ?? DEFAULT_CLAUDE_INHERITED_ENV,
       maxLineBytes: options.maxLineBytes,
-      listener,
-    });
+    };
+    return ClaudeCodeProcess.start(launch, listener);
   }
 
   async #cancel(session: ClaudeCodeSession, turn: ClaudeCodeTurn): Promise<void> {

@@ -4,7 +4,7 @@ import { ArkyError } from "../../protocol/index.js";
 import { LineRpc, type RpcFraming } from "../../provider/line-rpc.js";
 import { codexRpcError } from "./codex-errors.js";
 import { type CodexIncoming, codexIncomingSchema, initializeResultSchema } from "./codex-messages.js";
-import { type CodexRuntimeOptions, codexLaunch } from "./codex-options.js";
+import { type CodexLaunch, type CodexRuntimeOptions, codexLaunch } from "./codex-options.js";
 
 /** A server→client request id (the app server counts integers from 0). */
 export type RpcId = number | string;
@@ -20,17 +20,8 @@ export interface CodexRpcHandlers {
   onExit(exit: ProcessExit): void;
 }
 
-/** Options of {@link CodexRpcClient.start}. */
-export interface CodexRpcStartOptions {
-  command: string;
-  args: readonly string[];
-  cwd?: string;
-  env: Record<string, string | undefined>;
-  inheritEnv: readonly string[];
-  /** Default timeout of a request in milliseconds. */
-  requestTimeoutMs: number;
-  handlers: CodexRpcHandlers;
-}
+/** Options of {@link CodexRpcClient.start}; `requestTimeoutMs` is the default timeout of a request. */
+export type CodexRpcStartOptions = CodexLaunch & { requestTimeoutMs: number; handlers: CodexRpcHandlers };
 
 /** Options of one request. */
 export interface RpcRequestOptions<T> {
