@@ -310,14 +310,9 @@ export class ClaudeCodeRuntime implements AgentRuntime {
         turn.cancelNow();
         return;
       }
-      // A refused or unanswered interrupt is covered by #waitEnd, which tears the CLI down.
+      // A refused interrupt needs no handling: without the turn's result in time, the CLI is torn down.
       session.process.interrupt().catch(() => undefined);
     }
-    await this.#waitEnd(session, turn);
-  }
-
-  /** Waits for the interrupted turn's result; a CLI that does not answer in time is torn down. */
-  async #waitEnd(session: ClaudeCodeSession, turn: ClaudeCodeTurn): Promise<void> {
     if (await settlesWithin(turn.done, this.#graceMs * 2)) return;
     await session.process?.close({ graceMs: this.#graceMs });
     turn.cancelNow();

@@ -95,9 +95,9 @@ export class CodexRuntime implements AgentRuntime {
     let connection: CodexRpcClient | undefined;
     const refused = session.turn && !session.turn.finished ? turnRunningError() : inputError(request.input);
     if (refused) {
-      await turn.abort("error", refused);
+      turn.abort("error", refused);
     } else if (request.signal.aborted) {
-      await turn.abort("cancelled");
+      turn.abort("cancelled");
     } else {
       session.turn = turn;
       try {
@@ -114,10 +114,8 @@ export class CodexRuntime implements AgentRuntime {
         turn.setTurnId(started.turn.id);
       } catch (thrown) {
         const error = toArkyError(thrown);
-        await turn.abort(
-          isAbortError(error) ? "cancelled" : "error",
-          isAbortError(error) ? undefined : error,
-        );
+        if (isAbortError(error)) turn.abort("cancelled");
+        else turn.abort("error", error);
       }
     }
     const onAbort = () => void this.#interrupt(connection, session, turn);
@@ -179,7 +177,7 @@ export class CodexRuntime implements AgentRuntime {
     this.#closed = true;
     const connection = await this.#liveConnection();
     for (const session of this.#sessions.values())
-      if (session.turn && !session.turn.finished) await session.turn.abort("cancelled");
+      if (session.turn && !session.turn.finished) session.turn.abort("cancelled");
     await connection?.close();
     // A bridge that failed to start has nothing to close.
     await (await this.#bridge?.catch(() => undefined))?.close();
@@ -239,7 +237,7 @@ export class CodexRuntime implements AgentRuntime {
         const error = processExitedError("codex app-server", exit);
         for (const session of this.#sessions.values())
           if (session.generation === generation && session.turn && !session.turn.finished)
-            void session.turn.abort("error", error);
+            session.turn.abort("error", error);
       },
     });
   }
@@ -325,7 +323,7 @@ export class CodexRuntime implements AgentRuntime {
         // The turn already ended or the process is gone; it is closed as cancelled below.
       }
     }
-    if (!turn.finished) await turn.abort("cancelled");
+    if (!turn.finished) turn.abort("cancelled");
   }
 }
 

@@ -116,9 +116,8 @@ export class CodexTurn {
    * confirm). It does not wait for queued work: a guard that never answers must not keep
    * the turn open; anything that finishes later is dropped.
    */
-  abort(unified: "cancelled" | "error", error?: ArkyError): Promise<void> {
+  abort(unified: "cancelled" | "error", error?: ArkyError): void {
     this.#push(this.#mapper.abort(unified, error));
-    return Promise.resolve();
   }
 
   /** Asks the guard about a command or file change Codex wants to run; resolves with the answer for Codex. */

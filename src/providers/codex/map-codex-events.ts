@@ -282,10 +282,9 @@ export class CodexTurnMapper {
   #finish(unified: UnifiedStopReason, raw: string | undefined, error?: ArkyError): AgentEventBody[] {
     if (this.#finished) return [];
     this.#finished = true;
-    const closing = unified === "end-turn" ? "end-turn" : unified;
     const events: AgentEventBody[] = [];
     for (const [id, open] of [...this.#messages])
-      events.push(this.#messageEnd(id, open, stopReason(closing, raw)));
+      events.push(this.#messageEnd(id, open, stopReason(unified, raw)));
     for (const [id, tool] of [...this.#tools]) {
       this.#tools.delete(id);
       events.push({
