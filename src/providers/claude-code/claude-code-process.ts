@@ -52,7 +52,6 @@ export class ClaudeCodeProcess {
   listener: ClaudeCodeProcessListener;
   readonly #rpc: LineRpc<CliLine, string>;
   readonly #incoming = new Map<string, AbortController>();
-  #exit: ProcessExit | undefined;
 
   private constructor(rpc: LineRpc<CliLine, string>, listener: ClaudeCodeProcessListener) {
     this.#rpc = rpc;
@@ -86,11 +85,7 @@ export class ClaudeCodeProcess {
 
   /** Whether the process is still running. */
   get alive(): boolean {
-    return this.#exit === undefined && this.#rpc.alive;
-  }
-
-  get exit(): Promise<ProcessExit> {
-    return this.#rpc.process.exit;
+    return this.#rpc.alive;
   }
 
   stderrTail(): string {
@@ -124,11 +119,6 @@ export class ClaudeCodeProcess {
   close(options: { graceMs?: number; interrupt?: boolean } = {}): Promise<ProcessExit> {
     const interrupt = options.interrupt && this.alive ? () => this.interrupt() : undefined;
     return this.#rpc.process.close({ graceMs: options.graceMs ?? 2000, interrupt });
-  }
-
-  /** Kills the process group at once (used by tests and as the last resort). */
-  kill(): void {
-    this.#rpc.process.kill("SIGKILL");
   }
 
   #route(line: CliLine): void {
@@ -169,12 +159,8 @@ export class ClaudeCodeProcess {
   }
 
   #exited(exit: ProcessExit): void {
-    this.#exit = exit;
-    for (const controller of this.#incoming.values()) controller.abort(this.#goneError());
+    const gone = new ArkyError({ code: "process-exited", message: "The claude process has exited." });
+    for (const controller of this.#incoming.values()) controller.abort(gone);
     this.listener.onExit(exit);
-  }
-
-  #goneError(): ArkyError {
-    return new ArkyError({ code: "process-exited", message: "The claude process has exited." });
   }
 }
