@@ -1,5 +1,4 @@
 import {
-  type AgentEventBody,
   type AssistantContent,
   classifyHttpError,
   computeCost,
@@ -19,7 +18,7 @@ import type {
   UserLine,
 } from "./claude-code-messages.js";
 import { fromCliAssistantBlock, fromCliToolResult } from "./convert-claude-code-content.js";
-import type { ClaudeEventBody, ToolCallTracker } from "./tool-call-tracker.js";
+import { attribute, type ClaudeEventBody, type ToolCallTracker } from "./tool-call-tracker.js";
 
 interface MessageInFlight {
   id: string;
@@ -303,7 +302,3 @@ const RETRY_ERROR_TYPES = new Map([
   ["server_error", "api_error"],
   ["rate_limit", "rate_limit_error"],
 ]);
-
-function attribute(body: AgentEventBody, parent: string | undefined): ClaudeEventBody {
-  return parent ? { ...body, parentToolCallId: parent } : body;
-}
