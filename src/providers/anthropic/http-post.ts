@@ -1,4 +1,4 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
+import { Agent as HttpAgent, request as httpRequest } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 
 /** What {@link httpPost} resolves with once the response headers are in. */
@@ -43,24 +43,21 @@ export function httpPost(
         signal,
         headers: { ...headers, "content-length": String(Buffer.byteLength(body)) },
       },
-      (res) => resolve(toPostResponse(res)),
+      (res) =>
+        resolve({
+          status: res.statusCode ?? 0,
+          // Only set-cookie is an array in Node's parsed headers, and no caller reads it.
+          headers: res.headers as Record<string, string | undefined>,
+          body: res,
+          async text() {
+            res.setEncoding("utf8");
+            let text = "";
+            for await (const chunk of res) text += chunk;
+            return text;
+          },
+        }),
     );
     req.once("error", reject);
     req.end(body);
   });
-}
-
-function toPostResponse(res: IncomingMessage): PostResponse {
-  return {
-    status: res.statusCode ?? 0,
-    // Only set-cookie is an array in Node's parsed headers, and no caller reads it.
-    headers: res.headers as Record<string, string | undefined>,
-    body: res,
-    async text() {
-      res.setEncoding("utf8");
-      let text = "";
-      for await (const chunk of res) text += chunk;
-      return text;
-    },
-  };
 }
