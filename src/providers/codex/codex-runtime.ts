@@ -94,11 +94,9 @@ export class CodexRuntime implements AgentRuntime {
     );
     let connection: CodexRpcClient | undefined;
     const refused = session.turn && !session.turn.finished ? turnRunningError() : inputError(request.input);
-    if (refused) {
-      turn.abort("error", refused);
-    } else if (request.signal.aborted) {
-      turn.abort("cancelled");
-    } else {
+    if (refused) turn.abort("error", refused);
+    else if (request.signal.aborted) turn.abort("cancelled");
+    else {
       session.turn = turn;
       try {
         connection = await this.#connect();
