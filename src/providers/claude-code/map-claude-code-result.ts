@@ -55,14 +55,13 @@ function classifyResultError(line: ResultLine, stderrTail: string): ArkyError {
     errors: line.errors,
     stderrTail: stderrTail.slice(-4096),
   };
-  if (line.subtype === "error_max_budget_usd" || line.terminal_reason === "max_budget") {
+  if (line.subtype === "error_max_budget_usd" || line.terminal_reason === "max_budget")
     return new ArkyError({
       code: "budget-exceeded",
       message: "Claude Code reached its spending cap (`maxBudgetUsd`).",
       correction: "Raise `maxBudgetUsd` or start a new session.",
       details,
     });
-  }
   const gone = line.errors?.find((e) => /no conversation found/i.test(String(e)));
   if (gone)
     return new ArkyError({
