@@ -140,26 +140,8 @@ export class ClaudeCodeRuntime implements AgentRuntime {
       hook: options.guarded === true,
       agents: this.#options.agents,
     });
-    const starting: Array<Promise<void>> = [];
-    for (let i = this.#pool.countLike(needs); i < count; i++) {
-      starting.push(
-        (async () => {
-          const process = await this.#spawn({}, idleListener(registry));
-          try {
-            // Always answered once the CLI is up: the readiness signal, even with nothing to register.
-            const init = initializeRequest(needs, true)!;
-            this.#noteInitialized(needs, await process.request(init));
-          } catch (error) {
-            await process.close({ graceMs: this.#graceMs });
-            throw error;
-          }
-          this.#started.set(process, needs);
-          if (this.#closed) await process.close({ graceMs: this.#graceMs });
-          else this.#pool.add({ process, needs });
-        })(),
-      );
-    }
-    await Promise.all(starting);
+    const missing = Math.max(0, count - this.#pool.countLike(needs));
+    await Promise.all(Array.from({ length: missing }, () => this.#startIdle(registry, needs)));
   }
 
   async setModel(sessionId: string, model: string): Promise<void> {
@@ -272,6 +254,21 @@ export class ClaudeCodeRuntime implements AgentRuntime {
         // Only a debug note needs the answer; a CLI that cannot start shows it in the turn.
         .catch(() => undefined);
     return process;
+  }
+
+  async #startIdle(registry: ToolRegistry, needs: ProcessNeeds): Promise<void> {
+    const process = await this.#spawn({}, idleListener(registry));
+    try {
+      // Always answered once the CLI is up: the readiness signal, even with nothing to register.
+      const init = initializeRequest(needs, true)!;
+      this.#noteInitialized(needs, await process.request(init));
+    } catch (error) {
+      await process.close({ graceMs: this.#graceMs });
+      throw error;
+    }
+    this.#started.set(process, needs);
+    if (this.#closed) await process.close({ graceMs: this.#graceMs });
+    else this.#pool.add({ process, needs });
   }
 
   /** Ends a session's process between turns, out of the session's sight (no turn sees its exit). */
