@@ -155,25 +155,21 @@ export class CodexTurnMapper {
     return toolUseMessage(item.id, tool.toolName, tool.input, this.#options.model);
   }
 
-  #delta(params: { itemId: string; delta: string }, kind: "text" | "thinking"): AgentEventBody[] {
+  #delta({ itemId, delta }: { itemId: string; delta: string }, kind: "text" | "thinking"): AgentEventBody[] {
     const events: AgentEventBody[] = [];
-    let open = this.#messages.get(params.itemId);
+    let open = this.#messages.get(itemId);
     if (!open) {
       open = { kind, text: "" };
-      this.#messages.set(params.itemId, open);
+      this.#messages.set(itemId, open);
       events.push({
         type: "message-start",
-        messageId: params.itemId,
+        messageId: itemId,
         role: "assistant",
         model: this.#options.model,
       });
     }
-    open.text += params.delta;
-    events.push({
-      type: "message-delta",
-      messageId: params.itemId,
-      delta: { kind, index: 0, text: params.delta },
-    });
+    open.text += delta;
+    events.push({ type: "message-delta", messageId: itemId, delta: { kind, index: 0, text: delta } });
     return events;
   }
 
