@@ -83,17 +83,14 @@ export class ToolCallTracker {
     if (!call || call.ended) return undefined;
     call.ended = true;
     const durationMs = call.startedAt === undefined ? 0 : performance.now() - call.startedAt;
-    return attribute(
-      {
-        type: "tool-execution-end",
-        toolCallId,
-        toolName: call.toolName,
-        result,
-        durationMs,
-        ...(error ? { error } : {}),
-      },
-      call.parentToolCallId,
-    );
+    const end = {
+      type: "tool-execution-end",
+      toolCallId,
+      toolName: call.toolName,
+      result,
+      durationMs,
+    } as const;
+    return attribute(error ? { ...end, error } : end, call.parentToolCallId);
   }
 
   ended(toolCallId: string): boolean {
