@@ -113,8 +113,8 @@ export class AnthropicProvider implements ModelProvider {
   }
 
   /** Streams one model call. Never throws: every failure ends the stream with an `error` event. */
-  stream(request: ModelRequest, options: ModelCallOptions = {}): AsyncIterable<ModelStreamEvent> {
-    return this.#flatten(request, options.signal);
+  async *stream(request: ModelRequest, options: ModelCallOptions = {}): AsyncIterable<ModelStreamEvent> {
+    for await (const batch of this.#run(request, options.signal)) for (const part of batch) yield part;
   }
 
   /** The same events as {@link stream}, one array per network chunk (the loop's fast path). */
@@ -123,10 +123,6 @@ export class AnthropicProvider implements ModelProvider {
     options: ModelCallOptions = {},
   ): AsyncIterable<readonly ModelStreamEvent[]> {
     return this.#run(request, options.signal);
-  }
-
-  async *#flatten(request: ModelRequest, signal: AbortSignal | undefined): AsyncGenerator<ModelStreamEvent> {
-    for await (const batch of this.#run(request, signal)) for (const part of batch) yield part;
   }
 
   async *#run(request: ModelRequest, signal: AbortSignal | undefined): AsyncGenerator<ModelStreamEvent[]> {

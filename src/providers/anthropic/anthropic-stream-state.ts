@@ -1,4 +1,9 @@
-import type { AssistantContent, StopReason, Usage } from "../../protocol/index.js";
+import {
+  type AssistantContent,
+  fromAnthropicStopReason,
+  type StopReason,
+  type Usage,
+} from "../../protocol/index.js";
 import type { ModelStreamEvent } from "../../provider/index.js";
 import { malformedResponse } from "./anthropic-error.js";
 import type { AnthropicToolNames } from "./anthropic-prepare-tools.js";
@@ -9,7 +14,6 @@ import {
   parseMessageDelta,
   parseMessageStart,
 } from "./anthropic-stream-schema.js";
-import { mapAnthropicStopReason } from "./map-anthropic-stop-reason.js";
 
 type OpenBlock =
   | { type: "text"; text: string }
@@ -29,7 +33,7 @@ export class AnthropicStreamState {
   readonly #blocks: Array<OpenBlock | undefined> = [];
   messageId = "";
   model = "";
-  stopReason: StopReason = mapAnthropicStopReason(undefined);
+  stopReason: StopReason = fromAnthropicStopReason(undefined);
   usage: Usage = { inputTokens: 0, outputTokens: 0, cacheReadInputTokens: 0, cacheCreationInputTokens: 0 };
   /** Whether a `*-delta` was emitted. */
   contentStreamed = false;
@@ -60,7 +64,7 @@ export class AnthropicStreamState {
         return this.#stop(raw.index);
       case "message_delta": {
         const { stopReason, usage } = parseMessageDelta(raw);
-        if (stopReason !== undefined) this.stopReason = mapAnthropicStopReason(stopReason);
+        if (stopReason !== undefined) this.stopReason = fromAnthropicStopReason(stopReason);
         this.#addUsage(usage);
         return undefined;
       }

@@ -1,4 +1,4 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
+import { Agent as HttpAgent, request as httpRequest } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 
 /** What {@link httpPost} resolves with once the response headers are in. */
@@ -31,7 +31,9 @@ export function httpPost(
 ): Promise<PostResponse> {
   const secure = url.protocol === "https:";
   const request = secure ? httpsRequest : httpRequest;
-  const agent = secure ? sharedHttpsAgent() : sharedHttpAgent();
+  if (secure) httpsAgent ??= new HttpsAgent({ keepAlive: true });
+  else httpAgent ??= new HttpAgent({ keepAlive: true });
+  const agent = secure ? httpsAgent : httpAgent;
   return new Promise((resolve, reject) => {
     const req = request(
       url,
@@ -41,34 +43,21 @@ export function httpPost(
         signal,
         headers: { ...headers, "content-length": String(Buffer.byteLength(body)) },
       },
-      (res) => resolve(toPostResponse(res)),
+      (res) =>
+        resolve({
+          status: res.statusCode ?? 0,
+          // Only set-cookie is an array in Node's parsed headers, and no caller reads it.
+          headers: res.headers as Record<string, string | undefined>,
+          body: res,
+          async text() {
+            res.setEncoding("utf8");
+            let text = "";
+            for await (const chunk of res) text += chunk;
+            return text;
+          },
+        }),
     );
     req.once("error", reject);
     req.end(body);
   });
-}
-
-function sharedHttpAgent(): HttpAgent {
-  httpAgent ??= new HttpAgent({ keepAlive: true });
-  return httpAgent;
-}
-
-function sharedHttpsAgent(): HttpsAgent {
-  httpsAgent ??= new HttpsAgent({ keepAlive: true });
-  return httpsAgent;
-}
-
-function toPostResponse(res: IncomingMessage): PostResponse {
-  return {
-    status: res.statusCode ?? 0,
-    // Only set-cookie is an array in Node's parsed headers, and no caller reads it.
-    headers: res.headers as Record<string, string | undefined>,
-    body: res,
-    async text() {
-      res.setEncoding("utf8");
-      let text = "";
-      for await (const chunk of res) text += chunk;
-      return text;
-    },
-  };
 }

@@ -32,7 +32,7 @@ export function buildClaudeArgs(options: ClaudeCodeOptions, plan: SpawnPlan = {}
   if (model) args.push("--model", model);
   if (options.fallbackModel) args.push("--fallback-model", options.fallbackModel);
   if (options.maxTurns !== undefined)
-    args.push("--max-turns", String(positiveInt(options.maxTurns, "maxTurns")));
+    args.push("--max-turns", String(integer(options.maxTurns, "maxTurns", 1)));
   if (options.maxBudgetUsd !== undefined) {
     if (!(options.maxBudgetUsd > 0)) throw invalid("maxBudgetUsd must be a positive number of US dollars.");
     args.push("--max-budget-usd", String(options.maxBudgetUsd));
@@ -65,20 +65,16 @@ export function buildClaudeEnv(options: ClaudeCodeOptions): Record<string, strin
     env.CLAUDE_CODE_TMPDIR = `${options.configDir}/tmp`;
   }
   if (options.maxRetries !== undefined)
-    env.CLAUDE_CODE_MAX_RETRIES = String(nonNegativeInt(options.maxRetries, "maxRetries"));
+    env.CLAUDE_CODE_MAX_RETRIES = String(integer(options.maxRetries, "maxRetries", 0));
   if (options.maxThinkingTokens !== undefined)
-    env.MAX_THINKING_TOKENS = String(nonNegativeInt(options.maxThinkingTokens, "maxThinkingTokens"));
+    env.MAX_THINKING_TOKENS = String(integer(options.maxThinkingTokens, "maxThinkingTokens", 0));
   Object.assign(env, options.backend?.env, options.env);
   return env;
 }
 
-function positiveInt(value: number, name: string): number {
-  if (!Number.isInteger(value) || value < 1) throw invalid(`${name} must be a positive integer.`);
-  return value;
-}
-
-function nonNegativeInt(value: number, name: string): number {
-  if (!Number.isInteger(value) || value < 0) throw invalid(`${name} must be a non-negative integer.`);
+function integer(value: number, name: string, min: 0 | 1): number {
+  if (!Number.isInteger(value) || value < min)
+    throw invalid(`${name} must be a ${min === 1 ? "positive" : "non-negative"} integer.`);
   return value;
 }
 

@@ -1,5 +1,4 @@
 import { ArkyError } from "../../protocol/index.js";
-import type { ToolDecision } from "../../provider/index.js";
 import { ARKY_MCP_SERVER, type ArkyMcpEndpoint } from "./arky-mcp-bridge.js";
 import {
   type ControlRequestLine,
@@ -7,20 +6,8 @@ import {
   hookCallbackRequestSchema,
   mcpMessageRequestSchema,
 } from "./claude-code-messages.js";
+import type { ClaudeCodeTurn } from "./claude-code-turn.js";
 import { PRE_TOOL_USE_HOOK } from "./process-needs.js";
-import type { ToolCallTracker } from "./tool-call-tracker.js";
-
-/** The slice of a running turn control requests need: its tool calls, one guard decision per call. */
-export interface ControlContext {
-  readonly tracker: ToolCallTracker;
-  /** Asks the guard once per tool call; later asks for the same call get the same decision. */
-  decide(
-    toolCallId: string,
-    cliName: string,
-    input: unknown,
-    parentToolCallId?: string,
-  ): Promise<ToolDecision>;
-}
 
 /**
  * Answers a control request of the CLI. `context` is the running turn (undefined between
@@ -31,7 +18,7 @@ export interface ControlContext {
 export async function handleControlRequest(
   request: ControlRequestLine["request"],
   signal: AbortSignal,
-  context: ControlContext | undefined,
+  context: ClaudeCodeTurn | undefined,
   mcp: ArkyMcpEndpoint,
 ): Promise<unknown> {
   switch (request.subtype) {

@@ -1,7 +1,5 @@
-import type { Tool, ToolRegistry } from "../../tools/index.js";
-import { ArkyMcpEndpoint } from "./arky-mcp-bridge.js";
-import { handleControlRequest } from "./claude-code-control.js";
-import type { ClaudeCodeProcess, ClaudeCodeProcessListener } from "./claude-code-process.js";
+import type { Tool } from "../../tools/index.js";
+import type { ClaudeCodeProcess } from "./claude-code-process.js";
 import { type ProcessNeeds, sameNeeds } from "./process-needs.js";
 
 /** Options of {@link ClaudeCodeRuntime.prewarm}: what the sessions that claim these processes will use. */
@@ -59,21 +57,4 @@ export class ProcessPool {
   drain(): PooledProcess[] {
     return this.#idle.splice(0);
   }
-}
-
-/**
- * The listener of a process with no session (pooled, or being retired): no turn runs, so
- * tool calls are refused, while MCP handshakes are answered with the tools it was started with.
- */
-export function idleListener(registry: ToolRegistry | undefined): ClaudeCodeProcessListener {
-  const mcp = new ArkyMcpEndpoint(
-    () => registry,
-    () => undefined,
-  );
-  return {
-    onLine: () => {},
-    onProtocolError: () => {},
-    onExit: () => {},
-    onControlRequest: (request, signal) => handleControlRequest(request, signal, undefined, mcp),
-  };
 }

@@ -1,4 +1,4 @@
-import type { ProcessExit } from "../../process/index.js";
+import type { JsonLineProcessOptions, ProcessExit } from "../../process/index.js";
 import { ArkyError } from "../../protocol/index.js";
 import { LineRpc, type RpcFraming } from "../../provider/line-rpc.js";
 import { type CliLine, type ControlRequestLine, cliLineSchema } from "./claude-code-messages.js";
@@ -12,16 +12,11 @@ export interface ClaudeCodeProcessListener {
   onControlRequest(request: ControlRequestLine["request"], signal: AbortSignal): Promise<unknown>;
 }
 
-/** Options of {@link ClaudeCodeProcess.start}. */
-export interface ClaudeCodeProcessOptions {
-  executable: string;
-  args: string[];
-  cwd: string;
-  env: Record<string, string | undefined>;
-  inheritEnv: readonly string[];
-  maxLineBytes?: number;
-  listener: ClaudeCodeProcessListener;
-}
+/** How to spawn a CLI process (see {@link ClaudeCodeProcess.start}). */
+export type ClaudeCodeLaunch = Pick<
+  JsonLineProcessOptions<CliLine>,
+  "command" | "args" | "cwd" | "env" | "inheritEnv" | "maxLineBytes"
+>;
 
 const INSTALL_HINT =
   "Install Claude Code (`npm i -g @anthropic-ai/claude-code`) or set the `executable` option to the path of `claude`.";
@@ -57,7 +52,6 @@ export class ClaudeCodeProcess {
   listener: ClaudeCodeProcessListener;
   readonly #rpc: LineRpc<CliLine, string>;
   readonly #incoming = new Map<string, AbortController>();
-  #exit: ProcessExit | undefined;
 
   private constructor(rpc: LineRpc<CliLine, string>, listener: ClaudeCodeProcessListener) {
     this.#rpc = rpc;
@@ -69,22 +63,20 @@ export class ClaudeCodeProcess {
     });
   }
 
-  static async start(options: ClaudeCodeProcessOptions): Promise<ClaudeCodeProcess> {
+  static async start(
+    launch: ClaudeCodeLaunch,
+    listener: ClaudeCodeProcessListener,
+  ): Promise<ClaudeCodeProcess> {
     const rpc = await LineRpc.start<CliLine, string>({
-      command: options.executable,
-      args: options.args,
-      cwd: options.cwd,
-      env: options.env,
-      inheritEnv: options.inheritEnv,
+      ...launch,
       schema: cliLineSchema,
       name: "claude",
-      maxLineBytes: options.maxLineBytes,
       installHint: INSTALL_HINT,
       peer: "claude",
       framing,
       timeoutMs: 30_000,
     });
-    return new ClaudeCodeProcess(rpc, options.listener);
+    return new ClaudeCodeProcess(rpc, listener);
   }
 
   get pid(): number {
@@ -93,11 +85,7 @@ export class ClaudeCodeProcess {
 
   /** Whether the process is still running. */
   get alive(): boolean {
-    return this.#exit === undefined && this.#rpc.alive;
-  }
-
-  get exit(): Promise<ProcessExit> {
-    return this.#rpc.process.exit;
+    return this.#rpc.alive;
   }
 
   stderrTail(): string {
@@ -131,11 +119,6 @@ export class ClaudeCodeProcess {
   close(options: { graceMs?: number; interrupt?: boolean } = {}): Promise<ProcessExit> {
     const interrupt = options.interrupt && this.alive ? () => this.interrupt() : undefined;
     return this.#rpc.process.close({ graceMs: options.graceMs ?? 2000, interrupt });
-  }
-
-  /** Kills the process group at once (used by tests and as the last resort). */
-  kill(): void {
-    this.#rpc.process.kill("SIGKILL");
   }
 
   #route(line: CliLine): void {
@@ -176,12 +159,8 @@ export class ClaudeCodeProcess {
   }
 
   #exited(exit: ProcessExit): void {
-    this.#exit = exit;
-    for (const controller of this.#incoming.values()) controller.abort(this.#goneError());
+    const gone = new ArkyError({ code: "process-exited", message: "The claude process has exited." });
+    for (const controller of this.#incoming.values()) controller.abort(gone);
     this.listener.onExit(exit);
-  }
-
-  #goneError(): ArkyError {
-    return new ArkyError({ code: "process-exited", message: "The claude process has exited." });
   }
 }

@@ -13,9 +13,9 @@ import {
 import { ToolRegistry } from "../../tools/index.js";
 import { buildClaudeArgs, buildClaudeEnv, type SpawnPlan } from "./claude-code-args.js";
 import { type ClaudeCodeOptions, DEFAULT_CLAUDE_INHERITED_ENV } from "./claude-code-options.js";
-import { idleListener, type PrewarmOptions, ProcessPool } from "./claude-code-pool.js";
+import { type PrewarmOptions, ProcessPool } from "./claude-code-pool.js";
 import { ClaudeCodeProcess, type ClaudeCodeProcessListener } from "./claude-code-process.js";
-import { ClaudeCodeSession } from "./claude-code-session.js";
+import { ClaudeCodeSession, idleListener } from "./claude-code-session.js";
 import { ClaudeCodeTurn } from "./claude-code-turn.js";
 import { toCliUserContent } from "./convert-claude-code-content.js";
 import {
@@ -102,16 +102,14 @@ export class ClaudeCodeRuntime implements AgentRuntime {
     const onAbort = () => void this.#cancel(session, turn);
     try {
       if (this.#closed) throw runtimeClosedError("Claude Code");
-      if (request.signal.aborted)
-        throw toArkyError(request.signal.reason ?? new DOMException("", "AbortError"));
+      request.signal.throwIfAborted();
       const needs = processNeeds({
         tools: request.tools,
         hook: guardNeedsHook(request.guard),
         agents: this.#options.agents,
       });
       const process = await this.#ensureProcess(session, needs);
-      if (request.signal.aborted)
-        throw toArkyError(request.signal.reason ?? new DOMException("", "AbortError"));
+      request.signal.throwIfAborted();
       request.signal.addEventListener("abort", onAbort, { once: true });
       if (!process.sendUser(toCliUserContent(request.input)))
         throw new ArkyError({
@@ -142,26 +140,8 @@ export class ClaudeCodeRuntime implements AgentRuntime {
       hook: options.guarded === true,
       agents: this.#options.agents,
     });
-    const starting: Array<Promise<void>> = [];
-    for (let i = this.#pool.countLike(needs); i < count; i++) {
-      starting.push(
-        (async () => {
-          const process = await this.#spawn({}, idleListener(registry));
-          try {
-            // Always answered once the CLI is up: the readiness signal, even with nothing to register.
-            const init = initializeRequest(needs, true)!;
-            this.#noteInitialized(needs, await process.request(init));
-          } catch (error) {
-            await process.close({ graceMs: this.#graceMs });
-            throw error;
-          }
-          this.#started.set(process, needs);
-          if (this.#closed) await process.close({ graceMs: this.#graceMs });
-          else this.#pool.add({ process, needs });
-        })(),
-      );
-    }
-    await Promise.all(starting);
+    const missing = Math.max(0, count - this.#pool.countLike(needs));
+    await Promise.all(Array.from({ length: missing }, () => this.#startIdle(registry, needs)));
   }
 
   async setModel(sessionId: string, model: string): Promise<void> {
@@ -276,6 +256,21 @@ export class ClaudeCodeRuntime implements AgentRuntime {
     return process;
   }
 
+  async #startIdle(registry: ToolRegistry, needs: ProcessNeeds): Promise<void> {
+    const process = await this.#spawn({}, idleListener(registry));
+    try {
+      // Always answered once the CLI is up: the readiness signal, even with nothing to register.
+      const init = initializeRequest(needs, true)!;
+      this.#noteInitialized(needs, await process.request(init));
+    } catch (error) {
+      await process.close({ graceMs: this.#graceMs });
+      throw error;
+    }
+    this.#started.set(process, needs);
+    if (this.#closed) await process.close({ graceMs: this.#graceMs });
+    else this.#pool.add({ process, needs });
+  }
+
   /** Ends a session's process between turns, out of the session's sight (no turn sees its exit). */
   async #retire(session: ClaudeCodeSession): Promise<void> {
     const process = session.process;
@@ -293,15 +288,15 @@ export class ClaudeCodeRuntime implements AgentRuntime {
   async #spawn(plan: SpawnPlan, listener: ClaudeCodeProcessListener): Promise<ClaudeCodeProcess> {
     const options = this.#options;
     if (options.configDir) mkdirSync(`${options.configDir}/tmp`, { recursive: true, mode: 0o700 });
-    return ClaudeCodeProcess.start({
-      executable: options.executable ?? "claude",
+    const launch = {
+      command: options.executable ?? "claude",
       args: buildClaudeArgs(options, plan),
       cwd: this.#cwd,
       env: buildClaudeEnv(options),
       inheritEnv: options.inheritEnv ?? DEFAULT_CLAUDE_INHERITED_ENV,
       maxLineBytes: options.maxLineBytes,
-      listener,
-    });
+    };
+    return ClaudeCodeProcess.start(launch, listener);
   }
 
   async #cancel(session: ClaudeCodeSession, turn: ClaudeCodeTurn): Promise<void> {
@@ -312,14 +307,9 @@ export class ClaudeCodeRuntime implements AgentRuntime {
         turn.cancelNow();
         return;
       }
-      // A refused or unanswered interrupt is covered by #waitEnd, which tears the CLI down.
+      // A refused interrupt needs no handling: without the turn's result in time, the CLI is torn down.
       session.process.interrupt().catch(() => undefined);
     }
-    await this.#waitEnd(session, turn);
-  }
-
-  /** Waits for the interrupted turn's result; a CLI that does not answer in time is torn down. */
-  async #waitEnd(session: ClaudeCodeSession, turn: ClaudeCodeTurn): Promise<void> {
     if (await settlesWithin(turn.done, this.#graceMs * 2)) return;
     await session.process?.close({ graceMs: this.#graceMs });
     turn.cancelNow();

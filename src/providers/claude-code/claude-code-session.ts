@@ -4,11 +4,9 @@ import type { ToolRegistry } from "../../tools/index.js";
 import { ArkyMcpEndpoint } from "./arky-mcp-bridge.js";
 import { handleControlRequest } from "./claude-code-control.js";
 import type { CliLine, ControlRequestLine } from "./claude-code-messages.js";
+import type { ClaudeCodeOptions } from "./claude-code-options.js";
 import type { ClaudeCodeProcess, ClaudeCodeProcessListener } from "./claude-code-process.js";
 import type { ClaudeCodeTurn } from "./claude-code-turn.js";
-
-/** Receives notes about things the runtime ignored (unknown line types from a newer CLI). */
-export type DebugListener = (note: string, details?: unknown) => void;
 
 // `conversation_reset` (after a `/clear` prompt) needs no event: the CLI's new session id
 // arrives on the lines that follow it.
@@ -35,7 +33,7 @@ export interface PendingResume {
  * process is gone (resume id, transcript copy, model and mode overrides).
  */
 export class ClaudeCodeSession implements ClaudeCodeProcessListener {
-  readonly #onDebug: DebugListener | undefined;
+  readonly #onDebug: ClaudeCodeOptions["onDebug"];
   process: ClaudeCodeProcess | undefined;
   claudeSessionId: string | undefined;
   pendingResume: PendingResume | undefined;
@@ -48,11 +46,11 @@ export class ClaudeCodeSession implements ClaudeCodeProcessListener {
   tools: ToolRegistry | undefined;
 
   readonly #mcp = new ArkyMcpEndpoint(
-    () => this.turn?.tools ?? this.tools,
+    () => this.turn?.request.tools ?? this.tools,
     () => this.turn?.runTool,
   );
 
-  constructor(onDebug?: DebugListener) {
+  constructor(onDebug?: ClaudeCodeOptions["onDebug"]) {
     this.#onDebug = onDebug;
   }
 
@@ -83,4 +81,14 @@ export class ClaudeCodeSession implements ClaudeCodeProcessListener {
   onControlRequest(request: ControlRequestLine["request"], signal: AbortSignal): Promise<unknown> {
     return handleControlRequest(request, signal, this.turn, this.#mcp);
   }
+}
+
+/**
+ * The listener of a process with no session (pooled, or being retired): a session that
+ * runs no turn, so tool calls are refused, while MCP handshakes are answered with `tools`.
+ */
+export function idleListener(tools: ToolRegistry | undefined): ClaudeCodeProcessListener {
+  const idle = new ClaudeCodeSession();
+  idle.tools = tools;
+  return idle;
 }

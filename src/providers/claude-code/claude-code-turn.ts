@@ -16,7 +16,6 @@ import {
 } from "../../provider/index.js";
 import type { ToolCall } from "../../tools/index.js";
 import { displayToolName, isArkyToolName } from "./arky-mcp-bridge.js";
-import type { ControlContext } from "./claude-code-control.js";
 import type { CliLine, ResultLine } from "./claude-code-messages.js";
 import { ClaudeCodeEventMapper } from "./map-claude-code-events.js";
 import { mapClaudeCodeResult } from "./map-claude-code-result.js";
@@ -39,7 +38,7 @@ const READ_ONLY_CLI_TOOLS = new Set([
  * one chain), answers the guard-related control requests, and ends with exactly one
  * `turn-end` — from the `result` line, or from the process's exit.
  */
-export class ClaudeCodeTurn implements ControlContext {
+export class ClaudeCodeTurn {
   readonly queue = new EventQueue<ClaudeEventBody>();
   readonly tracker: ToolCallTracker;
   readonly mapper: ClaudeCodeEventMapper;
@@ -74,12 +73,6 @@ export class ClaudeCodeTurn implements ControlContext {
     this.#onResult = options.onResult;
   }
 
-  get tools() {
-    return this.request.tools;
-  }
-  get signal() {
-    return this.request.signal;
-  }
   get finished(): boolean {
     return this.#finished;
   }
@@ -90,6 +83,7 @@ export class ClaudeCodeTurn implements ControlContext {
     });
   }
 
+  /** Asks the guard once per tool call; later asks for the same call get the same decision. */
   async decide(toolCallId: string, cliName: string, input: unknown, parent?: string): Promise<ToolDecision> {
     if (!this.#asked.has(toolCallId)) {
       this.#asked.add(toolCallId);
@@ -97,7 +91,7 @@ export class ClaudeCodeTurn implements ControlContext {
     }
     const name = this.tracker.toolName(toolCallId, cliName);
     const call = { id: toolCallId, name, input, readOnly: READ_ONLY_CLI_TOOLS.has(cliName) };
-    const decision = await this.request.decide(call, { signal: this.signal, emit: this.#emitTool });
+    const decision = await this.request.decide(call, { signal: this.request.signal, emit: this.#emitTool });
     // Arky tools start when runTool runs them; CLI tools once they are allowed (the tracker starts a call once).
     const start = decision.decision === "allow" && !isArkyToolName(cliName);
     await this.emit([start ? this.tracker.start(toolCallId, decision.input) : undefined]);
@@ -108,7 +102,7 @@ export class ClaudeCodeTurn implements ControlContext {
   readonly runTool = (call: ToolCall, signal: AbortSignal): Promise<ToolResultBlock> => {
     this.tracker.see(call.id, call.name, call.input);
     return this.request.runTool(call, {
-      signal: AbortSignal.any([signal, this.signal]),
+      signal: AbortSignal.any([signal, this.request.signal]),
       emit: this.#emitTool,
     });
   };
@@ -159,7 +153,7 @@ export class ClaudeCodeTurn implements ControlContext {
         await this.request.endTool(
           { id: toolCallId, name, input, readOnly: READ_ONLY_CLI_TOOLS.has(name) },
           { result },
-          { signal: this.signal, emit: this.#pushTool },
+          { signal: this.request.signal, emit: this.#pushTool },
         );
       }
     });

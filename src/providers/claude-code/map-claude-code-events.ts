@@ -1,9 +1,9 @@
 import {
-  type AgentEventBody,
   type AssistantContent,
   classifyHttpError,
   computeCost,
   emptyUsage,
+  fromAnthropicStopReason,
   type MessageDelta,
   type StopReason,
   serializeError,
@@ -18,8 +18,7 @@ import type {
   UserLine,
 } from "./claude-code-messages.js";
 import { fromCliAssistantBlock, fromCliToolResult } from "./convert-claude-code-content.js";
-import { mapClaudeStopReason } from "./map-claude-code-stop-reason.js";
-import type { ClaudeEventBody, ToolCallTracker } from "./tool-call-tracker.js";
+import { attribute, type ClaudeEventBody, type ToolCallTracker } from "./tool-call-tracker.js";
 
 interface MessageInFlight {
   id: string;
@@ -140,7 +139,7 @@ export class ClaudeCodeEventMapper {
         const delta = (event.delta ?? {}) as { stop_reason?: string | null };
         flight.stopReason = flight.aborted
           ? { unified: "cancelled", raw: undefined }
-          : mapClaudeStopReason(delta.stop_reason);
+          : fromAnthropicStopReason(delta.stop_reason);
         const usage = toUsage(event.usage as CliUsage);
         if (usage.outputTokens) flight.usage.outputTokens = usage.outputTokens;
         break;
@@ -303,7 +302,3 @@ const RETRY_ERROR_TYPES = new Map([
   ["server_error", "api_error"],
   ["rate_limit", "rate_limit_error"],
 ]);
-
-function attribute(body: AgentEventBody, parent: string | undefined): ClaudeEventBody {
-  return parent ? { ...body, parentToolCallId: parent } : body;
-}

@@ -1,8 +1,13 @@
-import { type AgentEventBody, ArkyError, cancelledError, classifyHttpError } from "../../protocol/index.js";
+import {
+  type AgentEventBody,
+  ArkyError,
+  cancelledError,
+  classifyHttpError,
+  fromAnthropicStopReason,
+} from "../../protocol/index.js";
 import { failedTurnEnd, transportErrorCode } from "../../provider/index.js";
 import type { ResultLine } from "./claude-code-messages.js";
 import { toUsage } from "./map-claude-code-events.js";
-import { mapClaudeStopReason } from "./map-claude-code-stop-reason.js";
 
 /** What the turn driver knows besides the result line. */
 export interface ResultContext {
@@ -31,7 +36,7 @@ export function mapClaudeCodeResult(line: ResultLine, context: ResultContext): A
     durationMs: context.durationMs,
     modelCalls: context.modelCalls || (line.num_turns ?? 0),
   };
-  if (!line.is_error) return [{ ...base, stopReason: mapClaudeStopReason(line.stop_reason) }];
+  if (!line.is_error) return [{ ...base, stopReason: fromAnthropicStopReason(line.stop_reason) }];
   // As on the native loop, reaching `maxTurns` is a stop reason, not a failure.
   if (line.subtype === "error_max_turns" || line.terminal_reason === "max_turns")
     return [{ ...base, stopReason: { unified: "max-turns", raw: line.terminal_reason ?? line.subtype } }];
@@ -50,14 +55,13 @@ function classifyResultError(line: ResultLine, stderrTail: string): ArkyError {
     errors: line.errors,
     stderrTail: stderrTail.slice(-4096),
   };
-  if (line.subtype === "error_max_budget_usd" || line.terminal_reason === "max_budget") {
+  if (line.subtype === "error_max_budget_usd" || line.terminal_reason === "max_budget")
     return new ArkyError({
       code: "budget-exceeded",
       message: "Claude Code reached its spending cap (`maxBudgetUsd`).",
       correction: "Raise `maxBudgetUsd` or start a new session.",
       details,
     });
-  }
   const gone = line.errors?.find((e) => /no conversation found/i.test(String(e)));
   if (gone)
     return new ArkyError({

@@ -3,6 +3,11 @@ import type { AgentEventBody, ToolResultBlock } from "../../protocol/index.js";
 /** An event body, possibly attributed to a sub-agent's tool call. */
 export type ClaudeEventBody = AgentEventBody & { parentToolCallId?: string };
 
+/** The event attributed to the sub-agent started by tool call `parent`, if any. */
+export function attribute(body: AgentEventBody, parent: string | undefined): ClaudeEventBody {
+  return parent ? { ...body, parentToolCallId: parent } : body;
+}
+
 interface TrackedCall {
   toolName: string;
   input: unknown;
@@ -68,12 +73,8 @@ export class ToolCallTracker {
     if (!call || call.startedAt !== undefined) return undefined;
     call.startedAt = performance.now();
     call.input = input;
-    return this.#attribute(call, {
-      type: "tool-execution-start",
-      toolCallId,
-      toolName: call.toolName,
-      input,
-    });
+    const start = { type: "tool-execution-start", toolCallId, toolName: call.toolName, input } as const;
+    return attribute(start, call.parentToolCallId);
   }
 
   /** The end event, once per call; undefined when it was already emitted. */
@@ -82,14 +83,14 @@ export class ToolCallTracker {
     if (!call || call.ended) return undefined;
     call.ended = true;
     const durationMs = call.startedAt === undefined ? 0 : performance.now() - call.startedAt;
-    return this.#attribute(call, {
+    const end = {
       type: "tool-execution-end",
       toolCallId,
       toolName: call.toolName,
       result,
       durationMs,
-      ...(error ? { error } : {}),
-    });
+    } as const;
+    return attribute(error ? { ...end, error } : end, call.parentToolCallId);
   }
 
   ended(toolCallId: string): boolean {
@@ -100,10 +101,6 @@ export class ToolCallTracker {
   describe(toolCallId: string): { toolName: string; input: unknown } | undefined {
     const call = this.#calls.get(toolCallId);
     return call ? { toolName: call.toolName, input: call.input } : undefined;
-  }
-
-  #attribute(call: TrackedCall, body: ClaudeEventBody): ClaudeEventBody {
-    return call.parentToolCallId ? { ...body, parentToolCallId: call.parentToolCallId } : body;
   }
 }
 

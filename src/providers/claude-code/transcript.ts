@@ -11,11 +11,6 @@ export function claudeConfigRoot(
   return configDir ?? env.CLAUDE_CONFIG_DIR ?? join(env.HOME ?? homedir(), ".claude");
 }
 
-/** The CLI's project folder name for a working directory (every non-alphanumeric becomes `-`). */
-export function projectSlug(cwd: string): string {
-  return resolve(cwd).replace(/[^a-zA-Z0-9]/g, "-");
-}
-
 /** Finds a session's transcript file under `projects/`, whatever the slug. */
 export async function findTranscript(root: string, claudeSessionId: string): Promise<string | undefined> {
   const projects = join(root, "projects");
@@ -50,7 +45,8 @@ export async function restoreTranscript(
   transcript: string,
 ): Promise<void> {
   if (await findTranscript(root, claudeSessionId)) return;
-  const dir = join(root, "projects", projectSlug(cwd));
+  // The CLI's project folder for a working directory: every non-alphanumeric becomes `-`.
+  const dir = join(root, "projects", resolve(cwd).replace(/[^a-zA-Z0-9]/g, "-"));
   await mkdir(dir, { recursive: true, mode: 0o700 });
   await writeFile(join(dir, `${claudeSessionId}.jsonl`), transcript, { mode: 0o600 });
 }

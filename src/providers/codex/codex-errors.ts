@@ -46,19 +46,16 @@ export function classifyCodexTurnError(error: CodexTurnError): ArkyError {
     });
   }
   const bodyError = embeddedApiError(error.message);
-  if (bodyError) {
+  if (bodyError)
     return new ArkyError({
       code: bodyError.code,
       message: error.message,
       correction: bodyError.correction,
       details,
     });
-  }
-  let code: ErrorCode = typeof info === "string" ? (NAMED_CODES[info] ?? "unknown") : "unknown";
-  if (code === "unknown") {
-    const text = `${error.message} ${error.additionalDetails ?? ""}`;
-    code = transportErrorCode(text) ?? "unknown";
-  }
+  const named = typeof info === "string" ? NAMED_CODES[info] : undefined;
+  const text = `${error.message} ${error.additionalDetails ?? ""}`;
+  const code = named ?? transportErrorCode(text) ?? "unknown";
   return new ArkyError({ code, message: error.message, details });
 }
 

@@ -1,8 +1,33 @@
-import type { ToolResultBlock, Usage } from "../../protocol/index.js";
+import {
+  type AgentEventBody,
+  emptyUsage,
+  stopReason,
+  type ToolResultBlock,
+  type Usage,
+} from "../../protocol/index.js";
 import type { CodexItem, CodexTokenBreakdown } from "./codex-messages.js";
 
 /** Tool names Arky gives Codex's own tools (what permission rules and hooks match on). */
 export const CODEX_TOOL_NAMES = { command: "exec_command", fileChange: "apply_patch" } as const;
+
+/**
+ * The assistant message holding a tool call's tool-use block, sent before its execution so
+ * the rebuilt conversation pairs the call with its result.
+ */
+export function toolUseMessage(id: string, name: string, input: unknown, model?: string): AgentEventBody[] {
+  const messageId = `${id}:call`;
+  return [
+    { type: "message-start", messageId, role: "assistant", model },
+    {
+      type: "message-end",
+      messageId,
+      message: { role: "assistant", content: [{ type: "tool-use", id, name, input }] },
+      stopReason: stopReason("tool-use"),
+      usage: emptyUsage(),
+      model,
+    },
+  ];
+}
 
 /** Converts a Codex token breakdown into Arky's usage (cached input counted apart). */
 export function codexUsage(tokens: CodexTokenBreakdown): Usage {

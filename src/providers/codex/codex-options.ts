@@ -1,3 +1,4 @@
+import type { JsonLineProcessOptions } from "../../process/index.js";
 import { ArkyError } from "../../protocol/index.js";
 import { BRIDGE_TOKEN_ENV } from "./codex-tool-bridge.js";
 
@@ -74,13 +75,10 @@ export interface CodexRuntimeOptions {
 }
 
 /** How to spawn the app server. */
-export interface CodexLaunch {
-  command: string;
-  args: string[];
-  cwd: string;
-  env: Record<string, string | undefined>;
-  inheritEnv: string[];
-}
+export type CodexLaunch = Pick<
+  JsonLineProcessOptions<unknown>,
+  "command" | "args" | "cwd" | "env" | "inheritEnv"
+>;
 
 const tomlString = (value: string) => JSON.stringify(value);
 

@@ -3,7 +3,8 @@ import type { ProcessExit } from "../../process/index.js";
 import { ArkyError } from "../../protocol/index.js";
 import { LineRpc, type RpcFraming } from "../../provider/line-rpc.js";
 import { codexRpcError } from "./codex-errors.js";
-import { type CodexIncoming, codexIncomingSchema } from "./codex-messages.js";
+import { type CodexIncoming, codexIncomingSchema, initializeResultSchema } from "./codex-messages.js";
+import { type CodexLaunch, type CodexRuntimeOptions, codexLaunch } from "./codex-options.js";
 
 /** A server→client request id (the app server counts integers from 0). */
 export type RpcId = number | string;
@@ -11,25 +12,16 @@ export type RpcId = number | string;
 /** What the client reports to its owner. Callbacks must not throw. */
 export interface CodexRpcHandlers {
   onNotification(method: string, params: unknown): void;
-  /** A request from the server; answer it with {@link CodexRpcClient.respond}. */
-  onServerRequest(id: RpcId, method: string, params: unknown): void;
+  /** A request from the server; answer it on `client` with {@link CodexRpcClient.respond}. */
+  onServerRequest(id: RpcId, method: string, params: unknown, client: CodexRpcClient): void;
   /** A line that could not be used (not JSON, wrong shape, unknown response id). */
   onProtocolError(error: ArkyError): void;
   /** The process ended; pending requests have been rejected with `exit.error`. */
   onExit(exit: ProcessExit): void;
 }
 
-/** Options of {@link CodexRpcClient.start}. */
-export interface CodexRpcStartOptions {
-  command: string;
-  args: readonly string[];
-  cwd?: string;
-  env: Record<string, string | undefined>;
-  inheritEnv: readonly string[];
-  /** Default timeout of a request in milliseconds. */
-  requestTimeoutMs: number;
-  handlers: CodexRpcHandlers;
-}
+/** Options of {@link CodexRpcClient.start}; `requestTimeoutMs` is the default timeout of a request. */
+export type CodexRpcStartOptions = CodexLaunch & { requestTimeoutMs: number; handlers: CodexRpcHandlers };
 
 /** Options of one request. */
 export interface RpcRequestOptions<T> {
@@ -37,6 +29,9 @@ export interface RpcRequestOptions<T> {
   timeoutMs?: number;
   signal?: AbortSignal;
 }
+
+/** Notifications nobody in Arky reads; Codex stops sending them when asked. */
+const OPTED_OUT = ["remoteControl/status/changed", "account/rateLimits/updated", "thread/goal/cleared"];
 
 const INSTALL_HINT =
   "Install Codex (`npm install -g @openai/codex`) or pass `executable` with the path of the `codex` binary.";
@@ -56,17 +51,50 @@ const framing: RpcFraming<CodexIncoming, RpcId> = {
  * JSON-RPC over the stdio of one `codex app-server` process, on the shared {@link LineRpc}:
  * numbered requests with timeouts and classified errors, results validated with a schema,
  * server requests and notifications handed to the owner. A process exit rejects every
- * pending request with a `process-exited` error.
+ * pending request with a `process-exited` error. Threads loaded in it are tracked by the
+ * runtime with the client's `generation`, so a restarted process resumes them.
  */
 export class CodexRpcClient {
+  readonly generation: number;
   readonly #rpc: LineRpc<CodexIncoming, RpcId>;
+  #closed = false;
 
-  private constructor(rpc: LineRpc<CodexIncoming, RpcId>) {
+  private constructor(rpc: LineRpc<CodexIncoming, RpcId>, generation: number) {
     this.#rpc = rpc;
+    this.generation = generation;
+  }
+
+  /** Spawns and initializes the app server of a runtime. */
+  static async open(
+    options: CodexRuntimeOptions,
+    bridgeToken: string,
+    generation: number,
+    handlers: CodexRpcHandlers,
+  ): Promise<CodexRpcClient> {
+    const requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
+    const client = await CodexRpcClient.start(
+      { ...codexLaunch(options, bridgeToken), requestTimeoutMs, handlers },
+      generation,
+    );
+    try {
+      await client.request(
+        "initialize",
+        {
+          clientInfo: { name: "arky", title: "Arky", version: "0.1.0" },
+          capabilities: { experimentalApi: false, optOutNotificationMethods: OPTED_OUT },
+        },
+        { schema: initializeResultSchema },
+      );
+      client.notify("initialized");
+    } catch (error) {
+      await client.close();
+      throw error;
+    }
+    return client;
   }
 
   /** Spawns the app server. Rejects with `executable-not-found` when it cannot run. */
-  static async start(options: CodexRpcStartOptions): Promise<CodexRpcClient> {
+  static async start(options: CodexRpcStartOptions, generation = 0): Promise<CodexRpcClient> {
     const { handlers, requestTimeoutMs, ...launch } = options;
     const rpc = await LineRpc.start<CodexIncoming, RpcId>({
       ...launch,
@@ -78,21 +106,23 @@ export class CodexRpcClient {
       timeoutMs: requestTimeoutMs,
       details: { provider: "codex" },
     });
+    const client = new CodexRpcClient(rpc, generation);
     rpc.attach({
       onMessage: (message) => {
         if (message.method === undefined) return;
-        if (message.id !== undefined) handlers.onServerRequest(message.id, message.method, message.params);
+        if (message.id !== undefined)
+          handlers.onServerRequest(message.id, message.method, message.params, client);
         else handlers.onNotification(message.method, message.params);
       },
       onProtocolError: handlers.onProtocolError,
       onExit: handlers.onExit,
     });
-    return new CodexRpcClient(rpc);
+    return client;
   }
 
-  /** Whether the process is still running. */
+  /** Whether the process is still running and not being closed. */
   get alive(): boolean {
-    return this.#rpc.alive;
+    return !this.#closed && this.#rpc.alive;
   }
 
   get pid(): number {
@@ -131,8 +161,13 @@ export class CodexRpcClient {
     this.#rpc.process.kill("SIGKILL");
   }
 
-  /** Ends the process (stdin close, then SIGTERM, then SIGKILL) and waits for it. */
+  /**
+   * Ends the process (stdin close, then SIGTERM, then SIGKILL) and waits for it, and
+   * anything it started that outlived it: the npm `codex` launcher starts the real binary in
+   * its own session, which the process-group teardown sweeps.
+   */
   async close(): Promise<void> {
+    this.#closed = true;
     await this.#rpc.process.close({ graceMs: 1500 });
   }
 }

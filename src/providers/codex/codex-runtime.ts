@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { settlesWithin } from "../../process/index.js";
+import { type ProcessExit, settlesWithin } from "../../process/index.js";
 import {
   type AgentEventBody,
   ArkyError,
@@ -12,12 +12,12 @@ import {
 import {
   type AgentRuntime,
   inputError,
+  processExitedError,
   runtimeClosedError,
   type TurnRequest,
   turnRunningError,
 } from "../../provider/index.js";
 import type { ToolRegistry } from "../../tools/index.js";
-import { CodexConnection } from "./codex-connection.js";
 import { threadResultSchema, turnStartResultSchema } from "./codex-messages.js";
 import {
   assertReasoningEffort,
@@ -25,7 +25,7 @@ import {
   type CodexRuntimeOptions,
   validateCodexOptions,
 } from "./codex-options.js";
-import type { RpcId } from "./codex-rpc.js";
+import { CodexRpcClient, type RpcId } from "./codex-rpc.js";
 import { BRIDGE_SERVER_NAME, type BridgeCall, CodexToolBridge } from "./codex-tool-bridge.js";
 import { CodexTurn } from "./codex-turn.js";
 import { toCodexInput } from "./convert-codex-input.js";
@@ -66,7 +66,7 @@ export class CodexRuntime implements AgentRuntime {
   readonly #sessions = new Map<string, SessionState>();
   readonly #threads = new Map<string, string>();
   readonly #bridgeKeys = new Map<string, string>();
-  #connection: Promise<CodexConnection> | undefined;
+  #connection: Promise<CodexRpcClient> | undefined;
   #bridge: Promise<CodexToolBridge> | undefined;
   #generation = 0;
   #closed = false;
@@ -82,7 +82,7 @@ export class CodexRuntime implements AgentRuntime {
 
   /** Process id of the running app server, if any (for diagnostics and tests). */
   async pid(): Promise<number | undefined> {
-    return (await this.#liveConnection())?.rpc.pid;
+    return (await this.#liveConnection())?.pid;
   }
 
   async *runTurn(request: TurnRequest): AsyncGenerator<AgentEventBody> {
@@ -92,13 +92,11 @@ export class CodexRuntime implements AgentRuntime {
       request,
       new CodexTurnMapper({ model: session.model ?? this.#options.model, bridgeServer: BRIDGE_SERVER_NAME }),
     );
-    let connection: CodexConnection | undefined;
+    let connection: CodexRpcClient | undefined;
     const refused = session.turn && !session.turn.finished ? turnRunningError() : inputError(request.input);
-    if (refused) {
-      await turn.abort("error", refused);
-    } else if (request.signal.aborted) {
-      await turn.abort("cancelled");
-    } else {
+    if (refused) turn.abort("error", refused);
+    else if (request.signal.aborted) turn.abort("cancelled");
+    else {
       session.turn = turn;
       try {
         connection = await this.#connect();
@@ -109,15 +107,13 @@ export class CodexRuntime implements AgentRuntime {
         if (session.model) params.model = session.model;
         if (session.effort) params.effort = session.effort;
         if (session.cwd !== cwd) params.cwd = cwd;
-        const started = await connection.rpc.request("turn/start", params, { schema: turnStartResultSchema });
+        const started = await connection.request("turn/start", params, { schema: turnStartResultSchema });
         session.cwd = cwd;
         turn.setTurnId(started.turn.id);
       } catch (thrown) {
         const error = toArkyError(thrown);
-        await turn.abort(
-          isAbortError(error) ? "cancelled" : "error",
-          isAbortError(error) ? undefined : error,
-        );
+        if (isAbortError(error)) turn.abort("cancelled");
+        else turn.abort("error", error);
       }
     }
     const onAbort = () => void this.#interrupt(connection, session, turn);
@@ -179,7 +175,7 @@ export class CodexRuntime implements AgentRuntime {
     this.#closed = true;
     const connection = await this.#liveConnection();
     for (const session of this.#sessions.values())
-      if (session.turn && !session.turn.finished) await session.turn.abort("cancelled");
+      if (session.turn && !session.turn.finished) session.turn.abort("cancelled");
     await connection?.close();
     // A bridge that failed to start has nothing to close.
     await (await this.#bridge?.catch(() => undefined))?.close();
@@ -195,18 +191,18 @@ export class CodexRuntime implements AgentRuntime {
     return session;
   }
 
-  async #liveConnection(): Promise<CodexConnection | undefined> {
+  async #liveConnection(): Promise<CodexRpcClient | undefined> {
     // A connection that failed to open is not live; its turn already reported why.
     const connection = await this.#connection?.catch(() => undefined);
-    return connection && !connection.dead ? connection : undefined;
+    return connection?.alive ? connection : undefined;
   }
 
-  async #connect(): Promise<CodexConnection> {
+  async #connect(): Promise<CodexRpcClient> {
     if (this.#closed) throw runtimeClosedError("Codex");
     const current = this.#connection;
     // A failed opening is not reused: a new process is started below.
     const live = await current?.catch(() => undefined);
-    if (live && !live.dead) return live;
+    if (live?.alive) return live;
     // Concurrent first turns all wait here; only the first to get on starts a process.
     if (this.#closed || this.#connection !== current) return this.#connect();
     const opening = this.#open();
@@ -218,7 +214,7 @@ export class CodexRuntime implements AgentRuntime {
     return opening;
   }
 
-  async #open(): Promise<CodexConnection> {
+  async #open(): Promise<CodexRpcClient> {
     this.#bridge ??= CodexToolBridge.start({
       listTools: (key) => {
         const sessionId = this.#bridgeKeys.get(key);
@@ -228,23 +224,24 @@ export class CodexRuntime implements AgentRuntime {
     });
     const bridge = await this.#bridge;
     const generation = ++this.#generation;
-    return CodexConnection.open(this.#options, bridge.token, generation, {
+    return CodexRpcClient.open(this.#options, bridge.token, generation, {
       onNotification: (method, params) => this.#route(params)?.notify(method, params),
-      onServerRequest: (connection, id, method, params) =>
+      onServerRequest: (id, method, params, connection) =>
         void this.#serverRequest(connection, id, method, params),
       onProtocolError: (error) => {
         for (const session of this.#sessions.values()) session.turn?.protocolError(error);
       },
-      onExit: (connection, error) => {
+      onExit: (exit: ProcessExit) => {
+        const error = processExitedError("codex app-server", exit);
         for (const session of this.#sessions.values())
-          if (session.generation === connection.generation && session.turn && !session.turn.finished)
-            void session.turn.abort("error", error);
+          if (session.generation === generation && session.turn && !session.turn.finished)
+            session.turn.abort("error", error);
       },
     });
   }
 
   async #ensureThread(
-    connection: CodexConnection,
+    connection: CodexRpcClient,
     sessionId: string,
     session: SessionState,
     tools: ToolRegistry,
@@ -264,7 +261,7 @@ export class CodexRuntime implements AgentRuntime {
     else if (session.generation !== connection.generation) method = "thread/resume";
     if (!method) return;
     if (session.threadId) params.threadId = session.threadId;
-    const result = await connection.rpc.request(method, params, { schema: threadResultSchema });
+    const result = await connection.request(method, params, { schema: threadResultSchema });
     // A fork starts from its parent's thread id, which stays routed to the parent.
     if (session.threadId && this.#threads.get(session.threadId) === sessionId)
       this.#threads.delete(session.threadId);
@@ -285,19 +282,19 @@ export class CodexRuntime implements AgentRuntime {
   }
 
   async #serverRequest(
-    connection: CodexConnection,
+    connection: CodexRpcClient,
     id: RpcId,
     method: string,
     params: unknown,
   ): Promise<void> {
     if (!APPROVAL_METHODS.has(method)) {
       // Features Arky does not drive (user input, elicitation, auth refresh): refuse so Codex moves on.
-      connection.rpc.respondError(id, -32601, `Arky does not handle ${method}.`);
+      connection.respondError(id, -32601, `Arky does not handle ${method}.`);
       return;
     }
     const turn = this.#route(params);
     const decision = turn ? await turn.approve(method, params) : "decline";
-    connection.rpc.respond(id, { decision });
+    connection.respond(id, { decision });
   }
 
   async #bridgeCall(call: BridgeCall): Promise<ToolResultBlock | undefined> {
@@ -307,14 +304,14 @@ export class CodexRuntime implements AgentRuntime {
   }
 
   async #interrupt(
-    connection: CodexConnection | undefined,
+    connection: CodexRpcClient | undefined,
     session: SessionState,
     turn: CodexTurn,
   ): Promise<void> {
     if (turn.finished) return;
-    if (connection && !connection.dead && session.threadId && turn.turnId) {
+    if (connection?.alive && session.threadId && turn.turnId) {
       try {
-        await connection.rpc.request(
+        await connection.request(
           "turn/interrupt",
           { threadId: session.threadId, turnId: turn.turnId },
           { schema: emptyResult, timeoutMs: INTERRUPT_WAIT_MS },
@@ -324,7 +321,7 @@ export class CodexRuntime implements AgentRuntime {
         // The turn already ended or the process is gone; it is closed as cancelled below.
       }
     }
-    if (!turn.finished) await turn.abort("cancelled");
+    if (!turn.finished) turn.abort("cancelled");
   }
 }
 

@@ -1,12 +1,11 @@
 import {
   type AgentEventBody,
   ArkyError,
-  emptyUsage,
   serializeError,
-  stopReason,
   type ToolResultBlock,
 } from "../../protocol/index.js";
 import { EventQueue, type TurnRequest, WorkChain } from "../../provider/index.js";
+import { toolUseMessage } from "./codex-items.js";
 import { approvalRequestSchema, turnNotificationSchema } from "./codex-messages.js";
 import type { BridgeCall } from "./codex-tool-bridge.js";
 import { CODEX_TOOL_NAMES, type CodexTurnMapper } from "./map-codex-events.js";
@@ -117,9 +116,8 @@ export class CodexTurn {
    * confirm). It does not wait for queued work: a guard that never answers must not keep
    * the turn open; anything that finishes later is dropped.
    */
-  abort(unified: "cancelled" | "error", error?: ArkyError): Promise<void> {
+  abort(unified: "cancelled" | "error", error?: ArkyError): void {
     this.#push(this.#mapper.abort(unified, error));
-    return Promise.resolve();
   }
 
   /** Asks the guard about a command or file change Codex wants to run; resolves with the answer for Codex. */
@@ -166,7 +164,7 @@ export class CodexTurn {
   /** Runs an Arky tool Codex called through the bridge, through the turn's `runTool`. */
   async callTool(call: BridgeCall, toolCallId: string): Promise<ToolResultBlock> {
     const input = call.input;
-    await this.#work.run(() => this.#push(this.#toolUseMessage(toolCallId, call.toolName, input)));
+    await this.#work.run(() => this.#push(toolUseMessage(toolCallId, call.toolName, input)));
     return this.#request.runTool(
       { id: toolCallId, name: call.toolName, input },
       {
@@ -174,23 +172,6 @@ export class CodexTurn {
         emit: (event) => void this.#work.run(() => this.#push([event])),
       },
     );
-  }
-
-  #toolUseMessage(toolCallId: string, toolName: string, input: unknown): AgentEventBody[] {
-    const messageId = `${toolCallId}:call`;
-    return [
-      { type: "message-start", messageId, role: "assistant" },
-      {
-        type: "message-end",
-        messageId,
-        message: {
-          role: "assistant",
-          content: [{ type: "tool-use", id: toolCallId, name: toolName, input }],
-        },
-        stopReason: stopReason("tool-use"),
-        usage: emptyUsage(),
-      },
-    ];
   }
 
   // Codex's own tools already ran; endTool applies the one after-hook rule (none for a failed

@@ -15,7 +15,7 @@ import { failedTurnEnd } from "../../provider/index.js";
 export { CODEX_TOOL_NAMES, codexUsage } from "./codex-items.js";
 
 import { classifyCodexTurnError } from "./codex-errors.js";
-import { codexUsage, describeToolItem, toolResult } from "./codex-items.js";
+import { codexUsage, describeToolItem, toolResult, toolUseMessage } from "./codex-items.js";
 import {
   type CodexItem,
   type CodexTokenBreakdown,
@@ -152,43 +152,24 @@ export class CodexTurnMapper {
     const tool = describeToolItem(item);
     if (!tool || this.#tools.has(item.id)) return [];
     this.#tools.set(item.id, { ...tool, startedAt: this.#now(), started: false, output: "" });
-    return this.#toolUseMessage(item.id, tool.toolName, tool.input);
+    return toolUseMessage(item.id, tool.toolName, tool.input, this.#options.model);
   }
 
-  #toolUseMessage(id: string, name: string, input: unknown): AgentEventBody[] {
-    const messageId = `${id}:call`;
-    return [
-      { type: "message-start", messageId, role: "assistant", model: this.#options.model },
-      {
-        type: "message-end",
-        messageId,
-        message: { role: "assistant", content: [{ type: "tool-use", id, name, input }] },
-        stopReason: stopReason("tool-use"),
-        usage: emptyUsage(),
-        model: this.#options.model,
-      },
-    ];
-  }
-
-  #delta(params: { itemId: string; delta: string }, kind: "text" | "thinking"): AgentEventBody[] {
+  #delta({ itemId, delta }: { itemId: string; delta: string }, kind: "text" | "thinking"): AgentEventBody[] {
     const events: AgentEventBody[] = [];
-    let open = this.#messages.get(params.itemId);
+    let open = this.#messages.get(itemId);
     if (!open) {
       open = { kind, text: "" };
-      this.#messages.set(params.itemId, open);
+      this.#messages.set(itemId, open);
       events.push({
         type: "message-start",
-        messageId: params.itemId,
+        messageId: itemId,
         role: "assistant",
         model: this.#options.model,
       });
     }
-    open.text += params.delta;
-    events.push({
-      type: "message-delta",
-      messageId: params.itemId,
-      delta: { kind, index: 0, text: params.delta },
-    });
+    open.text += delta;
+    events.push({ type: "message-delta", messageId: itemId, delta: { kind, index: 0, text: delta } });
     return events;
   }
 
@@ -297,10 +278,9 @@ export class CodexTurnMapper {
   #finish(unified: UnifiedStopReason, raw: string | undefined, error?: ArkyError): AgentEventBody[] {
     if (this.#finished) return [];
     this.#finished = true;
-    const closing = unified === "end-turn" ? "end-turn" : unified;
     const events: AgentEventBody[] = [];
     for (const [id, open] of [...this.#messages])
-      events.push(this.#messageEnd(id, open, stopReason(closing, raw)));
+      events.push(this.#messageEnd(id, open, stopReason(unified, raw)));
     for (const [id, tool] of [...this.#tools]) {
       this.#tools.delete(id);
       events.push({
