@@ -9,7 +9,7 @@ import {
 import { defaultSqlitePath, SqliteSessionStore } from "../stores/sqlite/index.js";
 import { parseCliArgs } from "./args.js";
 import type { CliIo } from "./io.js";
-import { stdoutRenderer } from "./render.js";
+import { oneLine, stdoutRenderer } from "./render.js";
 
 /** Opens the CLI's embedded session store: `$ARKY_HOME/sessions.db`, else `~/.arky/sessions.db`. */
 export function openCliStore(io: CliIo): SqliteSessionStore {
@@ -125,7 +125,7 @@ async function list(store: SessionStore, io: CliIo, json: boolean, limit: number
     rows.push([
       m.sessionId.slice(0, 8),
       formatTime(m.updatedAt),
-      clip(m.title ?? "(untitled)", 40),
+      oneLine(m.title ?? "(untitled)", 40),
       [m.runtime, m.model].filter(Boolean).join("/") || "-",
       `${await countTurns(store, m.sessionId)}`,
       tokens(m.usage),
@@ -160,14 +160,14 @@ async function show(store: SessionStore, io: CliIo, sessionId: string, json: boo
     if (event.parentToolCallId !== undefined) continue;
     if (event.type === "turn-start") {
       const text = event.input.content.flatMap((b) => (b.type === "text" ? [b.text] : [])).join(" ");
-      io.stdout.write(`[${++turn}] > ${clip(text, 100)}\n`);
+      io.stdout.write(`[${++turn}] > ${oneLine(text, 100)}\n`);
     } else if (event.type === "message-end") {
       const text = event.message.content.flatMap((b) => (b.type === "text" ? [b.text] : [])).join(" ");
-      if (text.trim()) io.stdout.write(`    ${clip(text, 100)}\n`);
+      if (text.trim()) io.stdout.write(`    ${oneLine(text, 100)}\n`);
     } else if (event.type === "tool-execution-end") {
       io.stdout.write(`    ${event.result.isError ? "✗" : "✓"} ${event.toolName}\n`);
     } else if (event.type === "turn-end" && event.error) {
-      io.stdout.write(`    error [${event.error.code}] ${clip(event.error.message, 100)}\n`);
+      io.stdout.write(`    error [${event.error.code}] ${oneLine(event.error.message, 100)}\n`);
     }
   }
   return 0;
@@ -238,11 +238,6 @@ function tokens(usage: Usage): string {
 
 function formatTime(ms: number): string {
   return new Date(ms).toISOString().slice(0, 16).replace("T", " ");
-}
-
-function clip(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
 function table(head: string[], rows: string[][]): string {

@@ -142,23 +142,18 @@ async function* blockEvents(
     if (chunkDelayMs) await sleep(chunkDelayMs, signal);
     else if (signal?.aborted) throw signal.reason;
   };
-  if (block.type === "text") {
-    yield { type: "text-start", index };
-    for (const text of splitText(block.text, block.chunks ?? defaultTextChunks(block.text))) {
+  if (block.type !== "tool-use") {
+    const kind = block.type;
+    const text = kind === "text" ? block.text : block.thinking;
+    yield { type: `${kind}-start`, index };
+    for (const piece of splitText(text, block.chunks ?? defaultTextChunks(text))) {
       await pause();
-      yield { type: "text-delta", index, text };
+      yield { type: `${kind}-delta`, index, text: piece };
     }
-    yield { type: "text-end", index };
-    return { type: "text", text: block.text };
-  }
-  if (block.type === "thinking") {
-    yield { type: "thinking-start", index };
-    for (const text of splitText(block.thinking, block.chunks ?? defaultTextChunks(block.thinking))) {
-      await pause();
-      yield { type: "thinking-delta", index, text };
-    }
-    yield { type: "thinking-end", index };
-    return { type: "thinking", thinking: block.thinking, signature: block.signature ?? "c2NyaXB0ZWQ=" };
+    yield { type: `${kind}-end`, index };
+    return block.type === "text"
+      ? { type: "text", text }
+      : { type: "thinking", thinking: text, signature: block.signature ?? "c2NyaXB0ZWQ=" };
   }
   const toolCallId = block.id ?? newId("toolu");
   yield { type: "tool-input-start", index, toolCallId, toolName: block.name };
