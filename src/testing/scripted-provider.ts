@@ -11,7 +11,7 @@ import type { ModelCallOptions, ModelProvider, ModelRequest, ModelStreamEvent } 
 import { sleep } from "../provider/index.js";
 import { anthropicErrorType } from "./anthropic/error-types.js";
 import type { ScriptedBlock, ScriptStep } from "./script.js";
-import { stopReasonOf } from "./script-helpers.js";
+import { retryAfterHeaders, stopReasonOf } from "./script-helpers.js";
 import { defaultTextChunks, splitText } from "./split.js";
 
 /** Options of {@link scriptedProvider}. */
@@ -85,8 +85,7 @@ export function scriptedProvider(options: ScriptedProviderOptions): ScriptedProv
         }
         if (step.delayMs) await sleep(step.delayMs, signal);
         if (step.kind === "http-error") {
-          const headers: Record<string, string> = {};
-          if (step.retryAfterSeconds !== undefined) headers["retry-after"] = String(step.retryAfterSeconds);
+          const headers = retryAfterHeaders(step);
           const body = {
             type: "error",
             error: {
