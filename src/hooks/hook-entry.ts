@@ -15,9 +15,6 @@ export interface HookEntry {
   matches: ToolNameMatcher;
 }
 
-/** A hook context as the chain receives it (the chain gives each hook its own signal). */
-export type ChainContext<C> = Omit<C, "signal"> & { signal: AbortSignal };
-
 /**
  * Calls one hook with its timeout. Values that are not objects (JavaScript callers may
  * return anything) count as "no opinion". A failure comes back as the text of its event.
