@@ -25,6 +25,15 @@ export function parseCliArgs<O extends ParseArgsOptionsConfig>(args: string[], o
   }
 }
 
+/** The value of an optional whole-number option (`--limit 5`); a `configuration` error unless it is positive. */
+export function positiveInteger(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new ArkyError({ code: "configuration", message: `${flag} must be a positive whole number.` });
+  return n;
+}
+
 /** Parses `arky run` arguments; throws a `configuration` error with the problem. */
 export function parseRunArgs(argv: string[]) {
   const { values, positionals } = parseCliArgs(argv, RUN_OPTIONS);
@@ -42,10 +51,7 @@ export function parseRunArgs(argv: string[]) {
       message: `--tools must be read-only, all or none, not "${tools}".`,
     });
   }
-  const maxTurns = values["max-turns"] === undefined ? undefined : Number(values["max-turns"]);
-  if (maxTurns !== undefined && (!Number.isInteger(maxTurns) || maxTurns < 1)) {
-    throw new ArkyError({ code: "configuration", message: "--max-turns must be a positive whole number." });
-  }
+  const maxTurns = positiveInteger(values["max-turns"], "--max-turns");
   if (values.resume !== undefined && values.continue) {
     throw new ArkyError({ code: "configuration", message: "Give --resume <id> or --continue, not both." });
   }

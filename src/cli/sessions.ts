@@ -7,7 +7,7 @@ import {
   type SessionStore,
 } from "../session/index.js";
 import { defaultSqlitePath, SqliteSessionStore } from "../stores/sqlite/index.js";
-import { parseCliArgs } from "./args.js";
+import { parseCliArgs, positiveInteger } from "./args.js";
 import type { CliIo } from "./io.js";
 import { oneLine, stdoutRenderer } from "./render.js";
 
@@ -75,7 +75,7 @@ export async function sessionsCommand(argv: string[], io: CliIo): Promise<number
   try {
     switch (sub) {
       case "list":
-        return await list(store!, io, values.json === true, parseLimit(values.limit));
+        return await list(store!, io, values.json === true, positiveInteger(values.limit, "--limit"));
       case "show":
         return await show(store!, io, (await resolveSessionId(store!, id)).sessionId, values.json === true);
       case "replay":
@@ -100,14 +100,6 @@ export async function sessionsCommand(argv: string[], io: CliIo): Promise<number
   } finally {
     await store?.close();
   }
-}
-
-function parseLimit(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new ArkyError({ code: "configuration", message: "--limit must be a positive whole number." });
-  return n;
 }
 
 async function list(store: SessionStore, io: CliIo, json: boolean, limit: number | undefined) {
