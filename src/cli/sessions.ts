@@ -1,5 +1,5 @@
 import { writeFile } from "node:fs/promises";
-import { ArkyError, type Usage } from "../protocol/index.js";
+import { ArkyError, serializeError, type Usage } from "../protocol/index.js";
 import {
   exportSessionJsonl,
   exportSessionMarkdown,
@@ -17,14 +17,8 @@ export function openCliStore(io: CliIo): SqliteSessionStore {
     return new SqliteSessionStore({ path: defaultSqlitePath(io.env) });
   } catch (error) {
     if (!ArkyError.isArkyError(error) || error.correction) throw error;
-    throw new ArkyError({
-      code: error.code,
-      message: error.message,
-      retryable: error.retryable,
-      details: error.details,
-      cause: error,
-      correction: "Set ARKY_HOME to a writable folder, or run with --no-store.",
-    });
+    const correction = "Set ARKY_HOME to a writable folder, or run with --no-store.";
+    throw new ArkyError({ ...serializeError(error), cause: error, correction });
   }
 }
 
