@@ -1,6 +1,6 @@
 import type { AgentEventBodyOf } from "../protocol/index.js";
 import type { ToolNameMatcher } from "./matcher.js";
-import { callHook, describeHookFailure } from "./run-hook.js";
+import { callHook } from "./run-hook.js";
 import type { HookEventName, HookFailureMode, Hooks } from "./types.js";
 
 /** A `hook-decision` event body. */
@@ -30,7 +30,8 @@ export async function callEntry<T>(
     const value = outcome.value;
     return { ok: true, value: typeof value === "object" && value !== null ? value : undefined };
   }
-  return { ok: false, reason: `${hookEvent} ${describeHookFailure(outcome.error, entry.failureMode)}` };
+  const effect = entry.failureMode === "fail-closed" ? "fail-closed: blocking" : "fail-open: ignored";
+  return { ok: false, reason: `${hookEvent} ${outcome.error.code}: ${outcome.error.message} (${effect})` };
 }
 
 /** Builds a `hook-decision` event. */
