@@ -16,10 +16,14 @@ export const RUN_OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-/** Strict `parseArgs` with positionals; an unknown or malformed option is a `configuration` error. */
-export function parseCliArgs<O extends ParseArgsOptionsConfig>(args: string[], options: O) {
+/** Strict `parseArgs` (positionals allowed unless told); a bad option is a `configuration` error. */
+export function parseCliArgs<O extends ParseArgsOptionsConfig>(
+  args: string[],
+  options: O,
+  allowPositionals = true,
+) {
   try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
+    return parseArgs({ args, options, allowPositionals, strict: true });
   } catch (cause) {
     throw new ArkyError({ code: "configuration", message: (cause as Error).message, cause });
   }

@@ -1,11 +1,18 @@
-import { parseArgs } from "node:util";
 import { serveMcp } from "../mcp/index.js";
 import { ArkyError } from "../protocol/index.js";
 import { codingTools } from "../tools/builtin/index.js";
 import { ToolRegistry } from "../tools/index.js";
+import { parseCliArgs } from "./args.js";
 import { abortOnInterrupt, type CliIo } from "./io.js";
 
 const READ_ONLY = new Set(["read", "glob", "grep"]);
+
+const OPTIONS = {
+  http: { type: "string" },
+  host: { type: "string" },
+  tools: { type: "string" },
+  cwd: { type: "string" },
+} as const;
 
 /**
  * `arky mcp serve [--http <port>] [--host <addr>] [--tools read-only|all] [--cwd <dir>]`:
@@ -14,21 +21,7 @@ const READ_ONLY = new Set(["read", "glob", "grep"]);
  * arguments, which other users can see in the process list).
  */
 export async function mcpServeCommand(argv: string[], io: CliIo): Promise<number> {
-  let values: { http?: string; host?: string; tools?: string; cwd?: string };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        http: { type: "string" },
-        host: { type: "string" },
-        tools: { type: "string" },
-        cwd: { type: "string" },
-      },
-      strict: true,
-    }));
-  } catch (cause) {
-    throw new ArkyError({ code: "configuration", message: (cause as Error).message, cause });
-  }
+  const { values } = parseCliArgs(argv, OPTIONS, false);
   const tools = values.tools ?? "read-only";
   if (tools !== "read-only" && tools !== "all") {
     throw new ArkyError({
