@@ -53,12 +53,9 @@ export async function mcpServeCommand(argv: string[], io: CliIo): Promise<number
           : { http: { port, host: values.host, token: io.env.ARKY_MCP_TOKEN || undefined } },
     });
     // stdout is the protocol channel on stdio; talk to people on stderr.
-    io.stderr.write(
-      `arky mcp: serving ${registry.size} tool(s) (${registry
-        .list()
-        .map((t) => t.name)
-        .join(", ")}) ${serving.url ? `at ${serving.url}` : "on stdio"}\n`,
-    );
+    const names = registry.list().map((t) => t.name);
+    const where = serving.url ? `at ${serving.url}` : "on stdio";
+    io.stderr.write(`arky mcp: serving ${registry.size} tool(s) (${names.join(", ")}) ${where}\n`);
     await serving.closed;
     return 0;
   } finally {
