@@ -9,7 +9,7 @@ import {
 } from "../protocol/index.js";
 import type { ModelCallOptions, ModelProvider, ModelRequest, ModelStreamEvent } from "../provider/index.js";
 import { sleep } from "../provider/index.js";
-import { anthropicErrorType } from "./anthropic/error-types.js";
+import { anthropicErrorBody, anthropicErrorType } from "./anthropic/error-types.js";
 import type { ScriptedBlock, ScriptStep } from "./script.js";
 import { retryAfterHeaders, stopReasonOf } from "./script-helpers.js";
 import { defaultTextChunks, splitText } from "./split.js";
@@ -86,13 +86,8 @@ export function scriptedProvider(options: ScriptedProviderOptions): ScriptedProv
         if (step.delayMs) await sleep(step.delayMs, signal);
         if (step.kind === "http-error") {
           const headers = retryAfterHeaders(step);
-          const body = {
-            type: "error",
-            error: {
-              type: step.errorType ?? anthropicErrorType(step.status),
-              message: step.message ?? "scripted error",
-            },
-          };
+          const type = step.errorType ?? anthropicErrorType(step.status);
+          const body = anthropicErrorBody(type, step.message ?? "scripted error");
           yield {
             type: "error",
             error: classifyHttpError({ status: step.status, body, headers, provider: "scripted" }),
@@ -176,13 +171,8 @@ async function* faultEvents(
     });
   }
   if (step.fault === "stream-error") {
-    const error = classifyHttpError({
-      body: {
-        type: "error",
-        error: { type: step.errorType ?? "overloaded_error", message: "scripted stream error" },
-      },
-      provider: "scripted",
-    });
+    const body = anthropicErrorBody(step.errorType ?? "overloaded_error", "scripted stream error");
+    const error = classifyHttpError({ body, provider: "scripted" });
     yield { type: "error", error, contentStreamed: false };
     return;
   }
