@@ -16,13 +16,26 @@ export const RUN_OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-/** Strict `parseArgs` with positionals; an unknown or malformed option is a `configuration` error. */
-export function parseCliArgs<O extends ParseArgsOptionsConfig>(args: string[], options: O) {
+/** Strict `parseArgs` (positionals allowed unless told); a bad option is a `configuration` error. */
+export function parseCliArgs<O extends ParseArgsOptionsConfig>(
+  args: string[],
+  options: O,
+  allowPositionals = true,
+) {
   try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
+    return parseArgs({ args, options, allowPositionals, strict: true });
   } catch (cause) {
     throw new ArkyError({ code: "configuration", message: (cause as Error).message, cause });
   }
+}
+
+/** The value of an optional whole-number option (`--limit 5`); a `configuration` error unless it is positive. */
+export function positiveInteger(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new ArkyError({ code: "configuration", message: `${flag} must be a positive whole number.` });
+  return n;
 }
 
 /** Parses `arky run` arguments; throws a `configuration` error with the problem. */
@@ -42,10 +55,7 @@ export function parseRunArgs(argv: string[]) {
       message: `--tools must be read-only, all or none, not "${tools}".`,
     });
   }
-  const maxTurns = values["max-turns"] === undefined ? undefined : Number(values["max-turns"]);
-  if (maxTurns !== undefined && (!Number.isInteger(maxTurns) || maxTurns < 1)) {
-    throw new ArkyError({ code: "configuration", message: "--max-turns must be a positive whole number." });
-  }
+  const maxTurns = positiveInteger(values["max-turns"], "--max-turns");
   if (values.resume !== undefined && values.continue) {
     throw new ArkyError({ code: "configuration", message: "Give --resume <id> or --continue, not both." });
   }

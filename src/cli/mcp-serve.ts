@@ -1,11 +1,18 @@
-import { parseArgs } from "node:util";
 import { serveMcp } from "../mcp/index.js";
 import { ArkyError } from "../protocol/index.js";
 import { codingTools } from "../tools/builtin/index.js";
 import { ToolRegistry } from "../tools/index.js";
+import { parseCliArgs } from "./args.js";
 import { abortOnInterrupt, type CliIo } from "./io.js";
 
 const READ_ONLY = new Set(["read", "glob", "grep"]);
+
+const OPTIONS = {
+  http: { type: "string" },
+  host: { type: "string" },
+  tools: { type: "string" },
+  cwd: { type: "string" },
+} as const;
 
 /**
  * `arky mcp serve [--http <port>] [--host <addr>] [--tools read-only|all] [--cwd <dir>]`:
@@ -14,21 +21,7 @@ const READ_ONLY = new Set(["read", "glob", "grep"]);
  * arguments, which other users can see in the process list).
  */
 export async function mcpServeCommand(argv: string[], io: CliIo): Promise<number> {
-  let values: { http?: string; host?: string; tools?: string; cwd?: string };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        http: { type: "string" },
-        host: { type: "string" },
-        tools: { type: "string" },
-        cwd: { type: "string" },
-      },
-      strict: true,
-    }));
-  } catch (cause) {
-    throw new ArkyError({ code: "configuration", message: (cause as Error).message, cause });
-  }
+  const { values } = parseCliArgs(argv, OPTIONS, false);
   const tools = values.tools ?? "read-only";
   if (tools !== "read-only" && tools !== "all") {
     throw new ArkyError({
@@ -60,12 +53,9 @@ export async function mcpServeCommand(argv: string[], io: CliIo): Promise<number
           : { http: { port, host: values.host, token: io.env.ARKY_MCP_TOKEN || undefined } },
     });
     // stdout is the protocol channel on stdio; talk to people on stderr.
-    io.stderr.write(
-      `arky mcp: serving ${registry.size} tool(s) (${registry
-        .list()
-        .map((t) => t.name)
-        .join(", ")}) ${serving.url ? `at ${serving.url}` : "on stdio"}\n`,
-    );
+    const names = registry.list().map((t) => t.name);
+    const where = serving.url ? `at ${serving.url}` : "on stdio";
+    io.stderr.write(`arky mcp: serving ${registry.size} tool(s) (${names.join(", ")}) ${where}\n`);
     await serving.closed;
     return 0;
   } finally {

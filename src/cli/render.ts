@@ -1,15 +1,10 @@
 import type { AgentEvent, ToolResultBlock, Usage } from "../protocol/index.js";
 import type { CliIo } from "./io.js";
 
-/** Where rendered text goes, and whether to colour it. */
-export interface RenderTarget {
-  write(text: string): void;
-  color: boolean;
-}
-
 const paint = (on: boolean, code: string, text: string) => (on ? `\x1b[${code}m${text}\x1b[0m` : text);
 
-function oneLine(value: unknown, max = 120): string {
+/** `value` (JSON unless a string) on one line, whitespace collapsed, cut at `max` characters. */
+export function oneLine(value: unknown, max = 120): string {
   const text = typeof value === "string" ? value : JSON.stringify(value);
   const flat = (text ?? "").replace(/\s+/g, " ").trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
@@ -24,7 +19,7 @@ function resultPreview(result: ToolResultBlock, maxLines = 6): string[] {
 }
 
 /** Formats a usage line: tokens, cache, cost. */
-export function formatUsage(usage: Usage, costUsd: number | undefined, extra: string[] = []): string {
+function formatUsage(usage: Usage, costUsd: number | undefined, extra: string[] = []): string {
   const parts = [
     `${usage.inputTokens.toLocaleString("en-US")} in`,
     `${usage.outputTokens.toLocaleString("en-US")} out`,
@@ -36,23 +31,20 @@ export function formatUsage(usage: Usage, costUsd: number | undefined, extra: st
   return [...parts, ...extra].join(" · ");
 }
 
-/**
- * Renders agent events for a person at a terminal: streamed text as it arrives, each
- * tool call with its input and a preview of its result, retries and errors, and a usage
- * line at the end of each turn. Returns a function taking one event at a time.
- */
-/** A text renderer on the CLI's stdout, coloured on a TTY unless NO_COLOR is set. */
-export function stdoutRenderer(io: CliIo): (event: AgentEvent) => void {
-  return createTextRenderer({ write: (t) => io.stdout.write(t), color: wantsColor(io) });
-}
-
 /** Whether to colour the CLI's stdout: a TTY, and NO_COLOR unset. */
 export function wantsColor(io: CliIo): boolean {
   return Boolean(io.stdout.isTTY) && !io.env.NO_COLOR;
 }
 
-export function createTextRenderer(target: RenderTarget): (event: AgentEvent) => void {
-  const { write, color } = target;
+/**
+ * Renders agent events for a person at the CLI's stdout (coloured on a TTY unless NO_COLOR
+ * is set): streamed text as it arrives, each tool call with its input and a preview of its
+ * result, retries and errors, and a usage line at the end of each turn. Returns a function
+ * taking one event at a time.
+ */
+export function stdoutRenderer(io: CliIo): (event: AgentEvent) => void {
+  const write = (text: string) => io.stdout.write(text);
+  const color = wantsColor(io);
   let inText = false;
   let inThinking = false;
   const breakLine = () => {

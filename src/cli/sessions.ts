@@ -1,5 +1,5 @@
 import { writeFile } from "node:fs/promises";
-import { ArkyError, type Usage } from "../protocol/index.js";
+import { ArkyError, serializeError, type Usage } from "../protocol/index.js";
 import {
   exportSessionJsonl,
   exportSessionMarkdown,
@@ -7,9 +7,9 @@ import {
   type SessionStore,
 } from "../session/index.js";
 import { defaultSqlitePath, SqliteSessionStore } from "../stores/sqlite/index.js";
-import { parseCliArgs } from "./args.js";
+import { parseCliArgs, positiveInteger } from "./args.js";
 import type { CliIo } from "./io.js";
-import { stdoutRenderer } from "./render.js";
+import { oneLine, stdoutRenderer } from "./render.js";
 
 /** Opens the CLI's embedded session store: `$ARKY_HOME/sessions.db`, else `~/.arky/sessions.db`. */
 export function openCliStore(io: CliIo): SqliteSessionStore {
@@ -17,14 +17,8 @@ export function openCliStore(io: CliIo): SqliteSessionStore {
     return new SqliteSessionStore({ path: defaultSqlitePath(io.env) });
   } catch (error) {
     if (!ArkyError.isArkyError(error) || error.correction) throw error;
-    throw new ArkyError({
-      code: error.code,
-      message: error.message,
-      retryable: error.retryable,
-      details: error.details,
-      cause: error,
-      correction: "Set ARKY_HOME to a writable folder, or run with --no-store.",
-    });
+    const correction = "Set ARKY_HOME to a writable folder, or run with --no-store.";
+    throw new ArkyError({ ...serializeError(error), cause: error, correction });
   }
 }
 
@@ -75,7 +69,7 @@ export async function sessionsCommand(argv: string[], io: CliIo): Promise<number
   try {
     switch (sub) {
       case "list":
-        return await list(store!, io, values.json === true, parseLimit(values.limit));
+        return await list(store!, io, values.json === true, positiveInteger(values.limit, "--limit"));
       case "show":
         return await show(store!, io, (await resolveSessionId(store!, id)).sessionId, values.json === true);
       case "replay":
@@ -102,14 +96,6 @@ export async function sessionsCommand(argv: string[], io: CliIo): Promise<number
   }
 }
 
-function parseLimit(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new ArkyError({ code: "configuration", message: "--limit must be a positive whole number." });
-  return n;
-}
-
 async function list(store: SessionStore, io: CliIo, json: boolean, limit: number | undefined) {
   const sessions = await store.list({ limit: limit ?? (json ? undefined : 50) });
   if (json) {
@@ -125,7 +111,7 @@ async function list(store: SessionStore, io: CliIo, json: boolean, limit: number
     rows.push([
       m.sessionId.slice(0, 8),
       formatTime(m.updatedAt),
-      clip(m.title ?? "(untitled)", 40),
+      oneLine(m.title ?? "(untitled)", 40),
       [m.runtime, m.model].filter(Boolean).join("/") || "-",
       `${await countTurns(store, m.sessionId)}`,
       tokens(m.usage),
@@ -160,14 +146,14 @@ async function show(store: SessionStore, io: CliIo, sessionId: string, json: boo
     if (event.parentToolCallId !== undefined) continue;
     if (event.type === "turn-start") {
       const text = event.input.content.flatMap((b) => (b.type === "text" ? [b.text] : [])).join(" ");
-      io.stdout.write(`[${++turn}] > ${clip(text, 100)}\n`);
+      io.stdout.write(`[${++turn}] > ${oneLine(text, 100)}\n`);
     } else if (event.type === "message-end") {
       const text = event.message.content.flatMap((b) => (b.type === "text" ? [b.text] : [])).join(" ");
-      if (text.trim()) io.stdout.write(`    ${clip(text, 100)}\n`);
+      if (text.trim()) io.stdout.write(`    ${oneLine(text, 100)}\n`);
     } else if (event.type === "tool-execution-end") {
       io.stdout.write(`    ${event.result.isError ? "✗" : "✓"} ${event.toolName}\n`);
     } else if (event.type === "turn-end" && event.error) {
-      io.stdout.write(`    error [${event.error.code}] ${clip(event.error.message, 100)}\n`);
+      io.stdout.write(`    error [${event.error.code}] ${oneLine(event.error.message, 100)}\n`);
     }
   }
   return 0;
@@ -238,11 +224,6 @@ function tokens(usage: Usage): string {
 
 function formatTime(ms: number): string {
   return new Date(ms).toISOString().slice(0, 16).replace("T", " ");
-}
-
-function clip(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
 function table(head: string[], rows: string[][]): string {

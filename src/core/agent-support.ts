@@ -83,19 +83,7 @@ export function turnOutcome(
     ...(end.error ? { error: end.error } : {}),
   };
   if (!end.error) return { result };
-  const error = deserializeError(end.error);
-  return {
-    result,
-    error: new ArkyError({
-      code: error.code,
-      message: error.message,
-      retryable: error.retryable,
-      httpStatus: error.httpStatus,
-      retryAfterMs: error.retryAfterMs,
-      correction: error.correction,
-      details: { ...error.details, result },
-    }),
-  };
+  return { result, error: deserializeError({ ...end.error, details: { ...end.error.details, result } }) };
 }
 
 /**

@@ -1,10 +1,10 @@
-import type { ModelPrice } from "../protocol/index.js";
 import {
   type AgentEventBody,
   type ArkyError,
   type AssistantMessage,
   cancelledError,
   computeCost,
+  type ModelPrice,
   type StopReason,
   serializeError,
   toArkyError,
@@ -89,27 +89,10 @@ export async function callModel(options: CallModelOptions): Promise<ModelCallOut
               break;
             case "finish": {
               if (pendingStart) emit(pendingStart);
-              emit({
-                type: "message-end",
-                messageId,
-                message: part.message,
-                stopReason: part.stopReason,
-                usage: part.usage,
-                model: part.model,
-              });
-              emit({
-                type: "usage",
-                model: part.model,
-                usage: part.usage,
-                costUsd: computeCost(part.model, part.usage, options.prices),
-              });
-              return {
-                ok: true,
-                message: part.message,
-                stopReason: part.stopReason,
-                usage: part.usage,
-                model: part.model,
-              };
+              const { message, stopReason, usage, model } = part;
+              emit({ type: "message-end", messageId, message, stopReason, usage, model });
+              emit({ type: "usage", model, usage, costUsd: computeCost(model, usage, options.prices) });
+              return { ok: true, message, stopReason, usage, model };
             }
             case "error":
               failure = part.error;

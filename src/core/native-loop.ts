@@ -6,7 +6,6 @@ import {
   computeCost,
   emptyUsage,
   type Message,
-  type ModelPrice,
   type StopReason,
   stopReason,
   type ToolUseBlock,
@@ -19,24 +18,18 @@ import {
   inputError,
   type ModelProvider,
   type RetryPolicy,
-  type ThinkingOptions,
   type TurnRequest,
 } from "../provider/index.js";
 import { callModel } from "./model-call.js";
+import type { NativeRuntimeOptions } from "./native-runtime.js";
 import { runToolCalls } from "./run-tools.js";
 
-/** Settings of the native loop (see `native()` for the user-facing options). */
-export interface NativeLoopSettings {
+/** Settings of the native loop: `native()`'s options resolved, with the provider in use. */
+export type NativeLoopSettings = Omit<NativeRuntimeOptions, "maxTurns" | "retry"> & {
   provider: ModelProvider;
-  system?: string;
-  /** Most model calls in one turn. */
   maxTurns: number;
-  maxOutputTokens?: number;
-  thinking?: ThinkingOptions;
-  temperature?: number;
   retry: RetryPolicy;
-  prices?: Readonly<Record<string, ModelPrice>>;
-}
+};
 
 /**
  * Arky's own agent loop for one turn: call the model → run the tools it asks for → feed

@@ -45,15 +45,7 @@ export function native(provider: ModelProvider, options: NativeRuntimeOptions = 
     });
   }
   let current = provider;
-  const settings = {
-    system: options.system,
-    maxTurns,
-    maxOutputTokens: options.maxOutputTokens,
-    thinking: options.thinking,
-    temperature: options.temperature,
-    retry: resolveRetryPolicy(options.retry),
-    prices: options.prices,
-  };
+  const settings = { ...options, maxTurns, retry: resolveRetryPolicy(options.retry) };
   return {
     kind: "native",
     get model() {

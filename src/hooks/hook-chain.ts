@@ -1,5 +1,5 @@
 import type { ToolResultBlock } from "../protocol/index.js";
-import type { ChainContext, HookDecisionEvent, HookEntry } from "./hook-entry.js";
+import type { HookDecisionEvent, HookEntry } from "./hook-entry.js";
 import { compileToolMatcher } from "./matcher.js";
 import { DEFAULT_HOOK_TIMEOUT_MS } from "./run-hook.js";
 import {
@@ -80,31 +80,31 @@ export class HookChain {
   }
 
   /** Runs the `beforeToolCall` hooks on a call about to run. */
-  beforeToolCall(context: ChainContext<BeforeToolCallContext>): Promise<BeforeToolCallChainOutcome> {
+  beforeToolCall(context: BeforeToolCallContext): Promise<BeforeToolCallChainOutcome> {
     return runBeforeToolCall(this.entries, context);
   }
 
   /** Runs the `afterToolCall` hooks; returns the result the model will see. */
   afterToolCall(
-    context: ChainContext<AfterToolCallContext>,
+    context: AfterToolCallContext,
   ): Promise<{ result: ToolResultBlock; events: HookDecisionEvent[] }> {
     return runAfterToolCall(this.entries, context);
   }
 
   /** Runs the `userPromptSubmit` hooks on a prompt about to start a turn. */
-  userPromptSubmit(context: ChainContext<UserPromptSubmitContext>): Promise<UserPromptSubmitChainOutcome> {
+  userPromptSubmit(context: UserPromptSubmitContext): Promise<UserPromptSubmitChainOutcome> {
     return runUserPromptSubmit(this.entries, context);
   }
 
   /** Runs the `sessionStart` hooks; their contexts are joined into `additionalContext`. */
   sessionStart(
-    context: ChainContext<SessionStartContext>,
+    context: SessionStartContext,
   ): Promise<{ additionalContext?: string; events: HookDecisionEvent[] }> {
     return runSessionStart(this.entries, context);
   }
 
   /** Runs the `sessionEnd` hooks and forgets the session's stop-block count. */
-  sessionEnd(context: ChainContext<SessionEndContext>): Promise<{ events: HookDecisionEvent[] }> {
+  sessionEnd(context: SessionEndContext): Promise<{ events: HookDecisionEvent[] }> {
     this.stopBlocks.delete(context.sessionId);
     return runSessionEnd(this.entries, context);
   }
@@ -115,7 +115,7 @@ export class HookChain {
    * blocked, and after `maxConsecutiveStopBlocks` blocks in a row a further block is
    * ignored (recorded as a `continue` event saying so) and the agent stops.
    */
-  async onStop(context: Omit<ChainContext<StopContext>, "stopHookActive">): Promise<StopChainOutcome> {
+  async onStop(context: Omit<StopContext, "stopHookActive">): Promise<StopChainOutcome> {
     const count = this.stopBlocks.get(context.sessionId) ?? 0;
     const outcome = await runStop(
       this.entries,

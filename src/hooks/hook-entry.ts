@@ -1,6 +1,6 @@
 import type { AgentEventBodyOf } from "../protocol/index.js";
 import type { ToolNameMatcher } from "./matcher.js";
-import { callHook, describeHookFailure } from "./run-hook.js";
+import { callHook } from "./run-hook.js";
 import type { HookEventName, HookFailureMode, Hooks } from "./types.js";
 
 /** A `hook-decision` event body. */
@@ -14,9 +14,6 @@ export interface HookEntry {
   failureMode: HookFailureMode;
   matches: ToolNameMatcher;
 }
-
-/** A hook context as the chain receives it (the chain gives each hook its own signal). */
-export type ChainContext<C> = Omit<C, "signal"> & { signal: AbortSignal };
 
 /**
  * Calls one hook with its timeout. Values that are not objects (JavaScript callers may
@@ -33,7 +30,8 @@ export async function callEntry<T>(
     const value = outcome.value;
     return { ok: true, value: typeof value === "object" && value !== null ? value : undefined };
   }
-  return { ok: false, reason: `${hookEvent} ${describeHookFailure(outcome.error, entry.failureMode)}` };
+  const effect = entry.failureMode === "fail-closed" ? "fail-closed: blocking" : "fail-open: ignored";
+  return { ok: false, reason: `${hookEvent} ${outcome.error.code}: ${outcome.error.message} (${effect})` };
 }
 
 /** Builds a `hook-decision` event. */

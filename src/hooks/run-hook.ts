@@ -1,5 +1,4 @@
 import { ArkyError, cancelledError, toArkyError } from "../protocol/index.js";
-import type { HookFailureMode } from "./types.js";
 
 /** The default per-call hook timeout: 60 seconds, as in Claude Code. */
 export const DEFAULT_HOOK_TIMEOUT_MS = 60_000;
@@ -70,10 +69,4 @@ export async function callHook<T>(
     clearTimeout(timer);
     signal.removeEventListener("abort", onAbort);
   }
-}
-
-/** A one-line description of a hook failure for a `hook-decision` event. */
-export function describeHookFailure(error: ArkyError, failureMode: HookFailureMode): string {
-  const effect = failureMode === "fail-closed" ? "fail-closed: blocking" : "fail-open: ignored";
-  return `${error.code}: ${error.message} (${effect})`;
 }

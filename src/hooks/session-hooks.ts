@@ -1,11 +1,5 @@
 import { toUserMessage, type UserMessage } from "../protocol/index.js";
-import {
-  type ChainContext,
-  callEntry,
-  type HookDecisionEvent,
-  type HookEntry,
-  hookDecision,
-} from "./hook-entry.js";
+import { callEntry, type HookDecisionEvent, type HookEntry, hookDecision } from "./hook-entry.js";
 import type {
   SessionEndContext,
   SessionStartContext,
@@ -35,7 +29,7 @@ export interface StopChainOutcome {
 /** Runs the `userPromptSubmit` hooks in order. */
 export async function runUserPromptSubmit(
   entries: readonly HookEntry[],
-  context: ChainContext<UserPromptSubmitContext>,
+  context: UserPromptSubmitContext,
 ): Promise<UserPromptSubmitChainOutcome> {
   const events: HookDecisionEvent[] = [];
   let prompt = context.prompt;
@@ -74,7 +68,7 @@ export async function runUserPromptSubmit(
 /** Runs the `sessionStart` hooks; their contexts are joined into `additionalContext`. */
 export async function runSessionStart(
   entries: readonly HookEntry[],
-  context: ChainContext<SessionStartContext>,
+  context: SessionStartContext,
 ): Promise<{ additionalContext?: string; events: HookDecisionEvent[] }> {
   const events: HookDecisionEvent[] = [];
   const contexts: string[] = [];
@@ -98,7 +92,7 @@ export async function runSessionStart(
 /** Runs every `sessionEnd` hook. */
 export async function runSessionEnd(
   entries: readonly HookEntry[],
-  context: ChainContext<SessionEndContext>,
+  context: SessionEndContext,
 ): Promise<{ events: HookDecisionEvent[] }> {
   const events: HookDecisionEvent[] = [];
   for (const entry of entries) {
@@ -123,7 +117,7 @@ export async function runSessionEnd(
  */
 export async function runStop(
   entries: readonly HookEntry[],
-  context: ChainContext<StopContext>,
+  context: StopContext,
   consecutiveBlocks: number,
   maxBlocks: number,
 ): Promise<StopChainOutcome> {

@@ -1,11 +1,5 @@
 import type { ToolResultBlock } from "../protocol/index.js";
-import {
-  type ChainContext,
-  callEntry,
-  type HookDecisionEvent,
-  type HookEntry,
-  hookDecision,
-} from "./hook-entry.js";
+import { callEntry, type HookDecisionEvent, type HookEntry, hookDecision } from "./hook-entry.js";
 import type { AfterToolCallContext, BeforeToolCallContext } from "./types.js";
 
 /** The merged outcome of the `beforeToolCall` hooks. */
@@ -25,7 +19,7 @@ export interface BeforeToolCallChainOutcome {
 /** Runs the matching `beforeToolCall` hooks in order (see `HookChain` for the merge rules). */
 export async function runBeforeToolCall(
   entries: readonly HookEntry[],
-  context: ChainContext<BeforeToolCallContext>,
+  context: BeforeToolCallContext,
 ): Promise<BeforeToolCallChainOutcome> {
   const events: HookDecisionEvent[] = [];
   const id = context.toolCallId;
@@ -72,7 +66,7 @@ export async function runBeforeToolCall(
 /** Runs the matching `afterToolCall` hooks in order; returns the result the model will see. */
 export async function runAfterToolCall(
   entries: readonly HookEntry[],
-  context: ChainContext<AfterToolCallContext>,
+  context: AfterToolCallContext,
 ): Promise<{ result: ToolResultBlock; events: HookDecisionEvent[] }> {
   const events: HookDecisionEvent[] = [];
   const id = context.toolCallId;

@@ -66,7 +66,7 @@ export function parsePermissionRule(text: unknown, where = "permission rules"): 
       return { text, kind: "bash-prefix", toolName, prefix };
     }
     if (spec.includes(":*")) fail("`:*` is only allowed at the end of a Bash rule");
-    if (spec.includes("*")) return { text, kind: "bash-glob", toolName, pattern: commandGlob(spec) };
+    if (spec.includes("*")) return { text, kind: "bash-glob", toolName, pattern: wildcard(spec, ".*", "s") };
     return { text, kind: "bash-exact", toolName, command: spec };
   }
   if (PATH_TOOLS.has(toolName)) {
@@ -76,7 +76,12 @@ export function parsePermissionRule(text: unknown, where = "permission rules"): 
   if (toolName === "web_fetch") {
     if (!spec.startsWith("domain:") || spec.length === "domain:".length)
       fail("WebFetch rules take `domain:<host>`");
-    return { text, kind: "domain", toolName, pattern: hostGlob(spec.slice("domain:".length)) };
+    return {
+      text,
+      kind: "domain",
+      toolName,
+      pattern: wildcard(spec.slice("domain:".length).toLowerCase(), "[^.]*"),
+    };
   }
   return fail(`tool "${name}" takes no specifier; write the bare name to match every call`);
 }
@@ -91,19 +96,11 @@ function parseMcpRule(rule: string, text: string, fail: (why: string) => never):
   return { text, kind: "tool", toolName: `mcp/${server}/${tool}` };
 }
 
-function commandGlob(spec: string): RegExp {
-  const body = spec
+/** A whole-string pattern in which `*` matches `star` and everything else is literal. */
+function wildcard(text: string, star: string, flags = ""): RegExp {
+  const body = text
     .split("*")
     .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
-    .join(".*");
-  return new RegExp(`^${body}$`, "s");
-}
-
-function hostGlob(host: string): RegExp {
-  const body = host
-    .toLowerCase()
-    .split("*")
-    .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
-    .join("[^.]*");
-  return new RegExp(`^${body}$`);
+    .join(star);
+  return new RegExp(`^${body}$`, flags);
 }

@@ -17,31 +17,23 @@ export function parseJsonLine<T>(line: string, schema: z.ZodType<T>, source: str
   try {
     json = JSON.parse(line);
   } catch (cause) {
-    return {
-      ok: false,
-      error: new ArkyError({
-        code: "protocol",
-        message: `${source} wrote a line that is not JSON; it was skipped.`,
-        details: { source, excerpt: line.slice(0, EXCERPT), length: line.length },
-        cause,
-      }),
-    };
+    return skipped(source, line, "a line that is not JSON", { length: line.length }, cause);
   }
   const parsed = schema.safeParse(json);
   if (parsed.success) return { ok: true, value: parsed.data };
+  const issues = parsed.error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`);
+  return skipped(source, line, "a message of an unexpected shape", { issues });
+}
+
+/** A skipped line's `protocol` error, with an excerpt of the line. */
+function skipped(source: string, line: string, what: string, details: object, cause?: unknown) {
+  const message = `${source} wrote ${what}; it was skipped.`;
+  const excerpt = line.slice(0, EXCERPT);
   return {
-    ok: false,
-    error: new ArkyError({
-      code: "protocol",
-      message: `${source} wrote a message of an unexpected shape; it was skipped.`,
-      details: {
-        source,
-        excerpt: line.slice(0, EXCERPT),
-        issues: parsed.error.issues
-          .slice(0, 5)
-          .map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`),
-      },
-    }),
+    ok: false as const,
+    error: new ArkyError({ code: "protocol", message, details: { source, excerpt, ...details }, cause }),
   };
 }
 

@@ -128,13 +128,8 @@ export function createTurnTools(tools: ToolRegistry, guard: ToolCallGuard): Turn
       if (tools.has(call.name)) {
         const decision = await decide(call, options);
         if (decision.decision === "deny") {
-          const text = [{ type: "text" as const, text: decision.reason }];
-          const result: ToolResultBlock = {
-            type: "tool-result",
-            toolUseId: call.id,
-            content: text,
-            isError: true,
-          };
+          const content = [{ type: "text" as const, text: decision.reason }];
+          const result: ToolResultBlock = { type: "tool-result", toolUseId: call.id, content, isError: true };
           return endTool(call, { result, durationMs: performance.now() - started }, options);
         }
         input = decision.input;

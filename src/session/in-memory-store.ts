@@ -43,9 +43,7 @@ export class InMemorySessionStore implements SessionStore {
   }
 
   async create(sessionId: string, metadata?: SessionMetadataInput): Promise<SessionMetadata> {
-    if (this.#sessions.has(sessionId)) {
-      throw sessionExists(sessionId);
-    }
+    if (this.#sessions.has(sessionId)) throw sessionExists(sessionId);
     const meta = newMetadata(sessionId, metadata, this.#now());
     this.#sessions.set(sessionId, { meta, events: [] });
     return structuredClone(meta);

@@ -9,9 +9,9 @@ import {
 } from "../protocol/index.js";
 import type { ModelCallOptions, ModelProvider, ModelRequest, ModelStreamEvent } from "../provider/index.js";
 import { sleep } from "../provider/index.js";
-import { anthropicErrorType } from "./anthropic/error-types.js";
+import { anthropicErrorBody, anthropicErrorType } from "./anthropic/error-types.js";
 import type { ScriptedBlock, ScriptStep } from "./script.js";
-import { stopReasonOf } from "./script-helpers.js";
+import { retryAfterHeaders, stopReasonOf } from "./script-helpers.js";
 import { defaultTextChunks, splitText } from "./split.js";
 
 /** Options of {@link scriptedProvider}. */
@@ -85,15 +85,9 @@ export function scriptedProvider(options: ScriptedProviderOptions): ScriptedProv
         }
         if (step.delayMs) await sleep(step.delayMs, signal);
         if (step.kind === "http-error") {
-          const headers: Record<string, string> = {};
-          if (step.retryAfterSeconds !== undefined) headers["retry-after"] = String(step.retryAfterSeconds);
-          const body = {
-            type: "error",
-            error: {
-              type: step.errorType ?? anthropicErrorType(step.status),
-              message: step.message ?? "scripted error",
-            },
-          };
+          const headers = retryAfterHeaders(step);
+          const type = step.errorType ?? anthropicErrorType(step.status);
+          const body = anthropicErrorBody(type, step.message ?? "scripted error");
           yield {
             type: "error",
             error: classifyHttpError({ status: step.status, body, headers, provider: "scripted" }),
@@ -142,23 +136,18 @@ async function* blockEvents(
     if (chunkDelayMs) await sleep(chunkDelayMs, signal);
     else if (signal?.aborted) throw signal.reason;
   };
-  if (block.type === "text") {
-    yield { type: "text-start", index };
-    for (const text of splitText(block.text, block.chunks ?? defaultTextChunks(block.text))) {
+  if (block.type !== "tool-use") {
+    const kind = block.type;
+    const text = kind === "text" ? block.text : block.thinking;
+    yield { type: `${kind}-start`, index };
+    for (const piece of splitText(text, block.chunks ?? defaultTextChunks(text))) {
       await pause();
-      yield { type: "text-delta", index, text };
+      yield { type: `${kind}-delta`, index, text: piece };
     }
-    yield { type: "text-end", index };
-    return { type: "text", text: block.text };
-  }
-  if (block.type === "thinking") {
-    yield { type: "thinking-start", index };
-    for (const text of splitText(block.thinking, block.chunks ?? defaultTextChunks(block.thinking))) {
-      await pause();
-      yield { type: "thinking-delta", index, text };
-    }
-    yield { type: "thinking-end", index };
-    return { type: "thinking", thinking: block.thinking, signature: block.signature ?? "c2NyaXB0ZWQ=" };
+    yield { type: `${kind}-end`, index };
+    return block.type === "text"
+      ? { type: "text", text }
+      : { type: "thinking", thinking: text, signature: block.signature ?? "c2NyaXB0ZWQ=" };
   }
   const toolCallId = block.id ?? newId("toolu");
   yield { type: "tool-input-start", index, toolCallId, toolName: block.name };
@@ -182,13 +171,8 @@ async function* faultEvents(
     });
   }
   if (step.fault === "stream-error") {
-    const error = classifyHttpError({
-      body: {
-        type: "error",
-        error: { type: step.errorType ?? "overloaded_error", message: "scripted stream error" },
-      },
-      provider: "scripted",
-    });
+    const body = anthropicErrorBody(step.errorType ?? "overloaded_error", "scripted stream error");
+    const error = classifyHttpError({ body, provider: "scripted" });
     yield { type: "error", error, contentStreamed: false };
     return;
   }

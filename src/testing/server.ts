@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { ArkyError } from "../protocol/index.js";
-import { anthropicRoutes } from "./anthropic/index.js";
+import { anthropicRoutes, sendAnthropicError } from "./anthropic/index.js";
 import { openaiResponsesRoute } from "./openai-responses/index.js";
 import type { ScriptedRoute } from "./route.js";
 import type { RecordedRequest, Script, ScriptStep } from "./script.js";
@@ -103,14 +103,7 @@ export async function startScriptedModelServer(
     }
     if (!route) {
       unexpected.push(`${req.method} ${url.pathname}: no such endpoint`);
-      res.writeHead(404, { "content-type": "application/json" });
-      res.end(
-        JSON.stringify({
-          type: "error",
-          error: { type: "not_found_error", message: `Not found: ${url.pathname}` },
-        }),
-      );
-      return;
+      return sendAnthropicError(res, 404, "not_found_error", `Not found: ${url.pathname}`);
     }
     if (raw === undefined) return route.sendError(res, 413, "request_too_large", "Request body too large.");
     let body: unknown = raw;

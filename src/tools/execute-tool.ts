@@ -108,12 +108,15 @@ export async function executeToolCall(
 
   const timeoutMs = registry.timeoutFor(tool);
   const controller = new AbortController();
-  const onAbort = () => controller.abort(options.signal.reason);
-  options.signal.addEventListener("abort", onAbort, { once: true });
   let settle: ((error: ArkyError) => void) | undefined;
   const interrupted = new Promise<never>((_, reject) => {
     settle = reject;
   });
+  const onAbort = () => {
+    controller.abort(options.signal.reason);
+    settle?.(abortedError(options.signal));
+  };
+  options.signal.addEventListener("abort", onAbort, { once: true });
   const timer = setTimeout(() => {
     const error = new ArkyError({
       code: "tool-timeout",
@@ -123,8 +126,6 @@ export async function executeToolCall(
     controller.abort(error);
     settle?.(error);
   }, timeoutMs);
-  const onOuterAbort = () => settle?.(abortedError(options.signal));
-  options.signal.addEventListener("abort", onOuterAbort, { once: true });
   // An abandoned tool may keep reporting progress; nothing may be emitted after its end.
   let finished = false;
   try {
@@ -157,6 +158,5 @@ export async function executeToolCall(
     finished = true;
     clearTimeout(timer);
     options.signal.removeEventListener("abort", onAbort);
-    options.signal.removeEventListener("abort", onOuterAbort);
   }
 }

@@ -9,7 +9,7 @@ import {
 } from "../../hooks/command/command-hook.js";
 import { compileToolMatcher } from "../../hooks/matcher.js";
 import { ArkyError } from "../../protocol/index.js";
-import type { PermissionMode } from "../mode.js";
+import { isPermissionMode, type PermissionMode } from "../mode.js";
 import { parsePermissionRule } from "../rule.js";
 import {
   commandHookEntrySchema,
@@ -60,14 +60,6 @@ export function defaultSettingsFiles(cwd: string = process.cwd(), home: string =
   ];
 }
 
-const MODES: Record<string, PermissionMode> = {
-  default: "default",
-  acceptEdits: "acceptEdits",
-  plan: "plan",
-  bypass: "bypass",
-  bypassPermissions: "bypass",
-};
-
 /**
  * Reads the settings files (missing files are skipped) and merges them: hooks and rule
  * lists concatenate, and `permissions.defaultMode` of a later (project) file overrides an
@@ -115,14 +107,12 @@ export function mergeSettingsFile(into: LoadedSettings, file: string, text: stri
       into.permissions[list].push((rule as string).trim());
     });
   }
-  if (permissions.defaultMode !== undefined) {
-    const mode = MODES[permissions.defaultMode];
-    if (mode) into.permissions.mode = mode;
-    else
-      into.warnings.push(
-        `${file}: permissions.defaultMode "${permissions.defaultMode}" is not supported; ignored.`,
-      );
-  }
+  const { defaultMode } = permissions;
+  // Claude Code's spelling of `bypass` is accepted, as `setPermissionMode` does.
+  if (defaultMode === "bypassPermissions") into.permissions.mode = "bypass";
+  else if (isPermissionMode(defaultMode)) into.permissions.mode = defaultMode;
+  else if (defaultMode !== undefined)
+    into.warnings.push(`${file}: permissions.defaultMode "${defaultMode}" is not supported; ignored.`);
 
   for (const [event, groups] of Object.entries(hooks)) {
     if (!(COMMAND_HOOK_EVENTS as readonly string[]).includes(event)) {

@@ -2,6 +2,7 @@ import type { ServerResponse } from "node:http";
 import { z } from "zod";
 import { type ScriptedRoute, type ScriptedRouteContext, sendJson, untilAborted } from "../route.js";
 import type { ScriptedFault, ScriptedHttpError, ScriptedReply } from "../script.js";
+import { retryAfterHeaders } from "../script-helpers.js";
 import { splitText } from "../split.js";
 import { delay, rawSseFrame, SseWriter, sseFrame } from "../sse.js";
 import { newMessageId, type ReplyContext, replyMessage, resolveReply } from "./encode-reply.js";
@@ -53,10 +54,8 @@ export const anthropicMessagesRoute: ScriptedRoute = {
 };
 
 function sendHttpError(context: ScriptedRouteContext, step: ScriptedHttpError): void {
-  const headers: Record<string, string> = {};
-  if (step.retryAfterSeconds !== undefined) headers["retry-after"] = String(step.retryAfterSeconds);
   const type = step.errorType ?? anthropicErrorType(step.status);
-  sendAnthropicError(context.res, step.status, type, step.message, headers);
+  sendAnthropicError(context.res, step.status, type, step.message, retryAfterHeaders(step));
 }
 
 function replyContext(context: ScriptedRouteContext): ReplyContext {

@@ -47,11 +47,7 @@ export function encodeResponsesReply(reply: ScriptedReply, model: string): Respo
       response: { id: responseId, object: "response", status: "in_progress", model, output: [] },
     },
   ];
-  const output: unknown[] = [];
-  reply.content.forEach((block, index) => {
-    const item = encodeBlock(block, index, events);
-    output.push(item);
-  });
+  const output = reply.content.map((block, index) => encodeBlock(block, index, events));
   events.push({
     type: "response.completed",
     response: {
@@ -118,36 +114,26 @@ function encodeBlock(block: ScriptedBlock, outputIndex: number, events: Response
     events.push({ ...base, type: "response.output_item.done", item: done });
     return done;
   }
-  const callId = block.id ?? `call_${shortId()}`;
-  if (typeof block.input === "string")
-    return encodeCustomCall(block.name, block.input, callId, block.chunks, outputIndex, events);
-  const id = `fc_${shortId()}`;
-  const { namespace, name } = splitNamespace(block.name);
-  const args = JSON.stringify(block.input ?? {});
+  // A string input is a freeform ("custom") tool call, such as Codex's `apply_patch`: a
+  // `custom_tool_call` item whose `input` is the raw text.
+  const custom = typeof block.input === "string";
+  const text = custom ? (block.input as string) : JSON.stringify(block.input ?? {});
+  const { namespace, name } = custom ? { namespace: {}, name: block.name } : splitNamespace(block.name);
+  const id = `${custom ? "ctc" : "fc"}_${shortId()}`;
+  const type = custom ? "custom_tool_call" : "function_call";
+  const field = custom ? "input" : "arguments";
+  const call_id = block.id ?? `call_${shortId()}`;
   events.push({
     ...base,
     type: "response.output_item.added",
-    item: {
-      id,
-      type: "function_call",
-      status: "in_progress",
-      call_id: callId,
-      name,
-      ...namespace,
-      arguments: "",
-    },
+    item: { id, type, status: "in_progress", call_id, name, ...namespace, [field]: "" },
   });
-  for (const delta of splitText(args, block.chunks ?? 2))
-    events.push({ ...base, type: "response.function_call_arguments.delta", item_id: id, delta });
-  const done = {
-    id,
-    type: "function_call",
-    status: "completed",
-    call_id: callId,
-    name,
-    ...namespace,
-    arguments: args,
-  };
+  const deltaType = custom
+    ? "response.custom_tool_call_input.delta"
+    : "response.function_call_arguments.delta";
+  for (const delta of splitText(text, block.chunks ?? 2))
+    events.push({ ...base, type: deltaType, item_id: id, delta });
+  const done = { id, type, status: "completed", call_id, name, ...namespace, [field]: text };
   events.push({ ...base, type: "response.output_item.done", item: done });
   return done;
 }
@@ -161,30 +147,4 @@ function splitNamespace(fullName: string): { namespace: { namespace?: string }; 
   const cut = fullName.startsWith("mcp__") ? fullName.indexOf("__", 5) : fullName.lastIndexOf("__");
   if (cut <= 0) return { namespace: {}, name: fullName };
   return { namespace: { namespace: fullName.slice(0, cut) }, name: fullName.slice(cut + 2) };
-}
-
-/**
- * A tool-use block whose input is a string is a freeform ("custom") tool call, such as
- * Codex's `apply_patch`: a `custom_tool_call` item whose `input` is the raw text.
- */
-function encodeCustomCall(
-  name: string,
-  input: string,
-  callId: string,
-  chunks: number | undefined,
-  outputIndex: number,
-  events: ResponsesStreamEvent[],
-): unknown {
-  const id = `ctc_${shortId()}`;
-  const base = { output_index: outputIndex };
-  events.push({
-    ...base,
-    type: "response.output_item.added",
-    item: { id, type: "custom_tool_call", status: "in_progress", call_id: callId, name, input: "" },
-  });
-  for (const delta of splitText(input, chunks ?? 2))
-    events.push({ ...base, type: "response.custom_tool_call_input.delta", item_id: id, delta });
-  const done = { id, type: "custom_tool_call", status: "completed", call_id: callId, name, input };
-  events.push({ ...base, type: "response.output_item.done", item: done });
-  return done;
 }

@@ -1,6 +1,7 @@
 import type { ServerResponse } from "node:http";
 import { type ScriptedRoute, type ScriptedRouteContext, sendJson, untilAborted } from "../route.js";
 import type { ScriptedFault, ScriptedHttpError } from "../script.js";
+import { retryAfterHeaders } from "../script-helpers.js";
 import { defaultTextChunks, splitText } from "../split.js";
 import { delay, SseWriter } from "../sse.js";
 import { encodeResponsesReply, type ResponsesStreamEvent } from "./encode-responses-stream.js";
@@ -60,11 +61,8 @@ export const openaiResponsesRoute: ScriptedRoute = {
     if (!step) return this.sendError(res, 500, "server_error", "No script step for this call.");
     if (step.delayMs) await delay(step.delayMs, signal);
     if (signal.aborted) return;
-    if (step.kind === "http-error") {
-      const headers: Record<string, string> = {};
-      if (step.retryAfterSeconds !== undefined) headers["retry-after"] = String(step.retryAfterSeconds);
-      return sendJson(res, step.status, responsesErrorBody(step), headers);
-    }
+    if (step.kind === "http-error")
+      return sendJson(res, step.status, responsesErrorBody(step), retryAfterHeaders(step));
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
     res.flushHeaders();
     if (step.kind === "fault") return writeFault(res, step, context);

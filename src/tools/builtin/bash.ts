@@ -49,16 +49,13 @@ export function bashTool({ roots, limits, env }: BashToolOptions): Tool {
       });
       if (run.aborted) throw signal.reason ?? new DOMException("The command was cancelled.", "AbortError");
       const output = capTail(run.output, limits.maxOutputChars, run.totalChars);
-      if (run.timedOut)
-        return {
-          content: [
-            { type: "text", text: `${output}\n[timed out after ${limit} ms; the command was killed]` },
-          ],
-          isError: true,
-        };
       const status = run.signal ? `killed by ${run.signal}` : `exit code ${run.exitCode}`;
-      const text = output.length > 0 ? `${output}\n[${status}]` : `[no output; ${status}]`;
-      return { content: [{ type: "text", text }], isError: run.exitCode !== 0 };
+      const text = run.timedOut
+        ? `${output}\n[timed out after ${limit} ms; the command was killed]`
+        : output.length > 0
+          ? `${output}\n[${status}]`
+          : `[no output; ${status}]`;
+      return { content: [{ type: "text", text }], isError: run.timedOut || run.exitCode !== 0 };
     },
   });
 }
