@@ -106,7 +106,6 @@ lines.push(
 );
 lines.push("|---|---|---|---|---|---|---|---|---|---|");
 for (const scenario of scenarios) {
-  const raw = results[scenario].raw;
   for (const v of variants) {
     const m = results[scenario][v];
     lines.push(
