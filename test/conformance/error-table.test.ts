@@ -1,38 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ERROR_CODES } from "../../src/protocol/index.js";
-import { claudePids } from "../claude-code/harness.js";
-import { codexProcesses } from "../codex/helpers.js";
 import { ERROR_CASES, type ErrorOutcome } from "./error-cases.js";
-import { claudeCodeRig, codexRig, nativeRig, type Rig } from "./rigs.js";
+import type { Rig } from "./rigs.js";
+import { RUNTIMES, useThreeRigs } from "./three-runtimes.js";
 
 // docs/errors.md as a test: each situation is provoked on the native loop, the real Claude
 // Code CLI and the real Codex app server, and gives the same code, retryability, stop reason
 // and fatal `error` events wherever it can happen. No retries, so an API error is final at once.
 // Runtimes run one after another (two cores), one runtime of each for the whole file.
 
-let rigs: {
-  native: Rig;
-  "claude-code": Awaited<ReturnType<typeof claudeCodeRig>>;
-  codex: Awaited<ReturnType<typeof codexRig>>;
-};
-
-beforeAll(async () => {
-  rigs = {
-    native: await nativeRig({ retry: { maxAttempts: 1 } }),
-    "claude-code": await claudeCodeRig({ maxRetries: 0 }),
-    codex: await codexRig(),
-  };
-});
-
-afterAll(async () => {
-  const configDir = rigs?.["claude-code"].configDir;
-  const codexHome = rigs?.codex.fixture.home;
-  for (const rig of Object.values(rigs ?? {})) await rig.close();
-  if (configDir) expect(claudePids(configDir)).toEqual([]);
-  if (codexHome) expect(codexProcesses(codexHome)).toEqual([]);
-});
-
-const RUNTIMES = ["native", "claude-code", "codex"] as const;
+const rigs = useThreeRigs({ native: { retry: { maxAttempts: 1 } }, claudeCode: { maxRetries: 0 } });
 
 // Titled by string (a `$name` title would be cut at 40 characters).
 const TABLE = ERROR_CASES.map((testCase) => [`${testCase.name} → ${testCase.code}`, testCase] as const);

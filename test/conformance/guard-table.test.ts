@@ -1,33 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { deniedReason } from "../../src/permissions/index.js";
 import type { AgentEvent } from "../../src/protocol/index.js";
-import { claudePids } from "../claude-code/harness.js";
-import { codexProcesses } from "../codex/helpers.js";
 import { CASES, expectedOn } from "./cases.js";
-import { claudeCodeRig, codexRig, nativeRig, type Rig, type TurnOutcome } from "./rigs.js";
+import type { Rig, TurnOutcome } from "./rigs.js";
+import { RUNTIMES, useThreeRigs } from "./three-runtimes.js";
 
 // One table, three runtimes: the same permissions and hooks, a model that asks for one
 // shell command, and the same decisions, events and file-system outcome on each. The
 // runtimes run one after another (two cores): one Codex app server for the whole file,
 // one Claude Code runtime whose sessions start and close one at a time.
 
-let rigs: {
-  native: Rig;
-  "claude-code": Awaited<ReturnType<typeof claudeCodeRig>>;
-  codex: Awaited<ReturnType<typeof codexRig>>;
-};
-
-beforeAll(async () => {
-  rigs = { native: await nativeRig(), "claude-code": await claudeCodeRig(), codex: await codexRig() };
-});
-
-afterAll(async () => {
-  const configDir = rigs?.["claude-code"].configDir;
-  const codexHome = rigs?.codex.fixture.home;
-  for (const rig of Object.values(rigs ?? {})) await rig.close();
-  if (configDir) expect(claudePids(configDir)).toEqual([]);
-  if (codexHome) expect(codexProcesses(codexHome)).toEqual([]);
-});
+const rigs = useThreeRigs();
 
 const ofType = <T extends AgentEvent["type"]>(events: AgentEvent[], type: T) =>
   events.filter((e): e is Extract<AgentEvent, { type: T }> => e.type === type);
@@ -39,8 +22,6 @@ function decisions(events: AgentEvent[]) {
     hooks: ofType(events, "hook-decision").map((e) => `${e.hook}/${e.decision}`),
   };
 }
-
-const RUNTIMES = ["native", "claude-code", "codex"] as const;
 
 describe.each(CASES)("$name", (testCase) => {
   const outcomes = new Map<Rig["name"], TurnOutcome>();

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { AgentEvent } from "../../src/protocol/index.js";
-import { claudePids } from "../claude-code/harness.js";
-import { codexProcesses } from "../codex/helpers.js";
-import { claudeCodeRig, codexRig, nativeRig, type Rig } from "./rigs.js";
+import type { Rig } from "./rigs.js";
+import { RUNTIMES, useThreeRigs } from "./three-runtimes.js";
 import { CONFIG, TOOL_CASES, TOOLS, type ToolCase, toolSequence } from "./tool-cases.js";
 
 // One table, three runtimes: the same Arky tool (`tool()` + zod) offered to the native loop,
@@ -11,25 +10,7 @@ import { CONFIG, TOOL_CASES, TOOLS, type ToolCase, toolSequence } from "./tool-c
 // timeout, cancellation) the tool's events, hook decisions and error codes are the same on
 // every runtime. Runtimes run one after another (two cores), one runtime for the whole file.
 
-let rigs: {
-  native: Rig;
-  "claude-code": Awaited<ReturnType<typeof claudeCodeRig>>;
-  codex: Awaited<ReturnType<typeof codexRig>>;
-};
-
-beforeAll(async () => {
-  rigs = { native: await nativeRig(), "claude-code": await claudeCodeRig(), codex: await codexRig() };
-});
-
-afterAll(async () => {
-  const configDir = rigs?.["claude-code"].configDir;
-  const codexHome = rigs?.codex.fixture.home;
-  for (const rig of Object.values(rigs ?? {})) await rig.close();
-  if (configDir) expect(claudePids(configDir)).toEqual([]);
-  if (codexHome) expect(codexProcesses(codexHome)).toEqual([]);
-});
-
-const RUNTIMES = ["native", "claude-code", "codex"] as const;
+const rigs = useThreeRigs();
 
 function expectedOn(testCase: ToolCase, name: Rig["name"]) {
   const differs = testCase.differs?.[name];
