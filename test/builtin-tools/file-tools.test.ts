@@ -21,7 +21,7 @@ describe("codingTools", () => {
       edit: false,
       glob: true,
       grep: true,
-      web_fetch: true,
+      web_fetch: false,
       todo_write: true,
       todo_read: true,
     });

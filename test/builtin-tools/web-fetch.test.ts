@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createToolCallGuard } from "../../src/permissions/index.js";
 import { harness, tempDir, textOf } from "./helpers.js";
 
 let server: Server;
@@ -54,6 +55,19 @@ afterAll(async () => {
 });
 
 describe("web_fetch", () => {
+  it("sends data out, so it needs permission unless a rule allows it", async () => {
+    const { registry } = await harness({ cwd: await tempDir() });
+    const readOnly = registry.get("web_fetch")?.readOnly ?? true;
+    const call = { toolCallId: "t1", toolName: "web_fetch", input: { url: `${base}/page` }, readOnly };
+    const signal = new AbortController().signal;
+    const asked = await createToolCallGuard().beforeToolCall(call, signal);
+    expect(asked).toMatchObject({ decision: "deny", reason: expect.stringContaining("allow rule") });
+    const planned = await createToolCallGuard({ permissions: { mode: "plan" } }).beforeToolCall(call, signal);
+    expect(planned.decision).toBe("deny");
+    const allowed = createToolCallGuard({ permissions: { allow: ["WebFetch(domain:127.0.0.1)"] } });
+    expect((await allowed.beforeToolCall(call, signal)).decision).toBe("allow");
+  });
+
   it("turns HTML into Markdown without scripts or styles", async () => {
     const { call } = await harness({ cwd: await tempDir() });
     const text = textOf(await call("web_fetch", { url: `${base}/page` }));

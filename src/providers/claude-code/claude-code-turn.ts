@@ -21,17 +21,8 @@ import { ClaudeCodeEventMapper } from "./map-claude-code-events.js";
 import { mapClaudeCodeResult } from "./map-claude-code-result.js";
 import { type ClaudeEventBody, ToolCallTracker } from "./tool-call-tracker.js";
 
-/** CLI tools that change nothing; every other CLI tool counts as a write for the guard. */
-const READ_ONLY_CLI_TOOLS = new Set([
-  "Read",
-  "Glob",
-  "Grep",
-  "LS",
-  "NotebookRead",
-  "WebSearch",
-  "WebFetch",
-  "TodoWrite",
-]);
+/** CLI tools that change nothing and send nothing out; every other CLI tool needs permission. */
+const READ_ONLY_CLI_TOOLS = new Set(["Read", "Glob", "Grep", "LS", "NotebookRead", "TodoWrite"]);
 
 /**
  * One turn on a CLI process: maps its stdout into events on a queue (in order, through

@@ -12,7 +12,8 @@ const inputSchema = z.object({
 /**
  * `web_fetch`: GETs a URL and returns HTML as Markdown, other text as is. Follows at most
  * `fetchMaxRedirects` redirects, each to http(s) only; the body is capped at
- * `fetchMaxBytes` and the whole fetch at `fetchTimeoutMs`. Read-only.
+ * `fetchMaxBytes` and the whole fetch at `fetchTimeoutMs`. Not read-only: it sends the URL out,
+ * so the guard asks unless a rule (`WebFetch(domain:…)`) or mode allows it.
  */
 export function webFetchTool({ limits }: { limits: ToolLimits }): Tool {
   return tool({
@@ -20,7 +21,8 @@ export function webFetchTool({ limits }: { limits: ToolLimits }): Tool {
     description:
       "Fetch a web page (http or https) and return it as Markdown (HTML) or plain text. Binary content is refused.",
     input: inputSchema,
-    readOnly: true,
+    readOnly: false,
+    concurrencySafe: true,
     timeoutMs: limits.fetchTimeoutMs + 5000,
     execute: async ({ url }, { signal }) => {
       const timeout = AbortSignal.timeout(limits.fetchTimeoutMs);
