@@ -145,6 +145,24 @@ export const ERROR_CASES: ErrorCase[] = [
     },
   },
   {
+    name: "prompt() whose signal aborts the turn",
+    code: "cancelled",
+    stop: "thrown",
+    async provoke(rig) {
+      const controller = new AbortController();
+      rig.answer(() => {
+        setTimeout(() => controller.abort(), 300);
+        return SLOW;
+      });
+      const agent = rig.agent();
+      try {
+        return await thrown(() => agent.prompt("talk slowly", { signal: controller.signal }));
+      } finally {
+        await agent.close();
+      }
+    },
+  },
+  {
     name: "the turn's signal is aborted before it starts",
     code: "cancelled",
     stop: "cancelled",
