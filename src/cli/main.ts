@@ -10,7 +10,8 @@ import { sessionsCommand } from "./sessions.js";
 const HELP = `arky: AI agents from the terminal
 
 Usage:
-  arky demo                      an offline run: scripted model, real tools on a temporary folder
+  arky demo [--keep]             an offline run: scripted model, real tools on a temporary folder
+                                 (--keep: leave the folder in place and print its path)
   arky run "<prompt>" [options]  one headless turn on the Anthropic API (ANTHROPIC_API_KEY)
 
 Options of run:
@@ -18,7 +19,8 @@ Options of run:
   -m, --model <id>                     model id (default $ARKY_MODEL or claude-sonnet-5-5)
       --system <text>                  system prompt
       --max-turns <n>                  most model calls in the turn (default 25)
-      --tools read-only|all|none       built-in tools offered (default read-only: read, glob, grep, todos)
+      --tools read-only|all|none       built-in tools offered (default read-only: read, glob, grep, todos;
+                                       all adds bash, write, edit and web_fetch, which sends data out)
       --cwd <dir>                      working folder of the tools (default: the current one)
       --base-url <url>                 an Anthropic-compatible endpoint (or $ANTHROPIC_BASE_URL)
   -r, --resume <id>                    continue a stored session (a unique prefix of its id will do)

@@ -125,7 +125,7 @@ function assistantBlocks(event: AgentEventOf<"message-end">, inputs: Map<string,
 function toolBlock(event: AgentEventOf<"tool-execution-end">, input: unknown, max: number): string[] {
   const mark = event.result.isError ? "failed" : "ok";
   return [
-    `**Tool \`${event.toolName}\`** (${mark}, ${event.durationMs} ms)`,
+    `**Tool \`${event.toolName}\`** (${mark}, ${duration(event.durationMs)})`,
     "",
     "Input:",
     "",
@@ -158,6 +158,10 @@ function quoteText(text: string): string {
     .split("\n")
     .map((line) => (line ? `> ${line}` : ">"))
     .join("\n");
+}
+
+function duration(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
 function usageLine(usage: Usage, costUsd: number | undefined): string {

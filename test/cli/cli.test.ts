@@ -22,6 +22,13 @@ afterEach(async () => {
 });
 
 describe("arky demo", () => {
+  it("is in the help with its --keep option", async () => {
+    const io = captureIo();
+    expect(await main(["help"], io)).toBe(0);
+    expect(io.out()).toContain("arky demo [--keep]");
+    expect(io.out()).toMatch(/--keep: leave the folder/);
+  });
+
   it("runs a streamed, tool-using turn offline and shows tools, results and the cost line", async () => {
     const io = captureIo();
     const code = await demoCommand(io, { chunkDelayMs: 0 });

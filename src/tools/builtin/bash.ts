@@ -22,8 +22,8 @@ const inputSchema = z.object({
 });
 
 /**
- * `bash`: runs a command with `bash -c` in its own process group. Output (stdout and
- * stderr interleaved) keeps its tail when capped. On timeout or cancellation the whole
+ * `bash`: runs a command with `bash -c` in its own process group. Output (stdout and stderr,
+ * two pipes joined chunk by chunk as they arrive) keeps its tail when capped. On timeout or cancellation the whole
  * group gets SIGTERM then SIGKILL; background children do not outlive the call.
  */
 export function bashTool({ roots, limits, env }: BashToolOptions): Tool {
