@@ -200,7 +200,6 @@ export class Agent {
             input: begun.input,
             history: begun.history,
             tools: this.tools,
-            guard: this.#guard,
             ...createTurnTools(this.tools, this.#guard),
             cwd: this.#options.cwd,
             signal,

@@ -54,17 +54,17 @@ export class ReplyTransport implements Transport {
     }
     const { id } = message;
     return new Promise((resolve) => {
-      this.#pending.set(id, resolve);
       // MCP answers no cancelled request; the waiting caller gets a cancellation error instead.
-      signal?.addEventListener(
-        "abort",
-        () => {
-          this.#pending.delete(id);
-          this.onmessage?.({ jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: id } });
-          resolve({ jsonrpc: "2.0", id, error: { code: -32800, message: "Request cancelled." } });
-        },
-        { once: true },
-      );
+      const onAbort = () => {
+        this.#pending.delete(id);
+        this.onmessage?.({ jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: id } });
+        resolve({ jsonrpc: "2.0", id, error: { code: -32800, message: "Request cancelled." } });
+      };
+      this.#pending.set(id, (answer) => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve(answer);
+      });
+      signal?.addEventListener("abort", onAbort, { once: true });
       this.onmessage?.(message);
     });
   }

@@ -1,4 +1,3 @@
-import type { ToolCallGuard } from "../permissions/index.js";
 import type { AgentEventBody, Message, UserMessage } from "../protocol/index.js";
 import type { ToolRegistry } from "../tools/index.js";
 import type { TurnTools } from "./tool-service.js";
@@ -20,11 +19,6 @@ export interface TurnRequest extends TurnTools {
   history: readonly Message[];
   /** Arky's tools, to offer to the model (run them with `runTool`). */
   tools: ToolRegistry;
-  /**
-   * The guard behind `runTool` / `decide` / `endTool`. Runtimes do not call it; a CLI
-   * runtime may only compare it with `allowAllGuard` to skip asking for decisions.
-   */
-  guard: ToolCallGuard;
   /**
    * The Agent's working folder, when its user set one. Runtimes that run tools in a folder
    * use it for this session; without it they use their own default.

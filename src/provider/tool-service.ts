@@ -1,4 +1,4 @@
-import type { GuardedToolCall, ToolCallGuard } from "../permissions/index.js";
+import { allowAllGuard, type GuardedToolCall, type ToolCallGuard } from "../permissions/index.js";
 import {
   type AgentEventBody,
   ArkyError,
@@ -39,6 +39,11 @@ export interface ToolCallEnd {
  * invalid input, thrown, timed out, cancelled).
  */
 export interface TurnTools {
+  /**
+   * Whether the guard can refuse or change a call (false for `allowAllGuard`, with no
+   * permissions or hooks configured): a CLI runtime may then skip asking for decisions.
+   */
+  readonly guarded: boolean;
   /**
    * Runs one of Arky's tools: guard → validate → execute with its timeout and the signal →
    * after-hooks, emitting the events above. Never throws; every outcome is a result the
@@ -119,6 +124,7 @@ export function createTurnTools(tools: ToolRegistry, guard: ToolCallGuard): Turn
   };
 
   return {
+    guarded: guard !== allowAllGuard,
     decide,
     endTool,
     async runTool(call, options) {

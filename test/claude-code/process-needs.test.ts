@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { allowAllGuard, createToolCallGuard } from "../../src/permissions/index.js";
+import { createTurnTools } from "../../src/provider/index.js";
 import {
-  guardNeedsHook,
   initializeRequest,
   processNeeds,
   satisfies,
@@ -28,7 +28,10 @@ const addStrict = tool({
 
 describe("process needs", () => {
   it("needs no initialize without tools, guard or sub-agents (a bare one only when forced)", () => {
-    const needs = processNeeds({ tools: new ToolRegistry(), hook: guardNeedsHook(allowAllGuard) });
+    const needs = processNeeds({
+      tools: new ToolRegistry(),
+      hook: createTurnTools(new ToolRegistry(), allowAllGuard).guarded,
+    });
     expect(needs.hook).toBe(false);
     expect(initializeRequest(needs)).toBeUndefined();
     expect(initializeRequest(needs, true)).toEqual({ subtype: "initialize" });
@@ -36,7 +39,7 @@ describe("process needs", () => {
 
   it("registers the hook only for a guard that can change something", () => {
     const guard = createToolCallGuard({ permissions: { canUseTool: () => ({ behavior: "allow" }) } });
-    expect(guardNeedsHook(guard)).toBe(true);
+    expect(createTurnTools(new ToolRegistry(), guard).guarded).toBe(true);
     const request = initializeRequest(processNeeds({ hook: true }));
     expect(request?.hooks).toEqual({ PreToolUse: [{ hookCallbackIds: ["arky_pre_tool_use"] }] });
     expect(request?.sdkMcpServers).toBeUndefined();

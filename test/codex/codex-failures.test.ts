@@ -125,7 +125,6 @@ describe("CodexRuntime failures", () => {
       input: { role: "user" as const, content: [{ type: "text" as const, text: "hi" }] },
       history: [],
       tools: new ToolRegistry([]),
-      guard: allowAllGuard,
       ...createTurnTools(new ToolRegistry([]), allowAllGuard),
       signal: new AbortController().signal,
     });
@@ -147,7 +146,6 @@ describe("CodexRuntime failures", () => {
       turnId: "t1",
       history: [],
       tools: new ToolRegistry([]),
-      guard: allowAllGuard,
       ...createTurnTools(new ToolRegistry([]), allowAllGuard),
       signal: new AbortController().signal,
     };

@@ -84,7 +84,6 @@ describe("CodexRuntime per-thread cwd and reasoning effort", () => {
           input: { role: "user", content: [{ type: "text", text }] },
           history: [],
           tools: new ToolRegistry([]),
-          guard: allowAllGuard,
           ...createTurnTools(new ToolRegistry([]), allowAllGuard),
           cwd,
           signal: new AbortController().signal,

@@ -113,7 +113,6 @@ async function oneTurn(runtime: ReturnType<typeof codex>): Promise<AgentEventBod
     input: { role: "user", content: [{ type: "text", text: "hi" }] },
     history: [],
     tools: new ToolRegistry([]),
-    guard: allowAllGuard,
     ...createTurnTools(new ToolRegistry([]), allowAllGuard),
     signal: new AbortController().signal,
   }))

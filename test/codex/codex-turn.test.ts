@@ -14,7 +14,6 @@ function turn(guard: ToolCallGuard = allowAllGuard) {
       input: { role: "user", content: [{ type: "text", text: "hi" }] },
       history: [],
       tools: new ToolRegistry([]),
-      guard,
       ...createTurnTools(new ToolRegistry([]), guard),
       signal: new AbortController().signal,
     },

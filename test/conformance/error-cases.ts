@@ -66,7 +66,6 @@ function runtimeTurn(runtime: AgentRuntime, sessionId: string, signal = new Abor
     input: { role: "user", content: [{ type: "text", text: "hello" }] },
     history: [],
     tools,
-    guard: allowAllGuard,
     ...createTurnTools(tools, allowAllGuard),
     signal,
   };

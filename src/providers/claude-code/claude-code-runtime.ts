@@ -19,7 +19,6 @@ import { ClaudeCodeSession, idleListener } from "./claude-code-session.js";
 import { ClaudeCodeTurn } from "./claude-code-turn.js";
 import { toCliUserContent } from "./convert-claude-code-content.js";
 import {
-  guardNeedsHook,
   initializeRequest,
   type ProcessNeeds,
   processNeeds,
@@ -105,7 +104,7 @@ export class ClaudeCodeRuntime implements AgentRuntime {
       request.signal.throwIfAborted();
       const needs = processNeeds({
         tools: request.tools,
-        hook: guardNeedsHook(request.guard),
+        hook: request.guarded,
         agents: this.#options.agents,
       });
       const process = await this.#ensureProcess(session, needs);

@@ -1,5 +1,4 @@
 import { mcpToolList } from "../../mcp/tool-names.js";
-import { allowAllGuard, type ToolCallGuard } from "../../permissions/index.js";
 import type { ToolRegistry } from "../../tools/index.js";
 import { ARKY_MCP_SERVER, MCP_INITIALIZE_RESULT } from "./arky-mcp-bridge.js";
 import type { ClaudeCodeAgentDefinition } from "./claude-code-options.js";
@@ -21,11 +20,6 @@ export interface ProcessNeeds {
   readonly agents: Record<string, ClaudeCodeAgentDefinition> | undefined;
   /** Identity of the tool list and agents (the hook is compared on its own). */
   readonly key: string;
-}
-
-/** Whether a guard needs Arky's PreToolUse hook: the allow-all guard changes nothing. */
-export function guardNeedsHook(guard: ToolCallGuard): boolean {
-  return guard !== allowAllGuard;
 }
 
 /** The needs of turns with these tools (and hook), on a runtime with these sub-agents. */
