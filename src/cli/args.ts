@@ -1,5 +1,6 @@
 import { type ParseArgsOptionsConfig, parseArgs } from "node:util";
 import { ArkyError } from "../protocol/index.js";
+import { extractRuleFlags, parsePermissionModeFlag } from "./permission-args.js";
 
 /** The options `arky run` understands. */
 export const RUN_OPTIONS = {
@@ -13,6 +14,8 @@ export const RUN_OPTIONS = {
   resume: { type: "string", short: "r" },
   continue: { type: "boolean", short: "c" },
   "no-store": { type: "boolean" },
+  "permission-mode": { type: "string" },
+  print: { type: "boolean", short: "p" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -40,7 +43,8 @@ export function positiveInteger(value: string | undefined, flag: string): number
 
 /** Parses `arky run` arguments; throws a `configuration` error with the problem. */
 export function parseRunArgs(argv: string[]) {
-  const { values, positionals } = parseCliArgs(argv, RUN_OPTIONS);
+  const { rest, rules } = extractRuleFlags(argv);
+  const { values, positionals } = parseCliArgs(rest, RUN_OPTIONS);
   const output = values.output;
   if (output !== "text" && output !== "json" && output !== "stream-json") {
     throw new ArkyError({
@@ -77,6 +81,9 @@ export function parseRunArgs(argv: string[]) {
     system: values.system,
     cwd: values.cwd,
     baseUrl: values["base-url"],
+    permissionMode: parsePermissionModeFlag(values["permission-mode"]),
+    allow: rules.allow,
+    deny: rules.deny,
     help: values.help === true,
   };
 }

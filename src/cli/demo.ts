@@ -38,6 +38,8 @@ export async function demoCommand(io: CliIo, options: DemoOptions = {}): Promise
       ),
       tools: await codingTools({ cwd: folder }),
       cwd: folder,
+      // The scripted model edits and runs a check in a throw-away folder: nothing to ask about.
+      permissions: { mode: "bypass" },
     });
     io.stdout.write(
       `${bold("arky demo")} ${dim("· scripted model (offline: no API calls, no key) · real tools on a temporary folder")}\n`,

@@ -7,7 +7,9 @@ import type { Tool } from "../tools/index.js";
 import type { RunArgs } from "./args.js";
 import { abortOnInterrupt, type CliIo } from "./io.js";
 import { stdoutRenderer } from "./render.js";
+import { loadRunSettings, runPermissions } from "./run-settings.js";
 import { openCliStore, resolveSessionId } from "./sessions.js";
+import { promptOf } from "./stdin.js";
 
 const READ_ONLY = new Set(["read", "glob", "grep", "todo_read", "todo_write"]);
 
@@ -29,8 +31,11 @@ export function noProviderMessage(): string {
 
 /** Runs `arky run`: one headless turn. Returns the process exit code. */
 export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
-  if (!args.prompt.trim()) {
-    io.stderr.write('arky run: give a prompt, e.g. arky run "Summarise README.md"\n');
+  const prompt = await promptOf(args.prompt, io);
+  if (!prompt) {
+    io.stderr.write(
+      'arky run: give a prompt, e.g. arky run "Summarise README.md" or echo "Summarise README.md" | arky run\n',
+    );
     return 2;
   }
   const apiKey = io.env.ANTHROPIC_API_KEY;
@@ -40,7 +45,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   }
   const store = args.store ? openCliStore(io) : undefined;
   try {
-    return await runWithStore(args, io, apiKey, store);
+    return await runWithStore({ ...args, prompt }, io, apiKey, store);
   } finally {
     await store?.close();
   }
@@ -54,11 +59,12 @@ async function runWithStore(
 ): Promise<number> {
   const continued = store ? await sessionToContinue(args, store) : undefined;
   const cwd = args.cwd ?? continued?.cwd ?? io.cwd;
-  const model = args.model ?? continued?.model ?? io.env.ARKY_MODEL ?? "claude-sonnet-5-5";
+  const settings = await loadRunSettings(io, cwd);
+  const model = args.model ?? continued?.model ?? io.env.ARKY_MODEL ?? settings.model ?? "claude-sonnet-5-5";
   const provider = anthropic({ model, apiKey, baseURL: args.baseUrl ?? io.env.ANTHROPIC_BASE_URL });
   let tools: Tool[] = [];
   if (args.tools !== "none") {
-    const all = await codingTools({ cwd });
+    const all = await codingTools({ cwd, env: settings.env });
     tools = args.tools === "all" ? all : all.filter((t) => READ_ONLY.has(t.name));
   }
   const options = {
@@ -66,6 +72,7 @@ async function runWithStore(
     tools,
     cwd,
     store,
+    ...runPermissions(args, settings, cwd),
   };
   const agent = continued ? await Agent.resume(continued.sessionId, options) : new Agent(options);
   const controller = new AbortController();

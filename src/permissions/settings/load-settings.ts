@@ -41,6 +41,13 @@ export interface LoadedSettings {
   permissions: { allow: string[]; deny: string[]; ask: string[]; mode?: PermissionMode };
   /** Command hooks from every file, user files' first. */
   hooks: LoadedCommandHook[];
+  /**
+   * `env` of every file, a later file's value winning per variable. Loading does not apply
+   * it: `arky run` gives it to tools and command hooks.
+   */
+  env?: Record<string, string>;
+  /** `model` of the last file that sets one. */
+  model?: string;
   /** Things a file holds that Arky does not run (other hook events or types, other modes). */
   warnings: string[];
 }
@@ -99,7 +106,9 @@ export function mergeSettingsFile(into: LoadedSettings, file: string, text: stri
   const parsed = settingsFileSchema.safeParse(json);
   if (!parsed.success)
     throw configError(file, `is not a valid settings file: ${z.prettifyError(parsed.error)}`);
-  const { hooks = {}, permissions = {} } = parsed.data;
+  const { hooks = {}, permissions = {}, env, model } = parsed.data;
+  if (env) into.env = { ...into.env, ...env };
+  if (model) into.model = model;
 
   for (const list of ["allow", "deny", "ask"] as const) {
     (permissions[list] ?? []).forEach((rule, i) => {

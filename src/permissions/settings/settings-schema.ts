@@ -1,13 +1,15 @@
 import { z } from "zod";
 
 /**
- * The parts of a Claude Code / Arky `settings.json` this module reads. Other keys
- * (`env`, `model`, …) are allowed and ignored. Entries are validated one by one later so
+ * The parts of a Claude Code / Arky `settings.json` this module reads. Other keys are
+ * allowed and ignored. Entries are validated one by one later so
  * errors can name the entry.
  */
 export const settingsFileSchema = z
   .object({
     hooks: z.record(z.string(), z.array(z.unknown())).optional(),
+    env: z.record(z.string(), z.string()).optional(),
+    model: z.string().trim().min(1, "model must be a non-empty string").optional(),
     permissions: z
       .object({
         allow: z.array(z.unknown()).optional(),
