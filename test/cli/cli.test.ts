@@ -13,7 +13,7 @@ import { captureIo as capture } from "../sessions-cli/helpers.js";
 const arkyHome = mkdtempSync(join(tmpdir(), "arky-cli-home-"));
 afterAll(() => rmSync(arkyHome, { recursive: true, force: true }));
 
-const captureIo = (env: NodeJS.ProcessEnv = {}) => capture({ ARKY_HOME: arkyHome, ...env });
+const captureIo = (env: NodeJS.ProcessEnv = {}) => capture({ ARKY_HOME: arkyHome, HOME: arkyHome, ...env });
 
 let server: ScriptedModelServer | undefined;
 afterEach(async () => {

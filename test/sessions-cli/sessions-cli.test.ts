@@ -18,7 +18,12 @@ let env: NodeJS.ProcessEnv;
 beforeEach(async () => {
   home = tempDir("arky-home-");
   server = await startScriptedModelServer({ script: [] });
-  env = { ANTHROPIC_API_KEY: "test-key", ANTHROPIC_BASE_URL: server.baseUrl, ARKY_HOME: home.path };
+  env = {
+    ANTHROPIC_API_KEY: "test-key",
+    ANTHROPIC_BASE_URL: server.baseUrl,
+    ARKY_HOME: home.path,
+    HOME: home.path,
+  };
 });
 afterEach(async () => {
   await server.close();
