@@ -1,6 +1,6 @@
 // The quickstart, runnable without an API key: the model is Arky's scripted model server
 // on 127.0.0.1, speaking the Anthropic Messages API to the real provider.
-// Run: npm run build && node examples/offline.ts
+// Run: npm run build && npx tsx examples/offline.ts (or node examples/offline.ts on Node 22.18+)
 import { Agent, native, tool } from "arky";
 import { anthropic } from "arky/anthropic";
 import { startScriptedModelServer, textReply, toolCallReply } from "arky/testing";

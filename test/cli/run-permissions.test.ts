@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseRunArgs } from "../../src/cli/args.js";
 import { main } from "../../src/cli/main.js";
 import { splitRules } from "../../src/cli/permission-args.js";
+import { loadSettings } from "../../src/permissions/settings/index.js";
 import {
   type ScriptedModelServer,
   startScriptedModelServer,
@@ -111,6 +112,27 @@ describe("arky run permissions", () => {
     expect((await runBash(["-m", "claude-from-flag"])).requests[0]?.body).toMatchObject({
       model: "claude-from-flag",
     });
+  });
+
+  it("runs the settings' command hooks: a PreToolUse hook that exits 2 blocks even in bypass mode", async () => {
+    writeSettings(project.path, "settings.json", {
+      hooks: {
+        PreToolUse: [
+          { matcher: "Bash", hooks: [{ type: "command", command: "echo 'no touching' >&2; exit 2" }] },
+        ],
+      },
+    });
+    const run = await runBash(["--permission-mode", "bypass"]);
+    expect(run.pwned).toBe(false);
+    expect(run.out).toMatch(/bash denied \(hook\): no touching/);
+  });
+
+  it("merges env per variable (a later file wins) and takes the last file's model", async () => {
+    writeSettings(home.path, "settings.json", { model: "user-model", env: { A: "user", B: "user" } });
+    writeSettings(project.path, "settings.local.json", { env: { B: "local" } });
+    const settings = await loadSettings({ cwd: project.path, home: home.path });
+    expect(settings.env).toEqual({ A: "user", B: "local" });
+    expect(settings.model).toBe("user-model");
   });
 
   it("refuses a malformed settings file or rule with a usage error", async () => {
