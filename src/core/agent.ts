@@ -15,6 +15,7 @@ import {
 import { type AgentRuntime, createTurnTools, turnRunningError } from "../provider/index.js";
 import { InMemorySessionStore, type SessionStore } from "../session/index.js";
 import { ToolRegistry } from "../tools/index.js";
+import { assertAgentOptions, assertPromptInput } from "./agent-checks.js";
 import { TurnStream } from "./agent-stream.js";
 import {
   batchesOf,
@@ -61,14 +62,7 @@ export class Agent {
   #closed = false;
 
   constructor(options: AgentOptions, restored?: Restored) {
-    if (typeof options?.runtime?.runTurn !== "function") {
-      throw new ArkyError({
-        code: "configuration",
-        message: "An Agent needs a runtime.",
-        correction:
-          "Pass `runtime`, e.g. new Agent({ runtime: native(anthropic({ model: 'claude-sonnet-5-5' })) }).",
-      });
-    }
+    assertAgentOptions(options, restored?.fork);
     this.#options = options;
     this.runtime = options.runtime;
     this.tools =
@@ -159,6 +153,7 @@ export class Agent {
 
   #start(input: AgentInput, options: TurnOptions): TurnStream {
     this.#assertCanStart();
+    assertPromptInput(input);
     return new TurnStream(this.#run(input, options));
   }
 
