@@ -9,6 +9,8 @@ import { FlatStream } from "./flat-stream.js";
 type Outcome = { result?: AgentResult; error?: unknown };
 
 const noResult = () => new ArkyError({ code: "cancelled", message: "The turn ended without a result." });
+const closedEarly = () =>
+  new ArkyError({ code: "cancelled", message: "The stream was closed before its turn ended." });
 
 /**
  * The {@link AgentStream} of one `Agent.stream()` call: the events of the Agent's batch
@@ -59,7 +61,7 @@ export class TurnStream implements AgentStream {
   async return(): Promise<IteratorResult<AgentEvent, void>> {
     this.#pump?.return();
     await this.#flat.return();
-    this.#settle({ error: noResult() });
+    this.#settle({ error: closedEarly() });
     return { done: true, value: undefined };
   }
 
@@ -93,6 +95,7 @@ export class TurnStream implements AgentStream {
     const conversation = new ConversationBuilder();
     let end: AgentEventOf<"turn-end"> | undefined;
     let failure: { error: unknown } | undefined;
+    let completed = false;
     try {
       for await (const batch of batches) {
         for (const event of batch) {
@@ -102,12 +105,14 @@ export class TurnStream implements AgentStream {
         }
         yield batch;
       }
+      completed = true;
     } catch (error) {
       failure = { error };
       throw error;
     } finally {
       // Left early after its turn-end (a `break` on it), the turn is complete: its result stands.
-      this.#settle(failure ?? (end ? turnOutcome(end, conversation.build()) : { error: noResult() }));
+      const unended = { error: completed ? noResult() : closedEarly() };
+      this.#settle(failure ?? (end ? turnOutcome(end, conversation.build()) : unended));
     }
   }
 

@@ -120,7 +120,12 @@ describe("agent.stream().result", () => {
     const left = scriptedAgent(slow()).agent;
     const stream = left.stream("hi");
     for await (const event of stream) if (event.type === "message-delta") break;
-    expect((await rejection(stream.result)).code).toBe("cancelled");
+    expect(await rejection(stream.result)).toMatchObject({
+      code: "cancelled",
+      message: "The stream was closed before its turn ended.",
+    });
+    const ends = (await collect(left.replay())).filter((e) => e.type === "turn-end");
+    expect(ends.map((e) => e.type === "turn-end" && e.stopReason.unified)).toEqual(["cancelled"]);
 
     const onEnd = scriptedAgent([textReply("done")]).agent;
     const whole = onEnd.stream("hi");
