@@ -20,8 +20,11 @@ const result = await agent.prompt("What's the weather in Lisbon?");
 console.log(result.text, result.usage, result.costUsd);
 
 // Or stream every event of the next turn (same conversation); `break` cancels it.
-for await (const event of agent.stream("And in Porto?")) {
+const stream = agent.stream("And in Porto?");
+for await (const event of stream) {
   if (event.type === "message-delta" && event.delta.kind === "text") process.stdout.write(event.delta.text);
   if (event.type === "tool-execution-start") console.log(`\n→ ${event.toolName}`, event.input);
-  if (event.type === "turn-end") console.log(`\n${event.stopReason.unified}, $${event.costUsd?.toFixed(4)}`);
 }
+// Then its result, as prompt() gives it (it rejects when the turn failed).
+const { stopReason, costUsd } = await stream.result;
+console.log(`\n${stopReason.unified}, $${costUsd?.toFixed(4)}`);

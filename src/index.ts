@@ -15,6 +15,7 @@ export type {
   AgentInput,
   AgentOptions,
   AgentResult,
+  AgentStream,
   TurnOptions,
 } from "./core/agent-types.js";
 export { type NativeRuntimeOptions, native } from "./core/native-runtime.js";

@@ -72,3 +72,28 @@ export type AgentEventListener = (event: AgentEvent) => void;
 
 /** Input of `prompt` and `stream`. */
 export type AgentInput = PromptInput;
+
+/**
+ * What `agent.stream()` returns: the turn's events (an async generator, as before) and its
+ * result, like the AI SDK's `streamText`.
+ *
+ * @example
+ * const stream = agent.stream("Summarise README.md");
+ * for await (const event of stream) {
+ *   if (event.type === "message-delta" && event.delta.kind === "text") process.stdout.write(event.delta.text);
+ * }
+ * const { text, usage } = await stream.result; // rejects like prompt() when the turn failed
+ */
+export interface AgentStream extends AsyncGenerator<AgentEvent, void, undefined> {
+  /**
+   * The turn's result: resolves to what `prompt()` resolves to and rejects with the same
+   * `ArkyError` it rejects with, once the turn has ended. Leaving the `for await` before the
+   * `turn-end` cancels the turn and rejects it with `cancelled`.
+   *
+   * Reading `result` lets the turn run to its end on its own, driven in the background,
+   * so `await stream.result` alone runs the whole turn; a `for await` (before, during or
+   * after) still sees every event: the ones not read yet are kept until read. To keep no
+   * events at all, call `prompt()`. An unread `result` never causes an unhandled rejection.
+   */
+  readonly result: Promise<AgentResult>;
+}

@@ -15,13 +15,14 @@ import {
 import { type AgentRuntime, createTurnTools, turnRunningError } from "../provider/index.js";
 import { InMemorySessionStore, type SessionStore } from "../session/index.js";
 import { ToolRegistry } from "../tools/index.js";
+import { assertAgentOptions, assertPromptInput } from "./agent-checks.js";
+import { TurnStream } from "./agent-stream.js";
 import {
   batchesOf,
   buildGuard,
   loadSession,
   type Restored,
   type TurnState,
-  turnOutcome,
   unsupported,
 } from "./agent-support.js";
 import type {
@@ -29,10 +30,10 @@ import type {
   AgentInput,
   AgentOptions,
   AgentResult,
+  AgentStream,
   TurnOptions,
 } from "./agent-types.js";
 import { endFailedTurn, endTurn, type TurnEnding } from "./end-turn.js";
-import { FlatStream } from "./flat-stream.js";
 import { SessionEvents } from "./session-events.js";
 
 /**
@@ -61,14 +62,7 @@ export class Agent {
   #closed = false;
 
   constructor(options: AgentOptions, restored?: Restored) {
-    if (typeof options?.runtime?.runTurn !== "function") {
-      throw new ArkyError({
-        code: "configuration",
-        message: "An Agent needs a runtime.",
-        correction:
-          "Pass `runtime`, e.g. new Agent({ runtime: native(anthropic({ model: 'claude-sonnet-5-5' })) }).",
-      });
-    }
+    assertAgentOptions(options, restored?.fork);
     this.#options = options;
     this.runtime = options.runtime;
     this.tools =
@@ -143,24 +137,24 @@ export class Agent {
    * it failed or was cancelled (`max-turns` and other stop reasons resolve normally).
    */
   async prompt(input: AgentInput, options: TurnOptions = {}): Promise<AgentResult> {
-    const before = this.#events.conversation.build().length;
-    let end: Extract<AgentEvent, { type: "turn-end" }> | undefined;
-    for await (const event of this.stream(input, options)) if (event.type === "turn-end") end = event;
-    if (!end) throw new ArkyError({ code: "cancelled", message: "The turn ended without a result." });
-    const { result, error } = turnOutcome(end, this.#events.conversation.build().slice(before));
-    if (error) throw error;
-    return result;
+    return this.#start(input, options).drain();
   }
 
   /**
    * Runs one turn and streams its events. Leaving the `for await` early cancels the
    * turn. Throws at once, before any event, when the agent is closed or a turn is running.
    * When an `onStop` hook blocks the stop, a follow-up turn whose input is the hook's reason
-   * runs in the same stream (each turn still ends with its own `turn-end`).
+   * runs in the same stream (each turn still ends with its own `turn-end`). Its `result`
+   * settles as `prompt()` would (see {@link AgentStream}).
    */
-  stream(input: AgentInput, options: TurnOptions = {}): AsyncGenerator<AgentEvent, void, undefined> {
+  stream(input: AgentInput, options: TurnOptions = {}): AgentStream {
+    return this.#start(input, options);
+  }
+
+  #start(input: AgentInput, options: TurnOptions): TurnStream {
     this.#assertCanStart();
-    return new FlatStream(this.#run(input, options));
+    assertPromptInput(input);
+    return new TurnStream(this.#run(input, options));
   }
 
   #assertCanStart(): void {

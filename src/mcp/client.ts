@@ -9,7 +9,7 @@ import type {
 } from "@modelcontextprotocol/sdk/types.js";
 import { ArkyError, cancelledError, classifyHttpError } from "../protocol/index.js";
 import type { Tool, ToolResult } from "../tools/index.js";
-import type { McpServerConfig } from "./config.js";
+import { type McpServerConfig, type ResolvedMcpServerConfig, resolveMcpServer } from "./config.js";
 import { capText, fromMcpToolResult } from "./content.js";
 import { classifyMcpError, isSchemaError } from "./errors.js";
 import { mcpToolsAsArkyTools } from "./tool-adapter.js";
@@ -48,7 +48,8 @@ type Fail = (error: ArkyError) => void;
  */
 export class McpClient {
   readonly name: string;
-  readonly config: McpServerConfig;
+  /** The server's entry, with its defaults filled in. */
+  readonly config: ResolvedMcpServerConfig;
   readonly timeoutMs: number;
   readonly maxResultChars: number;
   readonly #options: McpClientOptions;
@@ -59,7 +60,7 @@ export class McpClient {
 
   constructor(options: McpClientOptions) {
     this.name = options.name;
-    this.config = options.config;
+    this.config = resolveMcpServer(options.name, options.config, `the MCP client "${options.name}"`);
     this.timeoutMs = options.timeoutMs ?? 60_000;
     this.maxResultChars = options.maxResultChars ?? 100_000;
     this.#options = options;

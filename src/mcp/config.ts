@@ -20,14 +20,24 @@ const httpServerSchema = z.strictObject({
 const serverSchema = z.union([stdioServerSchema, httpServerSchema]);
 const fileSchema = z.object({ mcpServers: z.record(z.string(), z.unknown()) });
 
-/** An MCP server started as a subprocess speaking JSON-RPC over stdin/stdout. */
-export type McpStdioServerConfig = z.output<typeof stdioServerSchema>;
-/** An MCP server reached over HTTP (Streamable HTTP, or legacy SSE). */
-export type McpHttpServerConfig = z.output<typeof httpServerSchema>;
+/**
+ * An MCP server started as a subprocess speaking JSON-RPC over stdin/stdout: `command`, and
+ * optionally `args` (default none), `env` (added to an allow-listed environment) and `cwd`.
+ */
+export type McpStdioServerConfig = z.input<typeof stdioServerSchema>;
+/** An MCP server reached over HTTP (Streamable HTTP, or legacy SSE): `url`, optionally `headers` and `type`. */
+export type McpHttpServerConfig = z.input<typeof httpServerSchema>;
 /** One entry of `mcpServers`. */
 export type McpServerConfig = McpStdioServerConfig | McpHttpServerConfig;
 /** Servers by name, as in `.mcp.json`'s `mcpServers`. */
 export type McpServersConfig = Record<string, McpServerConfig>;
+/** The shape of an `.mcp.json` file: the servers under `mcpServers`. */
+export interface McpConfigFile {
+  mcpServers: McpServersConfig;
+}
+
+/** A server entry checked and with its defaults filled in (`args`, `env`, `headers`). */
+export type ResolvedMcpServerConfig = z.output<typeof serverSchema>;
 
 /** Options of {@link parseMcpConfig} and {@link loadMcpConfig}. */
 export interface McpConfigOptions {
@@ -47,23 +57,19 @@ export function isStdioServer(config: McpServerConfig): config is McpStdioServer
  * { url, headers, type? } } }`) and expands `${VAR}` / `${VAR:-default}` references in
  * strings. Throws a `configuration` ArkyError naming the source and the server.
  */
-export function parseMcpConfig(document: unknown, options: McpConfigOptions = {}): McpServersConfig {
+export function parseMcpConfig(
+  document: unknown,
+  options: McpConfigOptions = {},
+): Record<string, ResolvedMcpServerConfig> {
   const source = options.source ?? ".mcp.json";
   const env = options.env ?? process.env;
   const file = fileSchema.safeParse(document);
   if (!file.success)
     throw configError(source, `it must be an object with "mcpServers": ${z.prettifyError(file.error)}`);
-  const servers: McpServersConfig = {};
+  const servers: Record<string, ResolvedMcpServerConfig> = {};
   for (const [name, raw] of Object.entries(file.data.mcpServers)) {
-    const parsed = serverSchema.safeParse(raw);
-    if (!parsed.success) {
-      throw configError(
-        source,
-        `server "${name}" needs either "command" (stdio) or "url" (http): ${z.prettifyError(parsed.error)}`,
-      );
-    }
     servers[name] = expand(
-      parsed.data,
+      resolveMcpServer(name, raw, source),
       (missing) =>
         configError(source, `server "${name}" uses \${${missing}}, which is not set and has no default`),
       env,
@@ -72,8 +78,33 @@ export function parseMcpConfig(document: unknown, options: McpConfigOptions = {}
   return servers;
 }
 
+/**
+ * Checks one server entry and fills in its defaults. Throws a `configuration` ArkyError
+ * naming the server and `source` (where the entry came from).
+ */
+export function resolveMcpServer(name: string, config: unknown, source: string): ResolvedMcpServerConfig {
+  const parsed = serverSchema.safeParse(config);
+  if (parsed.success) return parsed.data;
+  throw configError(
+    source,
+    `server "${name}" needs either "command" (stdio) or "url" (http): ${z.prettifyError(parsed.error)}`,
+  );
+}
+
+/**
+ * Whether a config is an `.mcp.json` document (`{ mcpServers: { … } }`) rather than the
+ * servers by name: its `mcpServers` is an object, and not itself one server's entry.
+ */
+export function isMcpConfigFile(config: unknown): config is McpConfigFile {
+  const servers = (config as { mcpServers?: unknown } | null)?.mcpServers;
+  return typeof servers === "object" && servers !== null && !("command" in servers) && !("url" in servers);
+}
+
 /** Reads and validates an `.mcp.json` file. See {@link parseMcpConfig}. */
-export async function loadMcpConfig(file: string, options: McpConfigOptions = {}): Promise<McpServersConfig> {
+export async function loadMcpConfig(
+  file: string,
+  options: McpConfigOptions = {},
+): Promise<Record<string, ResolvedMcpServerConfig>> {
   const source = options.source ?? file;
   let text: string;
   try {

@@ -6,12 +6,14 @@ export { McpClient, type McpClientOptions, type McpRequestOptions } from "./clie
 export {
   isStdioServer,
   loadMcpConfig,
+  type McpConfigFile,
   type McpConfigOptions,
   type McpHttpServerConfig,
   type McpServerConfig,
   type McpServersConfig,
   type McpStdioServerConfig,
   parseMcpConfig,
+  type ResolvedMcpServerConfig,
 } from "./config.js";
 export type { McpHttpOptions } from "./http-server.js";
 export { createMcpServer, type McpServerInfo, type McpToolCall, type McpToolHost } from "./mcp-server.js";

@@ -2,7 +2,7 @@ import type { ArkyError } from "../protocol/index.js";
 import { toArkyError } from "../protocol/index.js";
 import type { Tool } from "../tools/index.js";
 import { McpClient, type McpClientOptions } from "./client.js";
-import type { McpServersConfig } from "./config.js";
+import { isMcpConfigFile, type McpConfigFile, type McpServersConfig, parseMcpConfig } from "./config.js";
 
 /** Options of {@link connectMcpServers}. */
 export interface ConnectMcpServersOptions extends Omit<McpClientOptions, "name" | "config" | "onStderr"> {
@@ -25,19 +25,26 @@ export interface McpServers {
 
 /**
  * Connects to every configured server in parallel and lists their tools. A server that
- * fails is reported in `failures` instead of failing the others.
+ * fails is reported in `failures` instead of failing the others; an invalid entry throws a
+ * `configuration` ArkyError before any server starts. `config` is the servers by name, or a
+ * whole `.mcp.json` document (`{ mcpServers: { … } }`, read as {@link parseMcpConfig} reads
+ * it: `${VAR}` references are expanded).
  *
  * @example
  * const mcp = await connectMcpServers(await loadMcpConfig(".mcp.json"));
  * const registry = new ToolRegistry([...builtins, ...mcp.tools]);
+ * await connectMcpServers({ files: { command: "npx", args: ["-y", "@modelcontextprotocol/server-filesystem", "."] } });
  */
 export async function connectMcpServers(
-  config: McpServersConfig,
+  config: McpServersConfig | McpConfigFile,
   options: ConnectMcpServersOptions = {},
 ): Promise<McpServers> {
   const { signal, onStderr, ...clientOptions } = options;
+  const servers = isMcpConfigFile(config)
+    ? parseMcpConfig(config, { source: "connectMcpServers({ mcpServers })" })
+    : config;
   const clients = new Map<string, McpClient>();
-  for (const [name, server] of Object.entries(config)) {
+  for (const [name, server] of Object.entries(servers)) {
     clients.set(
       name,
       new McpClient({ ...clientOptions, name, config: server, onStderr: (line) => onStderr?.(name, line) }),

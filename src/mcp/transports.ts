@@ -3,14 +3,16 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { filteredEnv } from "../tools/builtin/env.js";
-import type { McpHttpServerConfig, McpServerConfig, McpStdioServerConfig } from "./config.js";
-import { isStdioServer } from "./config.js";
+import { isStdioServer, type ResolvedMcpServerConfig } from "./config.js";
+
+type StdioServer = Extract<ResolvedMcpServerConfig, { command: string }>;
+type HttpServer = Extract<ResolvedMcpServerConfig, { url: string }>;
 
 /** How a transport will be made for one connection attempt. */
 export type TransportKind = "stdio" | "streamable-http" | "sse";
 
 /** The transports to try for a server, in order (Streamable HTTP falls back to SSE unless `type` pins one). */
-export function transportKinds(config: McpServerConfig): TransportKind[] {
+export function transportKinds(config: ResolvedMcpServerConfig): TransportKind[] {
   if (isStdioServer(config)) return ["stdio"];
   if (config.type === "http") return ["streamable-http"];
   if (config.type === "sse") return ["sse"];
@@ -27,12 +29,12 @@ export interface CreateTransportOptions {
 
 /** Creates an unstarted client transport of the given kind. */
 export function createTransport(
-  config: McpServerConfig,
+  config: ResolvedMcpServerConfig,
   kind: TransportKind,
   options: CreateTransportOptions = {},
 ): Transport {
-  if (kind === "stdio") return stdioTransport(config as McpStdioServerConfig, options);
-  const http = config as McpHttpServerConfig;
+  if (kind === "stdio") return stdioTransport(config as StdioServer, options);
+  const http = config as HttpServer;
   const requestInit = { headers: http.headers };
   return kind === "sse"
     ? new SSEClientTransport(new URL(http.url), {
@@ -42,7 +44,7 @@ export function createTransport(
     : new StreamableHTTPClientTransport(new URL(http.url), { requestInit });
 }
 
-function stdioTransport(config: McpStdioServerConfig, options: CreateTransportOptions): StdioClientTransport {
+function stdioTransport(config: StdioServer, options: CreateTransportOptions): StdioClientTransport {
   const transport = new StdioClientTransport({
     command: config.command,
     args: config.args,

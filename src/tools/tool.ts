@@ -2,6 +2,7 @@
 // (zod's ~80 modules would double Arky's start-up; the user's code has loaded them anyway).
 import type { z } from "zod";
 import { ArkyError } from "../protocol/index.js";
+import { assertToolOptions } from "./tool-options.js";
 import type { JsonSchema, Tool, ToolExecuteContext, ToolOutput } from "./types.js";
 
 const NAME = /^[a-zA-Z0-9_-]+(\/[a-zA-Z0-9_.-]+)*$/;
@@ -24,15 +25,25 @@ export interface ToolOptions<Schema extends z.ZodType> {
   timeoutMs?: number;
 }
 
-/** Throws a configuration error unless `name` is a valid canonical tool name. */
+const NAME_RULE =
+  "A tool name is 1 to 128 letters, digits, '_' and '-', with '/' between namespaces ('.' is allowed after a '/'), e.g. 'get_weather' or 'mcp/files/read'.";
+
+/** Throws a configuration error, saying what a name may hold, unless `name` is a valid canonical tool name. */
 export function assertToolName(name: string): void {
-  if (name.length === 0 || name.length > 128 || !NAME.test(name)) {
-    throw new ArkyError({
-      code: "configuration",
-      message: `Invalid tool name ${JSON.stringify(name)}.`,
-      correction: "Use letters, digits, '_' and '-', with '/' between namespaces (e.g. 'mcp/files/read').",
-    });
-  }
+  if (typeof name === "string" && name.length > 0 && name.length <= 128 && NAME.test(name)) return;
+  const problem =
+    typeof name !== "string"
+      ? `A tool needs a name; got ${name === undefined ? "none" : typeof name}.`
+      : name.length > 128
+        ? `The tool name ${JSON.stringify(`${name.slice(0, 20)}…`)} is ${name.length} characters long.`
+        : `Invalid tool name ${JSON.stringify(name)}${offending(name)}.`;
+  throw new ArkyError({ code: "configuration", message: `${problem} ${NAME_RULE}`, correction: NAME_RULE });
+}
+
+/** The first character a name may not hold, if any, for the error message. */
+function offending(name: string): string {
+  const bad = /[^a-zA-Z0-9_./-]/.exec(name)?.[0];
+  return bad === undefined ? "" : `: ${JSON.stringify(bad)} is not allowed`;
 }
 
 /** The longest timeout a timer can hold (about 24.8 days); longer ones would fire at once. */
@@ -65,6 +76,7 @@ export function assertTimeoutMs(value: number | undefined, what: string): void {
  * });
  */
 export function tool<Schema extends z.ZodType>(options: ToolOptions<Schema>): Tool {
+  assertToolOptions(options);
   assertToolName(options.name);
   assertTimeoutMs(options.timeoutMs, `tool "${options.name}"`);
   const inputSchema = toJsonSchema(options.input, options.name);
@@ -88,9 +100,12 @@ export function tool<Schema extends z.ZodType>(options: ToolOptions<Schema>): To
 /** The JSON Schema (draft 2020-12) of a zod schema, as a tool input schema. */
 export function toJsonSchema(schema: z.ZodType, toolName = "tool"): JsonSchema {
   if (typeof schema?.toJSONSchema !== "function" || typeof schema.safeParse !== "function") {
+    const shape = isZodShape(schema)
+      ? " It looks like an object's fields: wrap them, input: z.object({ ... })."
+      : "";
     throw new ArkyError({
       code: "configuration",
-      message: `The input of tool "${toolName}" is not a zod v4 schema.`,
+      message: `The input of tool "${toolName}" is not a zod v4 schema.${shape}`,
       correction:
         "Pass a zod v4 schema (import { z } from 'zod'), or implement the Tool interface for raw JSON Schema.",
     });
@@ -114,6 +129,13 @@ export function toJsonSchema(schema: z.ZodType, toolName = "tool"): JsonSchema {
     });
   }
   return rest as JsonSchema;
+}
+
+/** Whether a value is a plain object of zod schemas (the Claude Agent SDK's input shape). */
+function isZodShape(value: unknown): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  const fields = Object.values(value);
+  return fields.length > 0 && fields.every((f) => typeof (f as z.ZodType)?.safeParse === "function");
 }
 
 /** Formats validation issues the way zod's `prettifyError` does: `✖ message` and `→ at path`. */

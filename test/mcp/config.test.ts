@@ -2,8 +2,9 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { loadMcpConfig, parseMcpConfig } from "../../src/mcp/index.js";
+import { connectMcpServers, loadMcpConfig, McpClient, parseMcpConfig } from "../../src/mcp/index.js";
 import { ArkyError } from "../../src/protocol/index.js";
+import { bin } from "./helpers.js";
 
 // `${VAR}` below is the literal reference syntax of .mcp.json, not a template placeholder.
 const ref = (name: string) => `\${${name}}`;
@@ -93,6 +94,54 @@ describe("MCP config", () => {
     await expect(loadMcpConfig(missing)).rejects.toMatchObject({
       code: "configuration",
       message: expect.stringContaining("missing.json"),
+    });
+  });
+});
+
+describe("connectMcpServers input", () => {
+  it("takes a whole .mcp.json document, and entries without the optional args and env", async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "arky-mcp-file-"));
+    const memory = {
+      command: bin("mcp-server-memory"),
+      env: { MEMORY_FILE_PATH: path.join(dir, "m.jsonl") },
+    };
+    const mcp = await connectMcpServers({ mcpServers: { memory } });
+    try {
+      expect(mcp.failures).toEqual([]);
+      expect([...mcp.clients.keys()]).toEqual(["memory"]);
+      expect(mcp.tools.map((t) => t.name)).toContain("mcp/memory/read_graph");
+    } finally {
+      await mcp.close();
+    }
+  });
+
+  it("refuses an invalid entry before starting any server, naming it", async () => {
+    await expect(
+      connectMcpServers({ mcpServers: { broken: { args: ["x"] } } as never }),
+    ).rejects.toMatchObject({
+      code: "configuration",
+      message: expect.stringMatching(
+        /connectMcpServers\(\{ mcpServers \}\): server "broken" needs either "command"/,
+      ),
+    });
+    await expect(connectMcpServers({ typo: { command: "x", argz: [] } as never })).rejects.toMatchObject({
+      code: "configuration",
+      message: expect.stringContaining('server "typo"'),
+    });
+  });
+
+  it("fills in the defaults of an entry an McpClient is given", () => {
+    expect(
+      new McpClient({ name: "h", config: { type: "sse", url: "http://127.0.0.1:9/sse" } }).config,
+    ).toEqual({
+      type: "sse",
+      url: "http://127.0.0.1:9/sse",
+      headers: {},
+    });
+    expect(new McpClient({ name: "s", config: { command: "srv" } }).config).toEqual({
+      command: "srv",
+      args: [],
+      env: {},
     });
   });
 });

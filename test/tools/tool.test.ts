@@ -185,3 +185,55 @@ describe("tool(): zod without importing zod", () => {
     ).toThrowError(/not a zod v4 schema/);
   });
 });
+
+describe("tool(): bad options get an error naming the fix", () => {
+  const input = z.object({ city: z.string() });
+  const loose = (options: unknown) => () => tool(options as never);
+
+  it("asks for a name when there is none, and says what a name may hold when it is invalid", () => {
+    expect(configurationError(loose({ description: "d", input, execute: noop })).message).toMatch(
+      /tool\(\) needs a `name`/,
+    );
+    const invalid = configurationError(() =>
+      tool({ name: "get weather", description: "d", input, execute: noop }),
+    );
+    expect(invalid.message).toContain('Invalid tool name "get weather": " " is not allowed');
+    expect(invalid.message).toContain("letters, digits, '_' and '-'");
+    expect(configurationError(() => assertToolName(undefined as never)).message).toMatch(
+      /needs a name; got none/,
+    );
+  });
+
+  it.each([
+    ["inputSchema", "input"],
+    ["parameters", "input"],
+    ["handler", "execute"],
+  ])("suggests Arky's name for %s (another SDK's)", (foreign, arky) => {
+    const error = configurationError(
+      loose({ name: "weather", description: "d", execute: noop, [foreign]: input }),
+    );
+    expect(error.message).toBe(`tool() "weather" has no option "${foreign}": Arky calls it \`${arky}\`.`);
+  });
+
+  it("refuses unknown options, the positional Claude Agent SDK form, and missing description, execute or input", () => {
+    expect(
+      configurationError(loose({ name: "w", description: "d", input, execute: noop, outputSchema: 1 }))
+        .correction,
+    ).toContain("name, description, input, execute");
+    expect(
+      configurationError(() => (tool as (...a: unknown[]) => unknown)("w", "d", {}, noop)).message,
+    ).toContain("positional");
+    expect(configurationError(loose({ name: "w", input, execute: noop })).message).toContain("`description`");
+    expect(configurationError(loose({ name: "w", description: "d", input })).message).toContain("`execute`");
+    expect(configurationError(loose({ name: "w", description: "d", execute: noop })).message).toContain(
+      "`input`",
+    );
+  });
+
+  it("says to wrap an object's fields in z.object", () => {
+    const error = configurationError(
+      loose({ name: "w", description: "d", input: { city: z.string() }, execute: noop }),
+    );
+    expect(error.message).toContain("wrap them, input: z.object({ ... })");
+  });
+});
