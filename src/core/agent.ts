@@ -34,6 +34,7 @@ import type {
 import { endFailedTurn, endTurn, type TurnEnding } from "./end-turn.js";
 import { FlatStream } from "./flat-stream.js";
 import { SessionEvents } from "./session-events.js";
+import { workingFolder } from "./working-folder.js";
 
 /**
  * The user's agent: one session, run by any runtime. Owns the tools, the guard, the
@@ -49,6 +50,11 @@ export class Agent {
   readonly runtime: AgentRuntime;
   readonly tools: ToolRegistry;
   readonly store: SessionStore;
+  /**
+   * The working folder (see `AgentOptions.cwd`): the base of the permission rules, where the
+   * runtime and tools work, and what `session-start` records.
+   */
+  readonly cwd: string;
   readonly #guard: ToolCallGuard;
   readonly #hooks: HookChain | undefined;
   #sessionContext: string | undefined;
@@ -75,7 +81,8 @@ export class Agent {
       options.tools instanceof ToolRegistry ? options.tools : new ToolRegistry(options.tools ?? []);
     this.store = options.store ?? new InMemorySessionStore();
     this.sessionId = options.sessionId ?? newSessionId();
-    const built = buildGuard(options, this.sessionId);
+    this.cwd = workingFolder(options.cwd, this.runtime, this.tools);
+    const built = buildGuard(options, this.sessionId, this.cwd);
     this.#guard = built.guard;
     this.#hooks = built.hooks;
     this.#events = new SessionEvents(this.store, this.sessionId, restored, options.now);
@@ -201,7 +208,7 @@ export class Agent {
             history: begun.history,
             tools: this.tools,
             ...createTurnTools(this.tools, this.#guard),
-            cwd: this.#options.cwd,
+            cwd: this.cwd,
             signal,
           });
           const source = batchesOf(turn);
@@ -365,7 +372,8 @@ export class Agent {
     if (restore?.meta.runtimeState && this.runtime.restoreState) {
       await this.runtime.restoreState(this.sessionId, restore.meta.runtimeState, { fork: restore.fork });
     }
-    const { title, tags, cwd = process.cwd() } = this.#options;
+    const { title, tags } = this.#options;
+    const cwd = this.cwd;
     const source = restore ? (restore.fork ? "fork" : "resume") : this.#created ? undefined : "startup";
     if (!this.#created) {
       await this.store.create(this.sessionId, {
