@@ -66,6 +66,8 @@ async function runWithStore(
     tools,
     cwd,
     store,
+    // Kept as before the safe default until `arky run` takes --permission-mode and settings.
+    permissions: { mode: "bypass" as const },
   };
   const agent = continued ? await Agent.resume(continued.sessionId, options) : new Agent(options);
   const controller = new AbortController();

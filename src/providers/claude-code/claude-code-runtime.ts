@@ -145,7 +145,7 @@ export class ClaudeCodeRuntime implements AgentRuntime {
     const registry = new ToolRegistry(options.tools ?? []);
     const needs = processNeeds({
       tools: registry,
-      hook: options.guarded === true,
+      hook: options.guarded !== false,
       agents: this.#options.agents,
     });
     const missing = Math.max(0, count - this.#pool.countLike(needs));
