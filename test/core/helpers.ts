@@ -16,7 +16,12 @@ import type { Tool } from "../../src/tools/index.js";
  */
 export function scriptedAgent(
   script: ScriptedProviderOptions["script"],
-  options: { tools?: Tool[]; runtime?: NativeRuntimeOptions; model?: string; permissions?: PermissionOptions } = {},
+  options: {
+    tools?: Tool[];
+    runtime?: NativeRuntimeOptions;
+    model?: string;
+    permissions?: PermissionOptions;
+  } = {},
 ) {
   const provider = scriptedProvider({ script, model: options.model ?? "claude-sonnet-4-5" });
   const agent = new Agent({
