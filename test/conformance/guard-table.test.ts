@@ -141,3 +141,14 @@ describe("no permissions configured", () => {
     expect(modelSaw).toMatch(/or a permissions\.canUseTool callback/);
   });
 });
+
+// One working folder: an Agent that names none works where its runtime (Claude Code, Codex)
+// or its tools (native: codingTools({ cwd })) were told to, and records that folder.
+describe("an Agent without cwd", () => {
+  it.each(RUNTIMES)("works in and records the runtime's or tools' folder on %s", async (name) => {
+    const rig = rigs[name];
+    const { events } = await rig.run({ cwd: undefined, permissions: { mode: "bypass" } }, "touch folder.txt");
+    expect(ofType(events, "session-start")[0]).toMatchObject({ cwd: rig.cwd });
+    expect(rig.exists("folder.txt")).toBe(true);
+  });
+});
