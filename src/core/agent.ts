@@ -50,10 +50,7 @@ export class Agent {
   readonly runtime: AgentRuntime;
   readonly tools: ToolRegistry;
   readonly store: SessionStore;
-  /**
-   * The working folder (see `AgentOptions.cwd`): the base of the permission rules, where the
-   * runtime and tools work, and what `session-start` records.
-   */
+  /** The one working folder (see `AgentOptions.cwd`): rules, runtime, tools and session record. */
   readonly cwd: string;
   readonly #guard: ToolCallGuard;
   readonly #hooks: HookChain | undefined;
