@@ -121,7 +121,8 @@ async function raw(prompt: string, arkyEnv = false): Promise<Sample> {
 async function arky(prompt: string, prewarm = false): Promise<Sample> {
   const runtime = claudeCode({ executable: BIN, ...dirs(), env: ENV });
   if (prewarm) await runtime.prewarm(1);
-  const agent = new Agent({ runtime });
+  // The tools10 scenario measures Bash calls: they run unasked.
+  const agent = new Agent({ runtime, permissions: { mode: "bypass" } });
   const cpu = process.cpuUsage();
   const started = performance.now();
   let firstEventMs = 0;

@@ -42,6 +42,8 @@ async function makeRunner() {
       runtime: native(anthropic({ model: "claude-sonnet-5-5", apiKey: "bench", baseURL: baseUrl })),
       tools: [addTool],
       store,
+      // The bench measures tool calls: they run unasked, as with the raw client.
+      permissions: { mode: "bypass" },
     });
     let deltas = 0;
     for await (const event of agent.stream("go")) if (event.type === "message-delta") deltas++;

@@ -38,8 +38,8 @@ export async function demoCommand(io: CliIo, options: DemoOptions = {}): Promise
       ),
       tools: await codingTools({ cwd: folder }),
       cwd: folder,
-      // The scripted model edits and runs a check in a throw-away folder: nothing to ask about.
-      permissions: { mode: "bypass" },
+      // What the scripted fix needs, and no more: edits in the demo folder and the one check.
+      permissions: { mode: "acceptEdits", allow: ["Bash(node check.mjs)"] },
     });
     io.stdout.write(
       `${bold("arky demo")} ${dim("· scripted model (offline: no API calls, no key) · real tools on a temporary folder")}\n`,

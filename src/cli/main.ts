@@ -11,7 +11,7 @@ const HELP = `arky: AI agents from the terminal
 
 Usage:
   arky demo [--keep]             an offline run: scripted model, real tools on a temporary folder,
-                                 run unasked (bypass mode; nothing outside that folder is touched)
+                                 edits allowed in that folder plus its one check command (acceptEdits)
                                  (--keep: leave the folder in place and print its path)
   arky run "<prompt>" [options]  one headless turn on the Anthropic API (ANTHROPIC_API_KEY)
   echo "<prompt>" | arky run     the prompt from stdin when no prompt is given; with both,

@@ -1,5 +1,6 @@
+import { resolve } from "node:path";
 import { HookChain } from "../hooks/index.js";
-import { allowAllGuard, createToolCallGuard, type ToolCallGuard } from "../permissions/index.js";
+import { createToolCallGuard, type ToolCallGuard } from "../permissions/index.js";
 import {
   type AgentEventBody,
   type AgentEventOf,
@@ -40,21 +41,26 @@ export async function loadSession(store: SessionStore, sessionId: string, fork: 
   return { lastSeq: Math.max(lastSeq, meta.lastSeq), conversation, meta, fork };
 }
 
-/** The guard from `guard`, or from `permissions` and `hooks`, or one that allows everything. */
+/**
+ * The guard from `guard`, or from `permissions` and `hooks` with rules resolved against the
+ * Agent's working folder. Without `permissions` the mode is `default`: read-only tools run,
+ * anything else needs an allow rule, an accepting mode, a hook's allow or a `canUseTool` answer.
+ */
 export function buildGuard(
   options: AgentOptions,
   sessionId: string,
+  cwd: string,
 ): { guard: ToolCallGuard; hooks?: HookChain } {
   const { guard, permissions, hooks } = options;
   const chain = hooks === undefined ? undefined : hooks instanceof HookChain ? hooks : new HookChain(hooks);
   if (guard) return { guard, hooks: chain };
-  if (!permissions && !chain) return { guard: allowAllGuard };
-  const cwd = options.cwd ?? process.cwd();
-  const built = createToolCallGuard({
-    permissions: { cwd, ...(permissions ?? { mode: "bypass" }) },
-    hooks: chain,
-    sessionId,
-  });
+  if (permissions?.cwd !== undefined && resolve(permissions.cwd) !== cwd)
+    throw new ArkyError({
+      code: "configuration",
+      message: `permissions.cwd (${resolve(permissions.cwd)}) is not the Agent's working folder (${cwd}).`,
+      correction: "Set the Agent's cwd instead: one folder serves the rules, the tools and the runtime.",
+    });
+  const built = createToolCallGuard({ permissions: { ...permissions, cwd }, hooks: chain, sessionId });
   return { guard: built, hooks: built.hooks };
 }
 

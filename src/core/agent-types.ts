@@ -23,9 +23,12 @@ export interface AgentOptions {
   /** The session id (default: a new UUID). */
   sessionId?: string;
   /**
-   * Permissions: mode, allow / deny / ask rules, and the `canUseTool` callback. Without
-   * `permissions` (and without hooks) every tool call is allowed; with hooks only, the
-   * mode is `bypass` so that hooks alone decide. See docs/hooks-and-permissions.md.
+   * Permissions: mode, allow / deny / ask rules, and the `canUseTool` callback. The default
+   * mode is `default`, as in Claude Code: read-only tools run; a tool that writes, executes
+   * or fetches needs an allow rule (`allow: ["Bash(npm test)"]`), an accepting mode
+   * (`mode: "acceptEdits"` for file edits inside `cwd`, `"bypass"` for everything), a hook's
+   * allow or a `canUseTool` answer, and is refused otherwise. The same on every runtime.
+   * See docs/hooks-and-permissions.md.
    */
   permissions?: PermissionOptions;
   /** Lifecycle hooks: tool calls, prompts, session start and end, stop. */
@@ -36,8 +39,10 @@ export interface AgentOptions {
   title?: string;
   tags?: string[];
   /**
-   * The working folder: recorded in the session, the base of relative permission rules, and
-   * passed to the runtime, which runs its tools there (default: the runtime's own, else `process.cwd()`).
+   * The working folder: recorded in the session, the base of relative permission rules and
+   * of `acceptEdits`, and passed to the runtime, which runs the session there. Default: the
+   * runtime's `cwd` option, else the tools' (`codingTools({ cwd })`), else `process.cwd()`.
+   * Tools working in another folder are a `configuration` error.
    */
   cwd?: string;
   /** The clock of event timestamps, in ms since the epoch (default `Date.now`); tests pass their own. */

@@ -35,6 +35,7 @@ import type {
 } from "./agent-types.js";
 import { endFailedTurn, endTurn, type TurnEnding } from "./end-turn.js";
 import { SessionEvents } from "./session-events.js";
+import { workingFolder } from "./working-folder.js";
 
 /**
  * The user's agent: one session, run by any runtime. Owns the tools, the guard, the
@@ -50,6 +51,8 @@ export class Agent {
   readonly runtime: AgentRuntime;
   readonly tools: ToolRegistry;
   readonly store: SessionStore;
+  /** The one working folder (see `AgentOptions.cwd`): rules, runtime, tools and session record. */
+  readonly cwd: string;
   readonly #guard: ToolCallGuard;
   readonly #hooks: HookChain | undefined;
   #sessionContext: string | undefined;
@@ -69,7 +72,8 @@ export class Agent {
       options.tools instanceof ToolRegistry ? options.tools : new ToolRegistry(options.tools ?? []);
     this.store = options.store ?? new InMemorySessionStore();
     this.sessionId = options.sessionId ?? newSessionId();
-    const built = buildGuard(options, this.sessionId);
+    this.cwd = workingFolder(options.cwd, this.runtime, this.tools);
+    const built = buildGuard(options, this.sessionId, this.cwd);
     this.#guard = built.guard;
     this.#hooks = built.hooks;
     this.#events = new SessionEvents(this.store, this.sessionId, restored, options.now);
@@ -195,7 +199,7 @@ export class Agent {
             history: begun.history,
             tools: this.tools,
             ...createTurnTools(this.tools, this.#guard),
-            cwd: this.#options.cwd,
+            cwd: this.cwd,
             signal,
           });
           const source = batchesOf(turn);
@@ -359,7 +363,8 @@ export class Agent {
     if (restore?.meta.runtimeState && this.runtime.restoreState) {
       await this.runtime.restoreState(this.sessionId, restore.meta.runtimeState, { fork: restore.fork });
     }
-    const { title, tags, cwd = process.cwd() } = this.#options;
+    const { title, tags } = this.#options;
+    const cwd = this.cwd;
     const source = restore ? (restore.fork ? "fork" : "resume") : this.#created ? undefined : "startup";
     if (!this.#created) {
       await this.store.create(this.sessionId, {

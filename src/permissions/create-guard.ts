@@ -141,7 +141,7 @@ export function createToolCallGuard(options: CreateToolCallGuardOptions = {}): P
 
     const howTo = (why: string) => {
       const suggestion = suggestRule(toolName, input, cwd);
-      return `${why} (${step.reason}); to allow it, add an allow rule such as "${suggestion}" or answer with a canUseTool callback`;
+      return `${why} (${step.reason}); to allow it, set permissions: { allow: ["${suggestion}"] }, a mode that allows it (permissions: { mode: "acceptEdits" } for file edits in the working folder, "bypass" for every tool), or a permissions.canUseTool callback`;
     };
     if (!canUseTool)
       return deny("default", howTo("it needs permission and no canUseTool callback is configured"), input);

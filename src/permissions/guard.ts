@@ -42,7 +42,11 @@ export interface ToolCallGuard {
   ): Promise<AfterToolCallOutcome>;
 }
 
-/** A guard that allows everything and changes nothing (no permissions or hooks configured). */
+/**
+ * A guard that allows everything, changes nothing and records no decisions. Never a default:
+ * an Agent uses it only when given `guard: allowAllGuard` (then Claude Code also runs without
+ * Arky's hook). `permissions: { mode: "bypass" }` allows everything too, with decision events.
+ */
 export const allowAllGuard: ToolCallGuard = {
   async beforeToolCall(call) {
     return { decision: "allow", input: call.input, events: [] };

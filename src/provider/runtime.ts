@@ -20,8 +20,9 @@ export interface TurnRequest extends TurnTools {
   /** Arky's tools, to offer to the model (run them with `runTool`). */
   tools: ToolRegistry;
   /**
-   * The Agent's working folder, when its user set one. Runtimes that run tools in a folder
-   * use it for this session; without it they use their own default.
+   * The Agent's working folder (its `cwd`, else the runtime's {@link AgentRuntime.cwd}, else
+   * its tools', else `process.cwd()`). Runtimes that run tools in a folder run this
+   * session's there: it is the folder the Agent's permission rules are resolved against.
    */
   cwd?: string;
   /** Aborted when the caller cancels the turn. Pass it to everything the turn starts. */
@@ -47,6 +48,11 @@ export interface AgentRuntime {
   readonly kind: string;
   /** The model in use, when known. */
   readonly model?: string;
+  /**
+   * The folder the runtime was told to work in (`claudeCode({ cwd })`), when one was given:
+   * an Agent without its own `cwd` takes it as its working folder.
+   */
+  readonly cwd?: string;
   runTurn(request: TurnRequest): AsyncIterable<AgentEventBody>;
   /** Switches the model for later turns of a session. */
   setModel?(sessionId: string, model: string): Promise<void>;

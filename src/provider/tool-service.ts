@@ -40,8 +40,8 @@ export interface ToolCallEnd {
  */
 export interface TurnTools {
   /**
-   * Whether the guard can refuse or change a call (false for `allowAllGuard`, with no
-   * permissions or hooks configured): a CLI runtime may then skip asking for decisions.
+   * Whether the guard can refuse or change a call (false only for `allowAllGuard`, which an
+   * Agent uses when given `guard: allowAllGuard`): a CLI runtime may then skip asking for decisions.
    */
   readonly guarded: boolean;
   /**

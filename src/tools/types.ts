@@ -42,6 +42,11 @@ export interface Tool {
   /** Per-call timeout in milliseconds; undefined means the registry's default. */
   readonly timeoutMs: number | undefined;
   /**
+   * The folder the tool works in, when it works in one (the built-in coding tools): an
+   * Agent without its own `cwd` takes it as its working folder, the base of its permission rules.
+   */
+  readonly cwd?: string;
+  /**
    * Validates model-supplied input. A failure message is sent back to the model as an
    * error result so it can correct itself.
    */

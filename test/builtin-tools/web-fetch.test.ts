@@ -61,7 +61,10 @@ describe("web_fetch", () => {
     const call = { toolCallId: "t1", toolName: "web_fetch", input: { url: `${base}/page` }, readOnly };
     const signal = new AbortController().signal;
     const asked = await createToolCallGuard().beforeToolCall(call, signal);
-    expect(asked).toMatchObject({ decision: "deny", reason: expect.stringContaining("allow rule") });
+    expect(asked).toMatchObject({
+      decision: "deny",
+      reason: expect.stringContaining("permissions: { allow: ["),
+    });
     const planned = await createToolCallGuard({ permissions: { mode: "plan" } }).beforeToolCall(call, signal);
     expect(planned.decision).toBe("deny");
     const allowed = createToolCallGuard({ permissions: { allow: ["WebFetch(domain:127.0.0.1)"] } });

@@ -23,7 +23,7 @@ beforeAll(async () => {
     },
     mcpServers: { memory: { command: resolve("node_modules/.bin/mcp-server-memory"), args: [] } },
   });
-  agent = new Agent({ runtime });
+  agent = new Agent({ runtime, permissions: { mode: "bypass" } });
 });
 
 afterAll(async () => {

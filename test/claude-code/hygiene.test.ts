@@ -154,7 +154,7 @@ describe("ClaudeCodeRuntime process hygiene (real claude CLI)", () => {
   it("closes a session while a Bash tool runs, leaving neither the CLI nor the tool's processes", async () => {
     const marker = `/tmp/arky-marker-${process.pid}-${Date.now()}`;
     const local = runtimeFor(harness.server.baseUrl, { configDir: tempDir("tool-config"), graceMs: 500 });
-    const agent = new Agent({ runtime: local });
+    const agent = new Agent({ runtime: local, permissions: { mode: "bypass" } });
     harness.answer((request) =>
       JSON.stringify(request.body).includes("tool_result")
         ? textReply("done")

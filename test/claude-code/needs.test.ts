@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { Agent } from "../../src/core/index.js";
+import { allowAllGuard } from "../../src/permissions/index.js";
 import type { AgentEvent } from "../../src/protocol/index.js";
 import type { ClaudeCodeOptions } from "../../src/providers/claude-code/index.js";
 import { tool } from "../../src/tools/index.js";
@@ -98,7 +99,8 @@ describe("ClaudeCodeRuntime process needs (real claude CLI)", () => {
     const cwd = tempDir("plain");
     const wire = recorded();
     const runtime = runtimeFor(harness.server.baseUrl, { ...wire.options, cwd });
-    const agent = new Agent({ runtime });
+    // The unguarded path: only an explicit allow-all guard skips Arky's hook now.
+    const agent = new Agent({ runtime, guard: allowAllGuard });
     try {
       let step = 0;
       harness.answer(() => {
@@ -143,7 +145,7 @@ describe("ClaudeCodeRuntime process needs (real claude CLI)", () => {
       ...wire.options,
       onDebug: (note) => notes.push(note),
     });
-    const agent = new Agent({ runtime, tools: [tools.add] });
+    const agent = new Agent({ runtime, tools: [tools.add], guard: allowAllGuard });
     try {
       callThenEcho("mcp__arky__add", { a: 2, b: 3 });
       expect(text(await collect(agent, "add them"))).toBe("seen: sum=5");
@@ -196,7 +198,7 @@ describe("ClaudeCodeRuntime process needs (real claude CLI)", () => {
       expect(runtime.idleProcesses).toBe(2);
       const pooled = runtime.pids;
 
-      const withTools = new Agent({ runtime, tools: [tools.add] });
+      const withTools = new Agent({ runtime, tools: [tools.add], permissions: { mode: "bypass" } });
       callThenEcho("mcp__arky__add", { a: 20, b: 22 });
       expect(text(await collect(withTools, "add"))).toBe("seen: sum=42");
       const claimed = runtime.pidOf(withTools.sessionId);
@@ -204,7 +206,7 @@ describe("ClaudeCodeRuntime process needs (real claude CLI)", () => {
       expect(runtime.idleProcesses).toBe(1);
 
       // Tools the pool was not started with: the tool-less pooled process does not fit.
-      const other = new Agent({ runtime, tools: [tools.mul] });
+      const other = new Agent({ runtime, tools: [tools.mul], permissions: { mode: "bypass" } });
       callThenEcho("mcp__arky__mul", { a: 6, b: 7 });
       expect(text(await collect(other, "multiply"))).toBe("seen: product=42");
       expect(pooled).not.toContain(runtime.pidOf(other.sessionId));

@@ -52,9 +52,10 @@ const effortOf = (request: RecordedRequest) =>
 
 describe("CodexRuntime per-thread cwd and reasoning effort", () => {
   it("runs each Agent's commands in its own cwd; an Agent without one uses the runtime's", async () => {
-    const a = new Agent({ runtime, cwd: dirA });
-    const b = new Agent({ runtime, cwd: dirB });
-    const plain = new Agent({ runtime });
+    const permissions = { mode: "bypass" } as const;
+    const a = new Agent({ runtime, cwd: dirA, permissions });
+    const b = new Agent({ runtime, cwd: dirB, permissions });
+    const plain = new Agent({ runtime, permissions });
     const [ra, rb, rp] = await Promise.all([
       a.prompt("TOUCH here-a.txt"),
       b.prompt("TOUCH here-b.txt"),

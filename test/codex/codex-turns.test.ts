@@ -198,4 +198,49 @@ describe("CodexRuntime turns against the real app server", () => {
     });
     expect(denied.at(-1)).toMatchObject({ type: "turn-end", stopReason: { unified: "end-turn" } });
   });
+
+  it("resolves rules against codex({ cwd }) when the Agent names no folder: deny and acceptEdits", async () => {
+    const known = fx.runtime({ model: "gpt-5.5" });
+    const patch = (file: string) => `*** Begin Patch\n*** Add File: ${file}\n+patched\n*** End Patch\n`;
+    const agent = new Agent({
+      runtime: known,
+      permissions: { mode: "acceptEdits", deny: ["Edit(secret/**)"] },
+    });
+    expect(agent.cwd).toBe(fx.work);
+    fx.server.push(
+      toolCallReply("apply_patch", patch("secret/keys.txt")),
+      toolCallReply("apply_patch", patch("notes.txt")),
+      textReply("Done."),
+    );
+    const events = await streamAll(agent, "Write the key and a note");
+    expect(ofType(events, "permission-decision").map((e) => `${e.decision}/${e.source}`)).toEqual([
+      "deny/rule",
+      "allow/mode",
+    ]);
+    expect(existsSync(join(fx.work, "secret/keys.txt"))).toBe(false);
+    expect(readFileSync(join(fx.work, "notes.txt"), "utf8")).toBe("patched\n");
+    expect(ofType(events, "session-start")[0]).toMatchObject({ cwd: fx.work });
+    await agent.close();
+  });
+
+  it("refuses exec_command and apply_patch by default, with the correction naming the options", async () => {
+    const known = fx.runtime({ model: "gpt-5.5" });
+    const agent = new Agent({ runtime: known });
+    fx.server.push(
+      toolCallReply("exec_command", { cmd: "touch default-pwned" }),
+      toolCallReply("apply_patch", "*** Begin Patch\n*** Add File: default.txt\n+x\n*** End Patch\n"),
+      textReply("Refused."),
+    );
+    const events = await streamAll(agent, "Do both");
+    const decisions = ofType(events, "permission-decision");
+    expect(decisions.map((e) => `${e.toolName} ${e.decision}/${e.source}`)).toEqual([
+      "bash deny/default",
+      "apply_patch deny/default",
+    ]);
+    for (const decision of decisions)
+      expect(decision.reason).toMatch(/permissions: \{ allow: \[.*canUseTool/);
+    expect(existsSync(join(fx.work, "default-pwned"))).toBe(false);
+    expect(existsSync(join(fx.work, "default.txt"))).toBe(false);
+    await agent.close();
+  });
 });

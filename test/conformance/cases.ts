@@ -13,6 +13,8 @@ export interface Expected {
   modelSees?: RegExp;
   /** Text the model must not find there. */
   modelLacks?: RegExp;
+  /** What the `permission-decision` reason must say (the same on every runtime). */
+  reason?: RegExp;
   /** The command that ran (`tool-execution-start`'s input), when one ran. */
   runs?: string;
 }
@@ -70,6 +72,21 @@ export const CASES: GuardCase[] = [
       present: [],
       absent: ["asked.txt"],
       modelSees: /no canUseTool callback/,
+    },
+    differs: { codex: { modelSees: CODEX_REFUSAL } },
+  },
+  {
+    name: "no permissions at all (the default): refused, the correction names the options to set",
+    command: "touch unasked.txt",
+    config: {},
+    expected: {
+      permissions: ["deny/default"],
+      hooks: [],
+      present: [],
+      absent: ["unasked.txt"],
+      modelSees: /permissions: \{ allow: \["Bash\(touch unasked\.txt:\*\)"\] \}/,
+      reason:
+        /permissions: \{ allow: \["Bash\(touch unasked\.txt:\*\)"\] \}.*mode: "acceptEdits".*"bypass".*permissions\.canUseTool/,
     },
     differs: { codex: { modelSees: CODEX_REFUSAL } },
   },
@@ -154,7 +171,10 @@ export const CASES: GuardCase[] = [
   {
     name: "a fail-open beforeToolCall hook that throws: ignored, the command runs",
     command: "touch open.txt",
-    config: { hooks: [{ name: "crashy", matcher: "Bash", failureMode: "fail-open", beforeToolCall: boom }] },
+    config: {
+      permissions: { mode: "bypass" },
+      hooks: [{ name: "crashy", matcher: "Bash", failureMode: "fail-open", beforeToolCall: boom }],
+    },
     expected: {
       permissions: ["allow/mode"],
       hooks: ["crashy/error"],
@@ -213,6 +233,7 @@ export const CASES: GuardCase[] = [
     name: "a hook replaces the input: the replaced command is what runs",
     command: "touch before-hook.txt",
     config: {
+      permissions: { mode: "bypass" },
       hooks: [
         {
           name: "rename",
@@ -259,6 +280,7 @@ export const CASES: GuardCase[] = [
     name: "an afterToolCall hook annotates the result of a command that ran",
     command: "touch annotated.txt",
     config: {
+      permissions: { mode: "bypass" },
       hooks: [{ name: "annotate", afterToolCall: () => ({ additionalContext: "checked by annotate" }) }],
     },
     expected: {

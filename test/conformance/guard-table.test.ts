@@ -1,9 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { deniedReason } from "../../src/permissions/index.js";
 import type { AgentEvent } from "../../src/protocol/index.js";
+import { tool } from "../../src/tools/index.js";
 import { CASES, expectedOn } from "./cases.js";
 import type { Rig, TurnOutcome } from "./rigs.js";
 import { RUNTIMES, useThreeRigs } from "./three-runtimes.js";
+import { toolSequence } from "./tool-cases.js";
 
 // One table, three runtimes: the same permissions and hooks, a model that asks for one
 // shell command, and the same decisions, events and file-system outcome on each. The
@@ -39,6 +42,7 @@ describe.each(CASES)("$name", (testCase) => {
 
     const permission = ofType(events, "permission-decision")[0]!;
     expect(permission.toolName).toBe("bash");
+    if (expected.reason) expect(permission.reason).toMatch(expected.reason);
     if (expected.runs !== undefined && expected.runs !== testCase.command)
       expect(permission.updatedInput).toMatchObject({ command: expected.runs });
     const denied = permission.decision === "deny";
@@ -82,5 +86,69 @@ describe.each(CASES)("$name", (testCase) => {
       if (differs(name)) expect(recorded).not.toEqual(common);
       else expect(recorded).toEqual(common);
     }
+  });
+});
+
+// Safe by default: an Agent with no permissions runs a read-only tool and refuses one that
+// changes something, with the same correction on every runtime (Arky's tools, bridged).
+describe("no permissions configured", () => {
+  const written: string[] = [];
+  const tools = [
+    tool({
+      name: "look",
+      description: "Reads a note.",
+      input: z.object({ key: z.string() }),
+      readOnly: true,
+      execute: ({ key }) => `note ${key}`,
+    }),
+    tool({
+      name: "store",
+      description: "Stores a note.",
+      input: z.object({ key: z.string() }),
+      execute: ({ key }) => {
+        written.push(key);
+        return "stored";
+      },
+    }),
+  ];
+
+  it.each(RUNTIMES)("a read-only tool runs on %s", async (name) => {
+    const { events, modelSaw } = await rigs[name].call({
+      config: {},
+      tools,
+      name: "look",
+      input: { key: "a" },
+    });
+    expect(toolSequence(events, "look")).toEqual(["permission-decision allow/mode", "start", "end ok"]);
+    expect(modelSaw).toMatch(/note a/);
+  });
+
+  it.each(RUNTIMES)("a tool that is not read-only is refused on %s, naming the options", async (name) => {
+    const { events, modelSaw } = await rigs[name].call({
+      config: {},
+      tools,
+      name: "store",
+      input: { key: name },
+    });
+    expect(toolSequence(events, "store")).toEqual(["permission-decision deny/default", "end tool-denied"]);
+    expect(written).not.toContain(name);
+    const reason = ofType(events, "permission-decision")[0]!.reason ?? "";
+    expect(reason).toMatch(
+      /permissions: \{ allow: \["store"\] \}.*mode: "acceptEdits".*"bypass".*permissions\.canUseTool/,
+    );
+    // The model gets the refusal and its correction (Codex passes it on JSON-encoded).
+    expect(modelSaw).toContain("Permission to use store was denied");
+    expect(modelSaw).toMatch(/or a permissions\.canUseTool callback/);
+  });
+});
+
+// One working folder: an Agent that names none works where its runtime (Claude Code, Codex)
+// or its tools (native: codingTools({ cwd })) were told to, and records that folder.
+describe("an Agent without cwd", () => {
+  it.each(RUNTIMES)("works in and records the runtime's or tools' folder on %s", async (name) => {
+    const rig = rigs[name];
+    const { events } = await rig.run({ cwd: undefined, permissions: { mode: "bypass" } }, "touch folder.txt");
+    expect(ofType(events, "session-start")[0]).toMatchObject({ cwd: rig.cwd });
+    expect(rig.exists("folder.txt")).toBe(true);
   });
 });

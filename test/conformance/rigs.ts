@@ -23,8 +23,11 @@ import type { Tool } from "../../src/tools/index.js";
 import { cliOptions, lastToolResults, resultText } from "../claude-code/harness.js";
 import { type CodexFixture, codexFixture } from "../codex/helpers.js";
 
-/** The permission and hook options a case gives the Agent (the same on every runtime). */
-export type GuardConfig = Pick<AgentOptions, "permissions" | "hooks">;
+/**
+ * The permission and hook options a case gives the Agent (the same on every runtime); `cwd`
+ * replaces the rig's folder (`cwd: undefined`: the Agent names none).
+ */
+export type GuardConfig = Pick<AgentOptions, "permissions" | "hooks" | "cwd">;
 
 /** A turn whose model calls one of Arky's tools (the same `tool()` on every runtime). */
 export interface ToolTurn {

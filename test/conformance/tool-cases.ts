@@ -55,8 +55,12 @@ export const TOOLS: Tool[] = [
   }),
 ];
 
-/** Hooks on every row: one before and one after every tool call, both recorded as decisions. */
+/**
+ * Hooks on every row: one before and one after every tool call, both recorded as decisions.
+ * The tools are not read-only, so they run by the `bypass` mode.
+ */
 export const CONFIG: GuardConfig = {
+  permissions: { mode: "bypass" },
   hooks: [
     { name: "before", beforeToolCall: () => ({ reason: "seen" }) },
     { name: "after", afterToolCall: () => ({ additionalContext: "checked by after" }) },

@@ -110,6 +110,7 @@ describe("hooks on the native runtime", () => {
       const { agent } = await agentWith(
         [toolCallReply("write", { path: `${failureMode}.txt`, content: "x" }), textReply("ok")],
         {
+          permissions: { mode: "bypass" },
           hooks: [
             {
               name: "broken",
@@ -133,6 +134,7 @@ describe("hooks on the native runtime", () => {
     const { agent } = await agentWith(
       [toolCallReply("write", { path: "d.txt", content: "raw" }), textReply("ok")],
       {
+        permissions: { mode: "bypass" },
         hooks: [
           { beforeToolCall: ({ input }) => ({ updatedInput: { ...(input as object), content: "hooked" } }) },
         ],

@@ -82,6 +82,7 @@ describe("an agent calls an MCP tool end to end", () => {
         anthropic({ model: "claude-test", apiKey: "sk-test", baseURL: harness.server.baseUrl }),
       ),
       tools: broken.tools,
+      permissions: { mode: "bypass" },
     });
     try {
       const events = [];

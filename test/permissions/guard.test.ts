@@ -46,7 +46,7 @@ describe("modes", () => {
     const w = await g.beforeToolCall(bash("git push origin main"), signal);
     expect(w.decision).toBe("deny");
     if (w.decision !== "deny") return;
-    expect(w.reason).toContain('add an allow rule such as "Bash(git push:*)"');
+    expect(w.reason).toContain('set permissions: { allow: ["Bash(git push:*)"] }');
     expect(w.reason).toContain("canUseTool");
     expect(permissionEvent(w.events)).toMatchObject({ decision: "deny", source: "default" });
   });
@@ -252,7 +252,7 @@ describe("the canUseTool callback", () => {
       const r = await guard({ canUseTool: () => answer }).beforeToolCall(bash("touch x"), signal);
       expect(permissionEvent(r.events)).toMatchObject({ decision: "deny", source: "default" });
       expect(permissionEvent(r.events).reason).toMatch(
-        /canUseTool deferred.*allow rule such as "Bash\(touch x:\*\)"/,
+        /canUseTool deferred.*permissions: \{ allow: \["Bash\(touch x:\*\)"\] \}/,
       );
     },
   );

@@ -49,6 +49,7 @@ async function recordSession() {
     tools: [echo],
     store,
     cwd: dir.path,
+    permissions: { mode: "bypass" },
   });
   await agent.prompt("Please echo ab");
   await agent.close();

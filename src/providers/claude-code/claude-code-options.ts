@@ -44,7 +44,11 @@ export interface ClaudeCodeOptions {
   /** Tool rules the CLI allows without asking / never allows (`Bash(git:*)`, `Read`…). */
   allowedTools?: string[];
   disallowedTools?: string[];
-  /** Working directory of the CLI (default `process.cwd()`). */
+  /**
+   * Working directory of the CLI (default `process.cwd()`), and the working folder of an
+   * Agent that names none. An Agent's own `cwd` wins for its session (its CLI starts there;
+   * warm-pool processes, started here, serve only sessions in this folder).
+   */
   cwd?: string;
   /** More directories the CLI's tools may access (`--add-dir`). */
   additionalDirectories?: string[];

@@ -10,8 +10,9 @@ export interface PrewarmOptions {
    */
   tools?: readonly Tool[];
   /**
-   * Whether the sessions will have a guard (permissions or hooks on the Agent): such
-   * processes register Arky's PreToolUse hook. Default false.
+   * Whether the sessions will have a guard: such processes register Arky's PreToolUse hook.
+   * Default true, as every Agent has one (its permissions, by default mode `default`) unless
+   * it is given `guard: allowAllGuard`; a process with the hook serves both kinds.
    */
   guarded?: boolean;
 }

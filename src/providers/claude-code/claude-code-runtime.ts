@@ -1,4 +1,5 @@
 import { mkdirSync } from "node:fs";
+import { resolve } from "node:path";
 import { z } from "zod";
 import { buildChildEnv, settlesWithin } from "../../process/index.js";
 import { ArkyError, toArkyError } from "../../protocol/index.js";
@@ -48,6 +49,8 @@ export class ClaudeCodeRuntime implements AgentRuntime {
   readonly #pool = new ProcessPool();
   /** What each running process was started with (its `initialize`). */
   readonly #started = new WeakMap<ClaudeCodeProcess, ProcessNeeds>();
+  /** The folder each running process was started in. */
+  readonly #folders = new WeakMap<ClaudeCodeProcess, string>();
   readonly #cwd: string;
   readonly #graceMs: number;
   #closed = false;
@@ -56,12 +59,17 @@ export class ClaudeCodeRuntime implements AgentRuntime {
     buildClaudeArgs(options); // validates the options before any work
     buildClaudeEnv(options);
     this.#options = options;
-    this.#cwd = options.cwd ?? process.cwd();
+    this.#cwd = resolve(options.cwd ?? process.cwd());
     this.#graceMs = options.graceMs ?? 2000;
   }
 
   get model(): string | undefined {
     return this.#options.model;
+  }
+
+  /** The `cwd` option, when given: the working folder of Agents that name none. */
+  get cwd(): string | undefined {
+    return this.#options.cwd === undefined ? undefined : this.#cwd;
   }
 
   /** Idle, initialized processes waiting for a session. */
@@ -107,7 +115,8 @@ export class ClaudeCodeRuntime implements AgentRuntime {
         hook: request.guarded,
         agents: this.#options.agents,
       });
-      const process = await this.#ensureProcess(session, needs);
+      const cwd = request.cwd === undefined ? this.#cwd : resolve(request.cwd);
+      const process = await this.#ensureProcess(session, needs, cwd);
       request.signal.throwIfAborted();
       request.signal.addEventListener("abort", onAbort, { once: true });
       if (!process.sendUser(toCliUserContent(request.input)))
@@ -136,7 +145,7 @@ export class ClaudeCodeRuntime implements AgentRuntime {
     const registry = new ToolRegistry(options.tools ?? []);
     const needs = processNeeds({
       tools: registry,
-      hook: options.guarded === true,
+      hook: options.guarded !== false,
       agents: this.#options.agents,
     });
     const missing = Math.max(0, count - this.#pool.countLike(needs));
@@ -211,10 +220,16 @@ export class ClaudeCodeRuntime implements AgentRuntime {
     return session;
   }
 
-  async #ensureProcess(session: ClaudeCodeSession, needs: ProcessNeeds): Promise<ClaudeCodeProcess> {
+  /** The session's process, started in `cwd` (the Agent's working folder) with what `needs` says. */
+  async #ensureProcess(
+    session: ClaudeCodeSession,
+    needs: ProcessNeeds,
+    cwd: string,
+  ): Promise<ClaudeCodeProcess> {
     if (session.process?.alive) {
       const started = this.#started.get(session.process);
-      if (started && satisfies(started, needs)) return session.process;
+      const here = this.#folders.get(session.process) === cwd;
+      if (started && here && satisfies(started, needs)) return session.process;
       // The CLI learns tools and hooks only at start: a new process resumes the conversation.
       await this.#retire(session);
     }
@@ -226,21 +241,25 @@ export class ClaudeCodeRuntime implements AgentRuntime {
     // Only a session's first process continues; once the CLI named the session, it resumes.
     const continues = !resume && this.#options.continue === true;
     const plain =
-      !resume && !continues && session.model === undefined && session.permissionMode === undefined;
+      !resume &&
+      !continues &&
+      session.model === undefined &&
+      session.permissionMode === undefined &&
+      cwd === this.#cwd;
     const pooled = plain ? this.#pool.claim((have) => satisfies(have, needs)) : undefined;
     if (pooled) {
       session.attach(pooled.process);
       return pooled.process;
     }
     if (resume && pending?.transcript !== undefined)
-      await restoreTranscript(this.#configRoot(), this.#cwd, resume.claudeSessionId, pending.transcript);
+      await restoreTranscript(this.#configRoot(), cwd, resume.claudeSessionId, pending.transcript);
     const plan: SpawnPlan = {
       resume,
       continue: continues,
       model: session.model,
       permissionMode: session.permissionMode,
     };
-    const process = await this.#spawn(plan, session);
+    const process = await this.#spawn(plan, session, cwd);
     session.pendingResume = undefined;
     session.attach(process);
     this.#started.set(process, needs);
@@ -256,7 +275,7 @@ export class ClaudeCodeRuntime implements AgentRuntime {
   }
 
   async #startIdle(registry: ToolRegistry, needs: ProcessNeeds): Promise<void> {
-    const process = await this.#spawn({}, idleListener(registry));
+    const process = await this.#spawn({}, idleListener(registry), this.#cwd);
     try {
       // Always answered once the CLI is up: the readiness signal, even with nothing to register.
       const init = initializeRequest(needs, true)!;
@@ -284,18 +303,24 @@ export class ClaudeCodeRuntime implements AgentRuntime {
     if (note) this.#options.onDebug?.(note, response);
   }
 
-  async #spawn(plan: SpawnPlan, listener: ClaudeCodeProcessListener): Promise<ClaudeCodeProcess> {
+  async #spawn(
+    plan: SpawnPlan,
+    listener: ClaudeCodeProcessListener,
+    cwd: string,
+  ): Promise<ClaudeCodeProcess> {
     const options = this.#options;
     if (options.configDir) mkdirSync(`${options.configDir}/tmp`, { recursive: true, mode: 0o700 });
     const launch = {
       command: options.executable ?? "claude",
       args: buildClaudeArgs(options, plan),
-      cwd: this.#cwd,
+      cwd,
       env: buildClaudeEnv(options),
       inheritEnv: options.inheritEnv ?? DEFAULT_CLAUDE_INHERITED_ENV,
       maxLineBytes: options.maxLineBytes,
     };
-    return ClaudeCodeProcess.start(launch, listener);
+    const process = await ClaudeCodeProcess.start(launch, listener);
+    this.#folders.set(process, cwd);
+    return process;
   }
 
   async #cancel(session: ClaudeCodeSession, turn: ClaudeCodeTurn): Promise<void> {

@@ -19,7 +19,7 @@ import { displayToolName, isArkyToolName } from "./arky-mcp-bridge.js";
 import type { CliLine, ResultLine } from "./claude-code-messages.js";
 import { ClaudeCodeEventMapper } from "./map-claude-code-events.js";
 import { mapClaudeCodeResult } from "./map-claude-code-result.js";
-import { type ClaudeEventBody, ToolCallTracker } from "./tool-call-tracker.js";
+import { attribute, type ClaudeEventBody, ToolCallTracker } from "./tool-call-tracker.js";
 
 /** CLI tools that change nothing and send nothing out; every other CLI tool needs permission. */
 const READ_ONLY_CLI_TOOLS = new Set(["Read", "Glob", "Grep", "LS", "NotebookRead", "TodoWrite"]);
@@ -103,7 +103,9 @@ export class ClaudeCodeTurn {
     if (event.type === "tool-execution-start") return this.tracker.start(event.toolCallId, event.input);
     if (event.type === "tool-execution-end")
       return this.tracker.end(event.toolCallId, event.result, event.error);
-    return event;
+    // A sub-agent's permission and hook decisions belong to it like its start and end.
+    const id = "toolCallId" in event ? event.toolCallId : undefined;
+    return id ? attribute(event, this.tracker.parentOf(id)) : event;
   }
 
   /** Tool events from outside the chain (control requests) join it; from inside it, go straight on. */

@@ -80,6 +80,11 @@ export class CodexRuntime implements AgentRuntime {
     return this.#options.model;
   }
 
+  /** The `cwd` option, when given: the working folder of Agents that name none. */
+  get cwd(): string | undefined {
+    return this.#options.cwd;
+  }
+
   /** Process id of the running app server, if any (for diagnostics and tests). */
   async pid(): Promise<number | undefined> {
     return (await this.#liveConnection())?.pid;

@@ -34,7 +34,8 @@ export interface CodingToolsOptions {
 /**
  * The built-in coding tools for one agent: `bash`, `read`, `write`, `edit`, `glob`,
  * `grep`, `web_fetch`, `todo_write`, `todo_read`. File tools are confined to `cwd` and
- * `additionalDirectories`.
+ * `additionalDirectories`. Each tool carries `cwd`, so an Agent without its own `cwd` works
+ * (and resolves its permission rules) there.
  *
  * @example
  * const registry = new ToolRegistry(await codingTools({ cwd: process.cwd() }));
@@ -45,7 +46,7 @@ export async function codingTools(options: CodingToolsOptions): Promise<Tool[]> 
   const context = { roots, limits };
   const ripgrepPath = options.ripgrepPath === undefined ? await findRipgrep() : options.ripgrepPath;
   const todos = options.todos ?? new TodoList();
-  return [
+  const tools = [
     bashTool({ roots, limits, env: filteredEnv(options.env) }),
     readTool(context),
     writeTool(context),
@@ -56,4 +57,6 @@ export async function codingTools(options: CodingToolsOptions): Promise<Tool[]> 
     todoWriteTool(todos),
     todoReadTool(todos),
   ];
+  // Tagged so the Agent resolves its permission rules against the folder the tools work in.
+  return tools.map((tool) => ({ ...tool, cwd: roots.cwd }));
 }
