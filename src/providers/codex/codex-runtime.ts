@@ -88,9 +88,14 @@ export class CodexRuntime implements AgentRuntime {
   async *runTurn(request: TurnRequest): AsyncGenerator<AgentEventBody> {
     const session = this.#session(request.sessionId);
     session.tools = request.tools;
+    const cwd = request.cwd ?? this.#options.cwd ?? process.cwd();
     const turn = new CodexTurn(
       request,
-      new CodexTurnMapper({ model: session.model ?? this.#options.model, bridgeServer: BRIDGE_SERVER_NAME }),
+      new CodexTurnMapper({
+        model: session.model ?? this.#options.model,
+        bridgeServer: BRIDGE_SERVER_NAME,
+        cwd,
+      }),
     );
     let connection: CodexRpcClient | undefined;
     const refused = session.turn && !session.turn.finished ? turnRunningError() : inputError(request.input);
@@ -100,7 +105,6 @@ export class CodexRuntime implements AgentRuntime {
       session.turn = turn;
       try {
         connection = await this.#connect();
-        const cwd = request.cwd ?? this.#options.cwd ?? process.cwd();
         await this.#ensureThread(connection, request.sessionId, session, request.tools, cwd);
         const threadId = session.threadId!;
         const params: Record<string, unknown> = { threadId, input: toCodexInput(request.input) };
