@@ -99,6 +99,7 @@ export class ClaudeCodeRuntime implements AgentRuntime {
     session.turn = turn;
     session.tools = request.tools;
     const onAbort = () => void this.#cancel(session, turn);
+    let release: (() => void) | undefined;
     try {
       if (this.#closed) throw runtimeClosedError("Claude Code");
       request.signal.throwIfAborted();
@@ -108,6 +109,7 @@ export class ClaudeCodeRuntime implements AgentRuntime {
         agents: this.#options.agents,
       });
       const process = await this.#ensureProcess(session, needs);
+      release = process.hold();
       request.signal.throwIfAborted();
       request.signal.addEventListener("abort", onAbort, { once: true });
       if (!process.sendUser(toCliUserContent(request.input)))
@@ -124,6 +126,7 @@ export class ClaudeCodeRuntime implements AgentRuntime {
       request.signal.removeEventListener("abort", onAbort);
       if (!turn.finished) await this.#cancel(session, turn);
       if (session.turn === turn) session.turn = undefined;
+      release?.();
       await this.#keepTranscript(session);
     }
   }

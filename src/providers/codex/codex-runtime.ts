@@ -98,6 +98,7 @@ export class CodexRuntime implements AgentRuntime {
       }),
     );
     let connection: CodexRpcClient | undefined;
+    let release: (() => void) | undefined;
     const refused = session.turn && !session.turn.finished ? turnRunningError() : inputError(request.input);
     if (refused) turn.abort("error", refused);
     else if (request.signal.aborted) turn.abort("cancelled");
@@ -105,6 +106,7 @@ export class CodexRuntime implements AgentRuntime {
       session.turn = turn;
       try {
         connection = await this.#connect();
+        release = connection.hold();
         await this.#ensureThread(connection, request.sessionId, session, request.tools, cwd);
         const threadId = session.threadId!;
         const params: Record<string, unknown> = { threadId, input: toCodexInput(request.input) };
@@ -129,6 +131,7 @@ export class CodexRuntime implements AgentRuntime {
       request.signal.removeEventListener("abort", onAbort);
       if (!turn.finished) await this.#interrupt(connection, session, turn);
       if (session.turn === turn) session.turn = undefined;
+      release?.();
     }
   }
 
