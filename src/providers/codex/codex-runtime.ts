@@ -11,6 +11,7 @@ import {
 } from "../../protocol/index.js";
 import {
   type AgentRuntime,
+  type ForkCut,
   inputError,
   processExitedError,
   runtimeClosedError,
@@ -157,14 +158,22 @@ export class CodexRuntime implements AgentRuntime {
   async restoreState(
     sessionId: string,
     state: Record<string, unknown>,
-    options: { fork: boolean },
+    options: { fork: boolean; cut?: ForkCut },
   ): Promise<void> {
     if (typeof state.threadId !== "string" || state.threadId === "")
       throw new ArkyError({ code: "configuration", message: "The stored Codex state has no thread id." });
+    const { cut } = options;
+    // `thread/fork` copies a whole thread: a fork that keeps no turn starts a new thread.
+    if (cut && (cut.midTurn || cut.lastTurnId !== undefined))
+      throw new ArkyError({
+        code: "capability-unsupported",
+        message: "Codex cannot fork a thread at a point: it forks the whole thread.",
+        correction: "Fork at the end of the session (omit atSeq), or before its first turn (atSeq 0).",
+      });
     const session = this.#session(sessionId);
-    session.threadId = state.threadId;
+    session.threadId = cut ? undefined : state.threadId;
     session.generation = undefined;
-    session.fork = options.fork;
+    session.fork = cut ? false : options.fork;
   }
 
   async closeSession(sessionId: string): Promise<void> {
