@@ -194,6 +194,7 @@ export class ClaudeCodeRuntime implements AgentRuntime {
     const session = this.#session(sessionId);
     if (session.process) await session.process.close({ graceMs: this.#graceMs });
     session.claudeSessionId = undefined;
+    session.restored = true;
     session.turnEntries = point.turns;
     session.lastEntry = point.turns.findLast((t) => t.uuid !== null)?.uuid ?? undefined;
     // A fork that keeps no CLI message starts a new CLI conversation.
@@ -244,7 +245,7 @@ export class ClaudeCodeRuntime implements AgentRuntime {
       pending ??
       (session.claudeSessionId ? { claudeSessionId: session.claudeSessionId, fork: false } : undefined);
     // Only a session's first process continues; once the CLI named the session, it resumes.
-    const continues = !resume && this.#options.continue === true;
+    const continues = !resume && !session.restored && this.#options.continue === true;
     const plain =
       !resume && !continues && session.model === undefined && session.permissionMode === undefined;
     const pooled = plain ? this.#pool.claim((have) => satisfies(have, needs)) : undefined;

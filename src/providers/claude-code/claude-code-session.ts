@@ -48,6 +48,8 @@ export class ClaudeCodeSession implements ClaudeCodeProcessListener {
   transcript: string | undefined;
   model: string | undefined;
   permissionMode: string | undefined;
+  /** Set by `restoreState`: the session is Arky's own (resumed or forked), never `--continue`d. */
+  restored = false;
   /** One entry per turn run here (and those restored), so a fork can cut at a turn's end. */
   turnEntries: TurnEntry[] = [];
   /** The uuid of the last message of the main conversation the CLI reported. */
