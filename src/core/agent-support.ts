@@ -26,6 +26,8 @@ export interface Restored {
   conversation: ConversationBuilder;
   meta: SessionMetadata;
   fork: boolean;
+  /** Set when `Agent.fork` already handed the runtime its state. */
+  stateRestored?: boolean;
 }
 
 /** Reads a stored session's events into a conversation. Throws `session-not-found`. */

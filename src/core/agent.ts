@@ -34,6 +34,7 @@ import type {
   TurnOptions,
 } from "./agent-types.js";
 import { endFailedTurn, endTurn, type TurnEnding } from "./end-turn.js";
+import { forkSession } from "./fork-point.js";
 import { SessionEvents } from "./session-events.js";
 import { workingFolder } from "./working-folder.js";
 
@@ -92,24 +93,26 @@ export class Agent {
 
   /**
    * Forks a stored session at `atSeq` (default: its end) into a new session linked to its
-   * parent, and opens the fork.
+   * parent, and opens the fork. Which points are refused: `forkSession`, docs/sessions.md.
    */
   static async fork(
     sessionId: string,
     options: Omit<AgentOptions, "sessionId"> & { atSeq?: number; newSessionId?: string },
   ): Promise<Agent> {
     const store = options.store ?? new InMemorySessionStore();
-    const forked = await store.fork(sessionId, { atSeq: options.atSeq, newSessionId: options.newSessionId });
-    return Agent.#open(forked.sessionId, { ...options, store }, true);
+    const forkId = await forkSession(store, options.runtime, sessionId, options);
+    return Agent.#open(forkId, { ...options, store }, true, true);
   }
 
   static async #open(
     sessionId: string,
     options: Omit<AgentOptions, "sessionId">,
     fork: boolean,
+    stateRestored = false,
   ): Promise<Agent> {
     const store = options.store ?? new InMemorySessionStore();
     const restored = await loadSession(store, sessionId, fork);
+    if (stateRestored) restored.stateRestored = true;
     const agent = new Agent({ ...options, store, sessionId }, restored);
     agent.#events.usage = restored.meta.usage;
     agent.#events.costUsd = restored.meta.costUsd;
@@ -360,7 +363,7 @@ export class Agent {
     await this.#resync();
     const restore = this.#pendingRestore;
     this.#pendingRestore = undefined;
-    if (restore?.meta.runtimeState && this.runtime.restoreState) {
+    if (restore?.meta.runtimeState && this.runtime.restoreState && !restore.stateRestored) {
       await this.runtime.restoreState(this.sessionId, restore.meta.runtimeState, { fork: restore.fork });
     }
     const { title, tags } = this.#options;

@@ -1,3 +1,4 @@
+import { withCanonicalToolName } from "../hooks/index.js";
 import {
   type AgentEvent,
   type AgentEventBody,
@@ -65,7 +66,9 @@ export class SessionEvents {
   }
 
   /** Gives a runtime event its envelope (session, seq, time, turn) and folds it into the conversation. */
-  stamp(body: AgentEventBody, turnId: string | undefined): AgentEvent {
+  stamp(runtimeBody: AgentEventBody, turnId: string | undefined): AgentEvent {
+    // One place for every runtime: tools carry their canonical name (the runtime's own kept apart).
+    const body = withCanonicalToolName(runtimeBody);
     // Deltas are most of a stream: one fixed-shape literal, and nothing for the conversation.
     if (
       body.type === "message-delta" &&

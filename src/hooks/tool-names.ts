@@ -1,3 +1,5 @@
+import type { AgentEventBody } from "../protocol/index.js";
+
 /**
  * Tool names differ between runtimes: Arky's built-ins are `bash`, `read`, `write`, `edit`,
  * `glob`, `grep` and MCP tools are `mcp/<server>/<tool>`; Claude Code calls the same tools
@@ -70,4 +72,30 @@ export function claudeCodeToolName(name: string): string {
   if (mapped) return mapped;
   if (canonical.startsWith("mcp/")) return `mcp__${canonical.slice(4).replace("/", "__")}`;
   return canonical;
+}
+
+/**
+ * An event body with the canonical `toolName` (what `permission-decision`, rules and hooks
+ * use), keeping the runtime's own name as `runtimeToolName` when it differs. Events without
+ * a tool name come back unchanged.
+ */
+export function withCanonicalToolName(body: AgentEventBody): AgentEventBody {
+  if (
+    body.type === "tool-execution-start" ||
+    body.type === "tool-execution-update" ||
+    body.type === "tool-execution-end"
+  ) {
+    const names = canonicalNames(body.toolName);
+    return names ? { ...body, ...names } : body;
+  }
+  if (body.type === "message-delta" && body.delta.kind === "tool-input") {
+    const names = canonicalNames(body.delta.toolName);
+    return names ? { ...body, delta: { ...body.delta, ...names } } : body;
+  }
+  return body;
+}
+
+function canonicalNames(name: string): { toolName: string; runtimeToolName: string } | undefined {
+  const canonical = canonicalToolName(name);
+  return canonical === name ? undefined : { toolName: canonical, runtimeToolName: name };
 }

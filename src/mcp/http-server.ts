@@ -17,6 +17,11 @@ export interface McpHttpOptions {
   token?: string;
   /** Open sessions kept at most; beyond it the least recently used is closed (default 100). */
   maxSessions?: number;
+  /**
+   * When false, the server and its connections do not keep Node alive (a bridge that lives
+   * as long as its owner's work, not a server of its own). Default true.
+   */
+  keepAlive?: boolean;
 }
 
 /** A running HTTP MCP server. */
@@ -38,7 +43,7 @@ const TOO_LARGE = "body too large";
  */
 export async function startMcpHttpServer(
   route: McpRoute,
-  { port = 0, host = "127.0.0.1", token, maxSessions = 100 }: McpHttpOptions,
+  { port = 0, host = "127.0.0.1", token, maxSessions = 100, keepAlive = true }: McpHttpOptions,
 ): Promise<McpHttpServer> {
   const loopback = LOOPBACK.has(host);
   if (!loopback && !token)
@@ -105,6 +110,10 @@ export async function startMcpHttpServer(
       else res.end();
     });
   });
+  if (!keepAlive) {
+    http.unref();
+    http.on("connection", (socket) => socket.unref());
+  }
   await new Promise<void>((resolve, reject) => {
     http.once("error", reject);
     http.listen(port, host, () => resolve());

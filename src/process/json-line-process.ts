@@ -50,6 +50,12 @@ export interface JsonLineProcessOptions<T> {
   onExit?: (exit: ProcessExit) => void;
   /** Aborting closes the process (as {@link JsonLineProcess.close}). */
   signal?: AbortSignal;
+  /**
+   * When true, the process and its pipes keep Node's event loop alive only while it is
+   * held ({@link JsonLineProcess.hold}): an idle CLI does not stop a script from exiting
+   * (the exit handler of {@link trackGroup} then kills its group). Default false.
+   */
+  unrefWhenIdle?: boolean;
 }
 
 /** Options of {@link JsonLineProcess.close}. */
@@ -76,8 +82,10 @@ export class JsonLineProcess<T> {
   readonly exit: Promise<ProcessExit>;
   readonly #child: ChildProcessWithoutNullStreams;
   readonly #stderr: TailBuffer;
+  readonly #unrefWhenIdle: boolean;
   #requested = false;
   #exited: ProcessExit | undefined;
+  #holds = 0;
 
   private constructor(
     child: ChildProcessWithoutNullStreams,
@@ -89,7 +97,9 @@ export class JsonLineProcess<T> {
     this.pid = child.pid!;
     this.name = name;
     this.#stderr = stderr;
+    this.#unrefWhenIdle = options.unrefWhenIdle === true;
     trackGroup(this.pid);
+    if (this.#unrefWhenIdle) this.#keepAlive(false);
     const maxLineBytes = options.maxLineBytes ?? 16 * MiB;
     const report = (error: ArkyError) => options.onProtocolError?.(error);
     const decoder = new LineDecoder({
@@ -199,6 +209,26 @@ export class JsonLineProcess<T> {
     return this.#stderr.text();
   }
 
+  /**
+   * Keeps Node alive for this process until the returned release is called (for a turn
+   * in flight). Without `unrefWhenIdle` the process always keeps Node alive.
+   */
+  hold(): () => void {
+    if (this.#holds++ === 0) this.#keepAlive(true);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--this.#holds === 0 && this.#unrefWhenIdle) this.#keepAlive(false);
+    };
+  }
+
+  #keepAlive(on: boolean): void {
+    const child = this.#child;
+    for (const handle of [child, child.stdin, child.stdout, child.stderr] as Array<Partial<Refable>>)
+      on ? handle.ref?.() : handle.unref?.();
+  }
+
   /** Writes one message as a JSON line. Returns false when stdin is already closed. */
   write(message: unknown): boolean {
     const stdin = this.#child.stdin;
@@ -249,6 +279,12 @@ export class JsonLineProcess<T> {
     }
     return exit;
   }
+}
+
+/** A handle that can stop keeping the event loop alive (a child process, a pipe's socket). */
+interface Refable {
+  ref(): void;
+  unref(): void;
 }
 
 function notFound<T>(options: JsonLineProcessOptions<T>, name: string, cause: unknown): ArkyError {

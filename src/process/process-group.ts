@@ -21,14 +21,20 @@ export function signalGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
 
 /**
  * Remembers a live process group so that it is killed if the host exits without closing
- * it (a crash or `process.exit()` must not leave orphans behind).
+ * it (a crash, `process.exit()` or a script that ends without `close()` must not leave
+ * orphans behind).
  */
 export function trackGroup(pid: number): void {
   live.add(pid);
   if (!hooked) {
     hooked = true;
+    // Synchronous, as an exit handler must be: no grace, the groups and whatever left them go.
     process.once("exit", () => {
-      for (const group of live) signalGroup(group, "SIGKILL");
+      for (const group of live) {
+        const escaped = findDescendants(group).filter((d) => d.pgid !== group);
+        signalGroup(group, "SIGKILL");
+        killDescendants(escaped);
+      }
     });
   }
 }

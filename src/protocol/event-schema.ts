@@ -92,6 +92,7 @@ const messageDeltaSchema = z.discriminatedUnion("kind", [
     index: z.number(),
     toolCallId: z.string(),
     toolName: z.string(),
+    runtimeToolName: z.string().optional(),
     partialJson: z.string(),
   }),
 ]);
@@ -142,16 +143,19 @@ export const storedEventSchemas = {
   "tool-execution-start": event("tool-execution-start", {
     toolCallId: z.string(),
     toolName: z.string(),
+    runtimeToolName: z.string().optional(),
     input: anyJson,
   }),
   "tool-execution-update": event("tool-execution-update", {
     toolCallId: z.string(),
     toolName: z.string(),
+    runtimeToolName: z.string().optional(),
     update: anyJson,
   }),
   "tool-execution-end": event("tool-execution-end", {
     toolCallId: z.string(),
     toolName: z.string(),
+    runtimeToolName: z.string().optional(),
     result: toolResultBlockSchema,
     durationMs: z.number(),
     error: serializedErrorSchema.optional(),

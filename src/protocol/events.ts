@@ -31,7 +31,15 @@ export interface EventEnvelope {
 export type MessageDelta =
   | { kind: "text"; index: number; text: string }
   | { kind: "thinking"; index: number; text: string }
-  | { kind: "tool-input"; index: number; toolCallId: string; toolName: string; partialJson: string };
+  | {
+      kind: "tool-input";
+      index: number;
+      toolCallId: string;
+      toolName: string;
+      /** The runtime's own name of the tool, when it differs from `toolName`. */
+      runtimeToolName?: string;
+      partialJson: string;
+    };
 
 /** Who made a permission decision. */
 export type PermissionDecisionSource = "rule" | "mode" | "hook" | "callback" | "runtime" | "default";
@@ -90,9 +98,23 @@ export type AgentEventBody =
    * A tool call passed its permission check and hooks, its `input` is valid, and it begins
    * to run. Denied, unknown and invalid calls have no start, only their decisions and an end.
    */
-  | { type: "tool-execution-start"; toolCallId: string; toolName: string; input: unknown }
+  | {
+      type: "tool-execution-start";
+      toolCallId: string;
+      /** The canonical name (`bash`, `read`, `mcp/<server>/<tool>`…), the same on every runtime. */
+      toolName: string;
+      /** The runtime's own name (`Bash`, `exec_command`…), only when it differs from `toolName`. */
+      runtimeToolName?: string;
+      input: unknown;
+    }
   /** Progress reported by a running tool. */
-  | { type: "tool-execution-update"; toolCallId: string; toolName: string; update: unknown }
+  | {
+      type: "tool-execution-update";
+      toolCallId: string;
+      toolName: string;
+      runtimeToolName?: string;
+      update: unknown;
+    }
   /**
    * A tool call finished: its result as the model will see it. Emitted for every tool
    * call the model made, including refused, invalid or failed ones (then `isError`).
@@ -101,6 +123,7 @@ export type AgentEventBody =
       type: "tool-execution-end";
       toolCallId: string;
       toolName: string;
+      runtimeToolName?: string;
       result: ToolResultBlock;
       durationMs: number;
       error?: SerializedError;

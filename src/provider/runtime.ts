@@ -29,6 +29,14 @@ export interface TurnRequest extends TurnTools {
   signal: AbortSignal;
 }
 
+/** Where a fork cuts its parent's log, when it leaves out (part of) a turn. */
+export interface ForkCut {
+  /** The `turnId` of the last turn the fork keeps whole; undefined when it keeps none. */
+  lastTurnId?: string;
+  /** True when the cut falls inside a turn (between its `turn-start` and `turn-end`). */
+  midTurn: boolean;
+}
+
 /**
  * Runs whole turns: model calls, tools, permissions, hooks. The native loop and the CLI
  * runtimes implement this; the Agent is the same over all of them.
@@ -64,11 +72,17 @@ export interface AgentRuntime {
    */
   getState?(sessionId: string): Record<string, unknown> | undefined;
   /**
-   * Called before the first turn of a resumed or forked session with what `getState`
-   * returned earlier (possibly in another process), so the runtime can use its native
-   * resume. `fork` is true when the session is a fork of the one the state came from.
+   * Called with what `getState` returned earlier (possibly in another process), so the
+   * runtime can use its native resume: before the first turn of a resumed session, and by
+   * `Agent.fork` before the fork is stored. `fork` is true when the session is a fork of
+   * the one the state came from; `cut` is set when the fork leaves out (part of) a turn
+   * the state covers. A runtime that cannot fork there throws `capability-unsupported`.
    */
-  restoreState?(sessionId: string, state: Record<string, unknown>, options: { fork: boolean }): Promise<void>;
+  restoreState?(
+    sessionId: string,
+    state: Record<string, unknown>,
+    options: { fork: boolean; cut?: ForkCut },
+  ): Promise<void>;
   /** Ends a session's resources (its CLI process, its thread) but not the runtime. */
   closeSession?(sessionId: string): Promise<void>;
   /** Releases processes and connections. Idempotent. */

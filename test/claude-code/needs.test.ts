@@ -122,7 +122,11 @@ describe("ClaudeCodeRuntime process needs (real claude CLI)", () => {
       ).toEqual(["touch made.txt"]);
       const starts = events.filter((e) => e.type === "tool-execution-start");
       const ends = events.filter((e) => e.type === "tool-execution-end");
-      expect(starts.map((e) => e.type === "tool-execution-start" && e.toolName)).toEqual(["Bash", "Bash"]);
+      const names = starts.map((e) => e.type === "tool-execution-start" && [e.toolName, e.runtimeToolName]);
+      expect(names).toEqual([
+        ["bash", "Bash"],
+        ["bash", "Bash"],
+      ]);
       const endTexts = ends.map((e) => (e.type === "tool-execution-end" ? resultText(e.result.content) : ""));
       expect(endTexts.length).toBe(2);
       expect(endTexts[1]!.trim()).toBe("hi");

@@ -6,6 +6,12 @@ import type { ClaudeCodeRuntime } from "../../src/providers/claude-code/index.js
 import { InMemorySessionStore } from "../../src/session/index.js";
 import { runtimeFor, startServer, tempDir } from "./harness.js";
 
+async function collect<T>(stream: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of stream) out.push(item);
+  return out;
+}
+
 let harness: Awaited<ReturnType<typeof startServer>>;
 const runtimes: ClaudeCodeRuntime[] = [];
 const store = new InMemorySessionStore();
@@ -93,5 +99,53 @@ describe("ClaudeCodeRuntime sessions (real claude CLI)", () => {
     ).rejects.toMatchObject({
       code: "invalid-request",
     });
+  });
+});
+
+describe("ClaudeCodeRuntime forks at a seq (real claude CLI)", () => {
+  /** A session of two turns: PELICAN, then OSPREY; the seqs of its events by type. */
+  async function twoTurns() {
+    harness.answer(() => ({ content: [{ type: "text", text: "noted" }] }));
+    const agent = new Agent({ runtime: runtime(), store });
+    const first = await collect(agent.stream("remember the word PELICAN"));
+    await agent.prompt("now also remember OSPREY");
+    await agent.close();
+    return { sessionId: agent.sessionId, first };
+  }
+
+  it("resumes the CLI at the end of the kept turn: the model sees that history, not what came after", async () => {
+    const { sessionId, first } = await twoTurns();
+    const atSeq = first.find((e) => e.type === "turn-end")!.seq;
+    const fork = await Agent.fork(sessionId, { runtime: runtime(), store, atSeq });
+    harness.answer(() => ({ content: [{ type: "text", text: "forked answer" }] }));
+    expect((await fork.prompt("which words?")).text).toBe("forked answer");
+    const sent = JSON.stringify((harness.modelCalls().at(-1)!.body as { messages: unknown }).messages);
+    expect(sent).toContain("remember the word PELICAN");
+    expect(sent).not.toContain("OSPREY");
+    // The fork's own state records its turns, so a fork of the fork cuts right too.
+    const forkTurns = (await store.get(fork.sessionId))?.runtimeState?.turns as unknown[];
+    expect(forkTurns).toHaveLength(2);
+    await fork.close();
+  });
+
+  it("starts a new CLI conversation for a fork before the first turn", async () => {
+    const { sessionId } = await twoTurns();
+    const fork = await Agent.fork(sessionId, { runtime: runtime(), store, atSeq: 1 });
+    harness.answer(() => ({ content: [{ type: "text", text: "fresh" }] }));
+    await fork.prompt("hello again");
+    const sent = JSON.stringify((harness.modelCalls().at(-1)!.body as { messages: unknown }).messages);
+    expect(sent).not.toContain("PELICAN");
+    await fork.close();
+  });
+
+  it("refuses a fork inside a turn with capability-unsupported, and stores nothing", async () => {
+    const { sessionId, first } = await twoTurns();
+    const atSeq = first.find((e) => e.type === "message-end")!.seq;
+    const before = (await store.list()).length;
+    await expect(Agent.fork(sessionId, { runtime: runtime(), store, atSeq })).rejects.toMatchObject({
+      code: "capability-unsupported",
+      correction: expect.stringContaining("turn-end"),
+    });
+    expect(await store.list()).toHaveLength(before);
   });
 });

@@ -143,8 +143,12 @@ describe("ClaudeCodeRuntime turns (real claude CLI)", () => {
     expect(existsSync(join(cwd, "allowed.txt"))).toBe(true);
     const start = events.find((e) => e.type === "tool-execution-start");
     const end = events.find((e) => e.type === "tool-execution-end");
-    expect(start).toMatchObject({ toolName: "Bash", input: { command: "touch allowed.txt" } });
-    expect(end).toMatchObject({ toolName: "Bash" });
+    expect(start).toMatchObject({
+      toolName: "bash",
+      runtimeToolName: "Bash",
+      input: { command: "touch allowed.txt" },
+    });
+    expect(end).toMatchObject({ toolName: "bash", runtimeToolName: "Bash" });
     expect(end?.type === "tool-execution-end" && end.result.isError).toBeFalsy();
     expect(events.find((e) => e.type === "permission-decision")).toMatchObject({
       decision: "allow",

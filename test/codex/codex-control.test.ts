@@ -119,6 +119,24 @@ describe("CodexRuntime control", () => {
     await fork.close();
   });
 
+  it("refuses a fork that cuts the thread's turns, and starts a new thread for one before them", async () => {
+    const store = new InMemorySessionStore();
+    const agent = new Agent({ runtime, store });
+    const first: AgentEvent[] = [];
+    for await (const event of agent.stream("the parent says red")) first.push(event);
+    await agent.prompt("the parent says green");
+    await agent.close();
+    const atSeq = first.find((e) => e.type === "turn-end")!.seq;
+    await expect(Agent.fork(agent.sessionId, { runtime, store, atSeq })).rejects.toMatchObject({
+      code: "capability-unsupported",
+    });
+    expect(await store.list()).toHaveLength(1);
+    const fresh = await Agent.fork(agent.sessionId, { runtime, store, atSeq: 1 });
+    await fresh.prompt("fresh question");
+    expect(inputText(fx.server.requests.at(-1)!.body)).not.toContain("the parent says");
+    await fresh.close();
+  });
+
   it("switches the model of one session for later turns", async () => {
     const agent = new Agent({ runtime });
     await agent.prompt("first");

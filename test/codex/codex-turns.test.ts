@@ -85,7 +85,7 @@ describe("CodexRuntime turns against the real app server", () => {
     const types = events.map((e) => e.type);
     expect(types.indexOf("permission-decision")).toBeLessThan(types.indexOf("tool-execution-start"));
     const end = ofType(events, "tool-execution-end")[0]!;
-    expect(end.toolName).toBe("exec_command");
+    expect(end).toMatchObject({ toolName: "bash", runtimeToolName: "exec_command" });
     expect(end.result.isError).toBeUndefined();
     expect(JSON.stringify(end.result.content)).toContain("wrote");
     expect(JSON.stringify(lastInput(fx.server.requests.at(-1)!.body))).toContain("wrote");

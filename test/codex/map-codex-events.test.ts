@@ -290,4 +290,19 @@ describe("unwrapShell", () => {
       message: { content: [{ input: { command: "cd x && ls", cwd: "/w" } }] },
     });
   });
+
+  it("gives a command the input bash takes: cwd only when it is not the session's folder", () => {
+    const item = (id: string, cwd: string) => ({
+      ...T,
+      item: { type: "commandExecution", id, command: "ls", cwd, status: "inProgress" },
+    });
+    const m = new CodexTurnMapper({ model: "m", cwd: "/w" });
+    const inSession = m.map("item/started", item("a", "/w"))[1];
+    const elsewhere = m.map("item/started", item("b", "/elsewhere"))[1];
+    expect(inSession).toMatchObject({ message: { content: [{ input: { command: "ls" } }] } });
+    expect(JSON.stringify(inSession)).not.toContain("cwd");
+    expect(elsewhere).toMatchObject({
+      message: { content: [{ input: { command: "ls", cwd: "/elsewhere" } }] },
+    });
+  });
 });

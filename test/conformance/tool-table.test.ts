@@ -62,3 +62,28 @@ describe.each(TOOL_CASES)("$name", (testCase) => {
     }
   });
 });
+
+// The runtime's own shell tool (`bash`, Claude Code's `Bash`, Codex's `exec_command`): its
+// events carry the canonical name and the input `bash` takes on every runtime, the
+// runtime's own name apart. Codex's `cwd` is left out when it is the session's folder.
+describe("a shell command", () => {
+  const RUNTIME_NAMES = { native: undefined, "claude-code": "Bash", codex: "exec_command" } as const;
+
+  it.each(RUNTIMES)("has the same tool name and input on %s", async (name) => {
+    const { events } = await rigs[name].run({ permissions: { mode: "bypass" } }, "echo same");
+    const toolEvents = events.filter(
+      (e): e is Extract<AgentEvent, { type: "tool-execution-start" | "tool-execution-end" }> =>
+        e.type === "tool-execution-start" || e.type === "tool-execution-end",
+    );
+    expect(toolEvents.map((e) => e.type)).toEqual(["tool-execution-start", "tool-execution-end"]);
+    for (const event of toolEvents) {
+      expect(event.toolName).toBe("bash");
+      expect(event.runtimeToolName).toBe(RUNTIME_NAMES[name]);
+    }
+    const input = toolEvents[0]!.type === "tool-execution-start" ? toolEvents[0]!.input : undefined;
+    expect(input).toMatchObject({ command: "echo same" });
+    // The model's own optional fields (Claude Code's `description`) aside, only `command`.
+    expect(Object.keys(input as object).filter((key) => key !== "description")).toEqual(["command"]);
+    expect(events.find((e) => e.type === "permission-decision")).toMatchObject({ toolName: "bash" });
+  });
+});

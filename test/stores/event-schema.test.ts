@@ -31,6 +31,22 @@ describe("stored event schema", () => {
     );
   });
 
+  it("loads tool events with a runtime's name in toolName (older logs) and with runtimeToolName", () => {
+    const base = {
+      sessionId: "s",
+      seq: 1,
+      timestamp: 1,
+      turnId: "t",
+      toolCallId: "c",
+      input: { command: "ls" },
+    };
+    const old = { ...base, type: "tool-execution-start", toolName: "Bash" };
+    const current = { ...old, toolName: "bash", runtimeToolName: "Bash" };
+    expect(validateStoredEvent(old, 1, base)).toEqual(old);
+    expect(validateStoredEvent(current, EVENT_SCHEMA_VERSION, base)).toEqual(current);
+    expect(() => validateStoredEvent({ ...current, runtimeToolName: 7 }, 1, base)).toThrow();
+  });
+
   it("round-trips events written by the current writer", () => {
     const events = [...stamp("s1", toolTurn("hi")), ...stamp("s1", textTurn("again"), { firstSeq: 12 })];
     for (const event of events) {

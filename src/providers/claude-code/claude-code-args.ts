@@ -3,7 +3,8 @@ import type { ClaudeCodeOptions } from "./claude-code-options.js";
 
 /** How one CLI process starts: a fresh session, or resuming (and maybe forking) one. */
 export interface SpawnPlan {
-  resume?: { claudeSessionId: string; fork: boolean };
+  /** `at`: the CLI message uuid to resume up to and including (`--resume-session-at`). */
+  resume?: { claudeSessionId: string; fork: boolean; at?: string };
   /** Continue the CLI's most recent conversation in the cwd (`--continue`); ignored with `resume`. */
   continue?: boolean;
   /** Overrides of the runtime options for this session (after `setModel` / `setPermissionMode`). */
@@ -53,6 +54,7 @@ export function buildClaudeArgs(options: ClaudeCodeOptions, plan: SpawnPlan = {}
   if (plan.resume) {
     args.push("--resume", plan.resume.claudeSessionId);
     if (plan.resume.fork) args.push("--fork-session");
+    if (plan.resume.at) args.push("--resume-session-at", plan.resume.at);
   } else if (plan.continue) args.push("--continue");
   return args;
 }

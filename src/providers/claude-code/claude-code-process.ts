@@ -75,6 +75,8 @@ export class ClaudeCodeProcess {
       peer: "claude",
       framing,
       timeoutMs: 30_000,
+      // An idle CLI (between turns, in the pool) must not keep a script from exiting.
+      unrefWhenIdle: true,
     });
     return new ClaudeCodeProcess(rpc, listener);
   }
@@ -90,6 +92,11 @@ export class ClaudeCodeProcess {
 
   stderrTail(): string {
     return this.#rpc.process.stderrTail();
+  }
+
+  /** Keeps Node alive for this process until released (while a turn runs). */
+  hold(): () => void {
+    return this.#rpc.process.hold();
   }
 
   /** Sends a user message (the start of a turn). */

@@ -5,6 +5,7 @@ import { buildChildEnv, settlesWithin } from "../../process/index.js";
 import { ArkyError, toArkyError } from "../../protocol/index.js";
 import {
   type AgentRuntime,
+  type ForkCut,
   failedTurnEnd,
   inputError,
   runtimeClosedError,
@@ -26,12 +27,15 @@ import {
   satisfies,
   unparkedManifests,
 } from "./process-needs.js";
+import { resumePoint } from "./resume-point.js";
 import type { ClaudeEventBody } from "./tool-call-tracker.js";
 import { claudeConfigRoot, readTranscript, restoreTranscript } from "./transcript.js";
 
 const stateSchema = z.object({
   claudeSessionId: z.string().regex(/^[A-Za-z0-9-]{1,100}$/),
   transcript: z.string().optional(),
+  /** Per Arky turn, the CLI message uuid it ended at (what a fork at that turn resumes at). */
+  turns: z.array(z.object({ turnId: z.string(), uuid: z.string().nullable() })).optional(),
 });
 
 /** What {@link ClaudeCodeRuntime.getState} returns, stored by the Agent as `runtimeState`. */
@@ -94,6 +98,7 @@ export class ClaudeCodeRuntime implements AgentRuntime {
     const session = this.#session(request.sessionId);
     const refused = session.turn && !session.turn.finished ? turnRunningError() : inputError(request.input);
     if (refused) {
+      session.turnEntries.push({ turnId: request.turnId, uuid: session.lastEntry ?? null });
       yield* failedTurnEnd(refused);
       return;
     }
@@ -107,6 +112,7 @@ export class ClaudeCodeRuntime implements AgentRuntime {
     session.turn = turn;
     session.tools = request.tools;
     const onAbort = () => void this.#cancel(session, turn);
+    let release: (() => void) | undefined;
     try {
       if (this.#closed) throw runtimeClosedError("Claude Code");
       request.signal.throwIfAborted();
@@ -117,6 +123,7 @@ export class ClaudeCodeRuntime implements AgentRuntime {
       });
       const cwd = request.cwd === undefined ? this.#cwd : resolve(request.cwd);
       const process = await this.#ensureProcess(session, needs, cwd);
+      release = process.hold();
       request.signal.throwIfAborted();
       request.signal.addEventListener("abort", onAbort, { once: true });
       if (!process.sendUser(toCliUserContent(request.input)))
@@ -133,6 +140,8 @@ export class ClaudeCodeRuntime implements AgentRuntime {
       request.signal.removeEventListener("abort", onAbort);
       if (!turn.finished) await this.#cancel(session, turn);
       if (session.turn === turn) session.turn = undefined;
+      session.turnEntries.push({ turnId: request.turnId, uuid: session.lastEntry ?? null });
+      release?.();
       await this.#keepTranscript(session);
     }
   }
@@ -171,13 +180,16 @@ export class ClaudeCodeRuntime implements AgentRuntime {
     const id = session?.claudeSessionId ?? session?.pendingResume?.claudeSessionId;
     if (!session || !id) return undefined;
     const transcript = session.transcript ?? session.pendingResume?.transcript;
-    return transcript === undefined ? { claudeSessionId: id } : { claudeSessionId: id, transcript };
+    const turns = session.turnEntries.length > 0 ? { turns: session.turnEntries } : {};
+    return transcript === undefined
+      ? { claudeSessionId: id, ...turns }
+      : { claudeSessionId: id, transcript, ...turns };
   }
 
   async restoreState(
     sessionId: string,
     state: Record<string, unknown>,
-    options: { fork: boolean },
+    options: { fork: boolean; cut?: ForkCut },
   ): Promise<void> {
     const parsed = stateSchema.safeParse(state);
     if (!parsed.success)
@@ -186,11 +198,20 @@ export class ClaudeCodeRuntime implements AgentRuntime {
         message: "The stored Claude Code session state is not valid; it cannot be resumed.",
         details: { issues: parsed.error.issues.map((i) => i.message) },
       });
+    const { turns = [], ...resume } = parsed.data;
+    const point = options.cut ? resumePoint(turns, options.cut) : { turns };
     const session = this.#session(sessionId);
     if (session.process) await session.process.close({ graceMs: this.#graceMs });
     session.claudeSessionId = undefined;
-    session.pendingResume = { ...parsed.data, fork: options.fork };
-    session.transcript = parsed.data.transcript;
+    session.restored = true;
+    session.turnEntries = point.turns;
+    session.lastEntry = point.turns.findLast((t) => t.uuid !== null)?.uuid ?? undefined;
+    // A fork that keeps no CLI message starts a new CLI conversation.
+    const fresh = options.cut !== undefined && point.at === undefined;
+    session.pendingResume = fresh
+      ? undefined
+      : { ...resume, fork: options.fork, ...(point.at ? { at: point.at } : {}) };
+    session.transcript = fresh ? undefined : resume.transcript;
   }
 
   async closeSession(sessionId: string): Promise<void> {
@@ -239,7 +260,7 @@ export class ClaudeCodeRuntime implements AgentRuntime {
       pending ??
       (session.claudeSessionId ? { claudeSessionId: session.claudeSessionId, fork: false } : undefined);
     // Only a session's first process continues; once the CLI named the session, it resumes.
-    const continues = !resume && this.#options.continue === true;
+    const continues = !resume && !session.restored && this.#options.continue === true;
     const plain =
       !resume &&
       !continues &&

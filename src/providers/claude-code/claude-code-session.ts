@@ -25,6 +25,14 @@ export interface PendingResume {
   claudeSessionId: string;
   fork: boolean;
   transcript?: string;
+  /** Resume up to and including this CLI message (a fork cut at a turn's end). */
+  at?: string;
+}
+
+/** Where each Arky turn left the CLI's conversation: its last message uuid (null: none yet). */
+export interface TurnEntry {
+  turnId: string;
+  uuid: string | null;
 }
 
 /**
@@ -40,6 +48,12 @@ export class ClaudeCodeSession implements ClaudeCodeProcessListener {
   transcript: string | undefined;
   model: string | undefined;
   permissionMode: string | undefined;
+  /** Set by `restoreState`: the session is Arky's own (resumed or forked), never `--continue`d. */
+  restored = false;
+  /** One entry per turn run here (and those restored), so a fork can cut at a turn's end. */
+  turnEntries: TurnEntry[] = [];
+  /** The uuid of the last message of the main conversation the CLI reported. */
+  lastEntry: string | undefined;
   /** The CLI reports cost cumulatively per process; this is its last total. */
   processCostUsd = 0;
   turn: ClaudeCodeTurn | undefined;
@@ -66,6 +80,10 @@ export class ClaudeCodeSession implements ClaudeCodeProcessListener {
       this.#onDebug?.(`Ignored a claude stdout line of unknown type "${line.type}".`, line);
     if ("session_id" in line && typeof line.session_id === "string" && line.session_id)
       this.claudeSessionId = line.session_id;
+    // Entries of the main chain (not a sub-agent's), as `--resume-session-at` takes them.
+    const entry = line as { parent_tool_use_id?: unknown; uuid?: unknown };
+    if ((line.type === "assistant" || line.type === "user") && !entry.parent_tool_use_id)
+      if (typeof entry.uuid === "string") this.lastEntry = entry.uuid;
     this.turn?.onLine(line);
   }
 

@@ -40,12 +40,19 @@ export function codexUsage(tokens: CodexTokenBreakdown): Usage {
   };
 }
 
-/** Arky's description of a Codex tool item: name and input, or undefined for other items. */
-export function describeToolItem(item: CodexItem): { toolName: string; input: unknown } | undefined {
+/**
+ * Arky's description of a Codex tool item: name and input, or undefined for other items. A
+ * command's input is what `bash` takes (`command`); Codex's `cwd` is kept only when the
+ * command runs somewhere else than `sessionCwd`, the session's working folder.
+ */
+export function describeToolItem(
+  item: CodexItem,
+  sessionCwd?: string,
+): { toolName: string; input: unknown } | undefined {
   if (item.type === "commandExecution") {
     const actions = (item.commandActions ?? []).map((a) => a.command).filter((c) => c !== undefined);
     const command = actions.length === 1 ? actions[0] : unwrapShell(item.command ?? actions.join(" && "));
-    return { toolName: CODEX_TOOL_NAMES.command, input: { command, cwd: item.cwd ?? undefined } };
+    return { toolName: CODEX_TOOL_NAMES.command, input: commandInput(command, item.cwd, sessionCwd) };
   }
   if (item.type === "fileChange")
     return { toolName: CODEX_TOOL_NAMES.fileChange, input: { changes: item.changes ?? [] } };
@@ -55,6 +62,15 @@ export function describeToolItem(item: CodexItem): { toolName: string; input: un
       input: item.arguments ?? {},
     };
   return undefined;
+}
+
+/** A shell command's input as `bash` takes it, with `cwd` only when it is not the session's. */
+export function commandInput(
+  command: string | undefined,
+  cwd: string | null | undefined,
+  sessionCwd: string | undefined,
+): { command: string | undefined; cwd?: string } {
+  return cwd && cwd !== sessionCwd ? { command, cwd } : { command };
 }
 
 export function toolResult(item: CodexItem, output: string): ToolResultBlock {

@@ -105,6 +105,8 @@ export class CodexRpcClient {
       framing,
       timeoutMs: requestTimeoutMs,
       details: { provider: "codex" },
+      // An idle app server must not keep a script from exiting; turns hold it.
+      unrefWhenIdle: true,
     });
     const client = new CodexRpcClient(rpc, generation);
     rpc.attach({
@@ -127,6 +129,11 @@ export class CodexRpcClient {
 
   get pid(): number {
     return this.#rpc.process.pid;
+  }
+
+  /** Keeps Node alive for the app server until released (while a turn runs). */
+  hold(): () => void {
+    return this.#rpc.process.hold();
   }
 
   /** Sends a request and resolves with its validated result. */

@@ -11,6 +11,7 @@ import {
 } from "../../protocol/index.js";
 import {
   type AgentRuntime,
+  type ForkCut,
   inputError,
   processExitedError,
   runtimeClosedError,
@@ -93,11 +94,17 @@ export class CodexRuntime implements AgentRuntime {
   async *runTurn(request: TurnRequest): AsyncGenerator<AgentEventBody> {
     const session = this.#session(request.sessionId);
     session.tools = request.tools;
+    const cwd = request.cwd ?? this.#options.cwd ?? process.cwd();
     const turn = new CodexTurn(
       request,
-      new CodexTurnMapper({ model: session.model ?? this.#options.model, bridgeServer: BRIDGE_SERVER_NAME }),
+      new CodexTurnMapper({
+        model: session.model ?? this.#options.model,
+        bridgeServer: BRIDGE_SERVER_NAME,
+        cwd,
+      }),
     );
     let connection: CodexRpcClient | undefined;
+    let release: (() => void) | undefined;
     const refused = session.turn && !session.turn.finished ? turnRunningError() : inputError(request.input);
     if (refused) turn.abort("error", refused);
     else if (request.signal.aborted) turn.abort("cancelled");
@@ -105,7 +112,7 @@ export class CodexRuntime implements AgentRuntime {
       session.turn = turn;
       try {
         connection = await this.#connect();
-        const cwd = request.cwd ?? this.#options.cwd ?? process.cwd();
+        release = connection.hold();
         await this.#ensureThread(connection, request.sessionId, session, request.tools, cwd);
         const threadId = session.threadId!;
         const params: Record<string, unknown> = { threadId, input: toCodexInput(request.input) };
@@ -130,6 +137,7 @@ export class CodexRuntime implements AgentRuntime {
       request.signal.removeEventListener("abort", onAbort);
       if (!turn.finished) await this.#interrupt(connection, session, turn);
       if (session.turn === turn) session.turn = undefined;
+      release?.();
     }
   }
 
@@ -155,14 +163,22 @@ export class CodexRuntime implements AgentRuntime {
   async restoreState(
     sessionId: string,
     state: Record<string, unknown>,
-    options: { fork: boolean },
+    options: { fork: boolean; cut?: ForkCut },
   ): Promise<void> {
     if (typeof state.threadId !== "string" || state.threadId === "")
       throw new ArkyError({ code: "configuration", message: "The stored Codex state has no thread id." });
+    const { cut } = options;
+    // `thread/fork` copies a whole thread: a fork that keeps no turn starts a new thread.
+    if (cut && (cut.midTurn || cut.lastTurnId !== undefined))
+      throw new ArkyError({
+        code: "capability-unsupported",
+        message: "Codex cannot fork a thread at a point: it forks the whole thread.",
+        correction: "Fork at the end of the session (omit atSeq), or before its first turn (atSeq 0).",
+      });
     const session = this.#session(sessionId);
-    session.threadId = state.threadId;
+    session.threadId = cut ? undefined : state.threadId;
     session.generation = undefined;
-    session.fork = options.fork;
+    session.fork = cut ? false : options.fork;
   }
 
   async closeSession(sessionId: string): Promise<void> {

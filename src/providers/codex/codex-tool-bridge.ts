@@ -61,7 +61,8 @@ export class CodexToolBridge {
         const sessionKey = match ? decodeURIComponent(match[1]!) : undefined;
         return sessionKey !== undefined && options.listTools(sessionKey) ? serverFor(sessionKey) : undefined;
       },
-      { token },
+      // Calls come only within turns, which hold the app server: the bridge keeps nothing alive.
+      { token, keepAlive: false },
     );
     return new CodexToolBridge(token, http);
   }

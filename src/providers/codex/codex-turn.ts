@@ -5,7 +5,7 @@ import {
   type ToolResultBlock,
 } from "../../protocol/index.js";
 import { EventQueue, type TurnRequest, WorkChain } from "../../provider/index.js";
-import { toolUseMessage } from "./codex-items.js";
+import { commandInput, toolUseMessage } from "./codex-items.js";
 import { approvalRequestSchema, turnNotificationSchema } from "./codex-messages.js";
 import type { BridgeCall } from "./codex-tool-bridge.js";
 import { CODEX_TOOL_NAMES, type CodexTurnMapper } from "./map-codex-events.js";
@@ -132,8 +132,7 @@ export class CodexTurn {
           id: request.itemId,
           name: open?.toolName ?? (fileChange ? CODEX_TOOL_NAMES.fileChange : CODEX_TOOL_NAMES.command),
           input: open?.input ?? {
-            command: request.command,
-            cwd: request.cwd ?? undefined,
+            ...commandInput(request.command ?? undefined, request.cwd, this.#mapper.cwd),
             reason: request.reason ?? undefined,
           },
         };

@@ -35,6 +35,8 @@ export interface CodexTurnMapperOptions {
    * (which runs them), so the mapper skips Codex's items for them.
    */
   bridgeServer?: string;
+  /** The session's working folder: a command's `cwd` is left out of its input when it is this one. */
+  cwd?: string;
   /** Clock, for durations (default `performance.now`). */
   now?: () => number;
 }
@@ -85,6 +87,11 @@ export class CodexTurnMapper {
   /** The tool a Codex item id belongs to, if it is open. */
   openTool(itemId: string): { toolName: string; input: unknown } | undefined {
     return this.#tools.get(itemId);
+  }
+
+  /** The session's working folder, as given in the options. */
+  get cwd(): string | undefined {
+    return this.#options.cwd;
   }
 
   /** Maps one notification of this turn. Unknown methods map to nothing. */
@@ -149,7 +156,7 @@ export class CodexTurnMapper {
       return [{ type: "message-start", messageId: item.id, role: "assistant", model: this.#options.model }];
     }
     if (item.type === "mcpToolCall" && item.server === this.#options.bridgeServer) return [];
-    const tool = describeToolItem(item);
+    const tool = describeToolItem(item, this.#options.cwd);
     if (!tool || this.#tools.has(item.id)) return [];
     this.#tools.set(item.id, { ...tool, startedAt: this.#now(), started: false, output: "" });
     return toolUseMessage(item.id, tool.toolName, tool.input, this.#options.model);
