@@ -1,6 +1,7 @@
 import type { JsonLineProcessOptions, ProcessExit } from "../../process/index.js";
 import { ArkyError } from "../../protocol/index.js";
 import { LineRpc, type RpcFraming } from "../../provider/line-rpc.js";
+import { explainClaudeExit } from "./claude-code-errors.js";
 import { type CliLine, type ControlRequestLine, cliLineSchema } from "./claude-code-messages.js";
 
 /** Where a CLI process reports to. The runtime swaps it as the process moves between turns. */
@@ -75,6 +76,7 @@ export class ClaudeCodeProcess {
       peer: "claude",
       framing,
       timeoutMs: 30_000,
+      explainExit: explainClaudeExit,
     });
     return new ClaudeCodeProcess(rpc, listener);
   }

@@ -6,6 +6,7 @@ import {
   fromAnthropicStopReason,
 } from "../../protocol/index.js";
 import { failedTurnEnd, transportErrorCode } from "../../provider/index.js";
+import { CLAUDE_CODE_HINTS } from "./claude-code-errors.js";
 import type { ResultLine } from "./claude-code-messages.js";
 import { toUsage } from "./map-claude-code-events.js";
 
@@ -75,6 +76,7 @@ function classifyResultError(line: ResultLine, stderrTail: string): ArkyError {
       status: line.api_error_status ?? undefined,
       body: { type: "error", error: { type: line.api_error_type ?? undefined, message: line.result } },
       provider: "claude-code",
+      hints: CLAUDE_CODE_HINTS,
     });
     const byMessage = classified.code === "unknown" ? transportErrorCode(line.result ?? "") : undefined;
     return new ArkyError({

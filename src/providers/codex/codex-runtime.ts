@@ -18,6 +18,7 @@ import {
   turnRunningError,
 } from "../../provider/index.js";
 import type { ToolRegistry } from "../../tools/index.js";
+import { codexErrorHints } from "./codex-errors.js";
 import { threadResultSchema, turnStartResultSchema } from "./codex-messages.js";
 import {
   assertReasoningEffort,
@@ -90,7 +91,11 @@ export class CodexRuntime implements AgentRuntime {
     session.tools = request.tools;
     const turn = new CodexTurn(
       request,
-      new CodexTurnMapper({ model: session.model ?? this.#options.model, bridgeServer: BRIDGE_SERVER_NAME }),
+      new CodexTurnMapper({
+        model: session.model ?? this.#options.model,
+        bridgeServer: BRIDGE_SERVER_NAME,
+        errorHints: codexErrorHints(this.#options.modelProvider),
+      }),
     );
     let connection: CodexRpcClient | undefined;
     const refused = session.turn && !session.turn.finished ? turnRunningError() : inputError(request.input);

@@ -2,6 +2,7 @@ import {
   type AgentEventBody,
   ArkyError,
   addUsage,
+  type CorrectionHints,
   cancelledError,
   computeCost,
   emptyUsage,
@@ -35,6 +36,8 @@ export interface CodexTurnMapperOptions {
    * (which runs them), so the mapper skips Codex's items for them.
    */
   bridgeServer?: string;
+  /** What the runtime offers to fix a failed model call, for the errors' corrections. */
+  errorHints?: CorrectionHints;
   /** Clock, for durations (default `performance.now`). */
   now?: () => number;
 }
@@ -132,7 +135,7 @@ export class CodexTurnMapper {
     if (status === "completed") return this.#finish("end-turn", status);
     if (status === "interrupted") return this.#finish("cancelled", status);
     const error =
-      (turn.error ? classifyCodexTurnError(turn.error) : this.#lastError) ??
+      (turn.error ? classifyCodexTurnError(turn.error, this.#options.errorHints) : this.#lastError) ??
       new ArkyError({ code: "unknown", message: `Codex ended the turn with status "${status}".` });
     return this.#finish("error", status, error);
   }
@@ -255,7 +258,7 @@ export class CodexTurnMapper {
   }
 
   #error(params: { willRetry: boolean; error: { message: string } }): AgentEventBody[] {
-    const error = classifyCodexTurnError(params.error);
+    const error = classifyCodexTurnError(params.error, this.#options.errorHints);
     if (!params.willRetry) {
       this.#lastError = error;
       return [];
