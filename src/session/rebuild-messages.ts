@@ -4,12 +4,21 @@ import type {
   Message,
   ToolResultBlock,
   ToolUseBlock,
+  UserMessage,
 } from "../protocol/index.js";
 
 /**
+ * The message the model gets when an `onStop` hook blocked the stop: the hook's reason.
+ * Its `hook-decision` event (`onStop`, `block`) stands for it in the session's events.
+ */
+export function stopFollowUp(reason: string | undefined): UserMessage {
+  return { role: "user", content: [{ type: "text", text: reason || "Continue." }] };
+}
+
+/**
  * Builds the conversation from a session's events, one event at a time: each turn's
- * input, each completed assistant message, and the tool results that followed it as one
- * user message. The Agent uses it live and on resume, so the two cannot disagree.
+ * input, each completed assistant message, the tool results that followed it as one
+ * user message, and the reason of a blocked stop (see {@link stopFollowUp}). The Agent uses it live and on resume, so the two cannot disagree.
  *
  * Deltas of a message that never completed are ignored. A tool call left without a
  * result (a crash or cancellation between the message and its tool results) gets an
@@ -37,6 +46,11 @@ export class ConversationBuilder {
         break;
       case "tool-execution-end":
         this.#pendingResults.push(event.result);
+        break;
+      case "hook-decision":
+        if (event.hookEvent !== "onStop" || event.decision !== "block") break;
+        this.#flush();
+        this.messages.push(stopFollowUp(event.reason));
         break;
       default:
         break;
