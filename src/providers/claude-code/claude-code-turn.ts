@@ -2,7 +2,9 @@ import type { ProcessExit } from "../../process/index.js";
 import {
   type AgentEventBody,
   type ArkyError,
+  addUsage,
   cancelledError,
+  emptyUsage,
   serializeError,
   type ToolResultBlock,
 } from "../../protocol/index.js";
@@ -48,6 +50,8 @@ export class ClaudeCodeTurn {
   /** Calls the guard was asked about (through the CLI's hook or prompt). */
   readonly #asked = new Set<string>();
   readonly #started = performance.now();
+  /** The sum of the turn's `usage` events: what the model calls reported, even if the turn is cut short. */
+  #reported = emptyUsage();
   readonly #previousCostUsd: number;
   readonly #stderrTail: () => string;
   readonly #onResult: (line: ResultLine) => void;
@@ -124,13 +128,17 @@ export class ClaudeCodeTurn {
             previousCostUsd: this.#previousCostUsd,
             modelCalls: this.mapper.modelCalls,
             durationMs: performance.now() - this.#started,
+            reportedUsage: this.#reported,
             stderrTail: this.#stderrTail(),
           }),
         );
         return;
       }
       const mapped = this.mapper.map(line);
-      for (const event of mapped.events) this.queue.push(event);
+      for (const event of mapped.events) {
+        if (event.type === "usage") this.#reported = addUsage(this.#reported, event.usage);
+        this.queue.push(event);
+      }
       for (const { toolCallId, result } of mapped.toolResults) {
         const described = this.tracker.describe(toolCallId);
         if (!described) continue;
@@ -165,6 +173,7 @@ export class ClaudeCodeTurn {
     if (this.#finished) return;
     this.#finish(
       failedTurnEnd(error, {
+        usage: this.#reported,
         durationMs: performance.now() - this.#started,
         modelCalls: this.mapper.modelCalls,
       }),

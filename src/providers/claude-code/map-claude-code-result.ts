@@ -4,6 +4,7 @@ import {
   cancelledError,
   classifyHttpError,
   fromAnthropicStopReason,
+  type Usage,
 } from "../../protocol/index.js";
 import { failedTurnEnd, transportErrorCode } from "../../provider/index.js";
 import { CLAUDE_CODE_HINTS } from "./claude-code-errors.js";
@@ -18,6 +19,8 @@ export interface ResultContext {
   previousCostUsd: number;
   modelCalls: number;
   durationMs: number;
+  /** The sum of the turn's `usage` events, for a result that reports none (an interrupted turn's). */
+  reportedUsage?: Usage;
   stderrTail: string;
 }
 
@@ -27,7 +30,8 @@ export interface ResultContext {
  * match the native runtime), then `turn-end` with usage, cost and stop reason.
  */
 export function mapClaudeCodeResult(line: ResultLine, context: ResultContext): AgentEventBody[] {
-  const usage = toUsage(line.usage);
+  const fromLine = toUsage(line.usage);
+  const usage = Object.values(fromLine).some((n) => n > 0) ? fromLine : (context.reportedUsage ?? fromLine);
   const total = line.total_cost_usd ?? undefined;
   const costUsd = total === undefined ? undefined : Math.max(0, total - context.previousCostUsd);
   const base = {
