@@ -76,7 +76,7 @@ const CORRECTIONS: Partial<Record<ErrorCode, string>> = {
 };
 
 /** The correction of a code on the runtime the hints describe. */
-export function correctionFor(code: ErrorCode, hints: CorrectionHints = {}): string | undefined {
+function correctionFor(code: ErrorCode, hints: CorrectionHints = {}): string | undefined {
   if (code === "authentication" && hints.credentials) return `Check the credentials: ${hints.credentials}.`;
   if (code === "overloaded" && hints.fallbackOption)
     return `The API is busy; retry later or set \`${hints.fallbackOption}\`.`;
