@@ -11,6 +11,7 @@ import { codex } from "../../src/providers/codex/index.js";
 import type { ScriptStep } from "../../src/testing/index.js";
 import { ToolRegistry } from "../../src/tools/index.js";
 import { cliOptions } from "../claude-code/harness.js";
+import type { CodexFixture } from "../codex/helpers.js";
 import type { Rig } from "./rigs.js";
 
 /** How a situation showed itself on one runtime: the code and what else must match across runtimes. */
@@ -122,14 +123,17 @@ async function refusingUrl(): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
-/** A runtime of the rig's kind (native or Claude Code) whose model API refuses connections. */
+/** A runtime of the rig's kind whose model API refuses connections. */
 async function unreachableModel(rig: Rig): Promise<AgentRuntime> {
   const url = await refusingUrl();
   if (rig.name === "native")
     return native(anthropic({ model: "claude-test", apiKey: "sk-test", baseURL: url }), {
       retry: { maxAttempts: 1 },
     });
-  return claudeCode(cliOptions(url, { cwd: rig.cwd, maxRetries: 0 }));
+  if (rig.name === "claude-code") return claudeCode(cliOptions(url, { cwd: rig.cwd, maxRetries: 0 }));
+  // Codex would wait for the network without end; Arky ends the turn after `requestMaxRetries` waits (0 here).
+  const { fixture } = rig as Rig & { fixture: CodexFixture };
+  return fixture.runtime({ modelProvider: { baseUrl: `${url}/v1`, envKey: "ARKY_TEST_CODEX_KEY" } });
 }
 
 // 401 and 529 corrections name what each runtime offers: its own credentials, and a
@@ -171,8 +175,6 @@ export const ERROR_CASES: ErrorCase[] = [
     name: "the model API refuses the connection",
     code: "connection",
     stop: "error",
-    // Codex waits for the network without end (each wait a `retry` with code `connection`).
-    on: ["native", "claude-code"],
     async provoke(rig) {
       const runtime = await unreachableModel(rig);
       try {

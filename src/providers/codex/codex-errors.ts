@@ -1,6 +1,6 @@
 import { ArkyError, type CorrectionHints, classifyHttpError, type ErrorCode } from "../../protocol/index.js";
 import { transportErrorCode } from "../../provider/index.js";
-import type { CodexRpcErrorBody, CodexTurnError } from "./codex-messages.js";
+import { type CodexRpcErrorBody, type CodexTurnError, errorNotificationSchema } from "./codex-messages.js";
 import type { CodexModelProvider } from "./codex-options.js";
 
 /** What Codex offers to fix a failed model call: its credentials come from its provider. */
@@ -100,5 +100,25 @@ export function codexRpcError(method: string, error: CodexRpcErrorBody): ArkyErr
       ? "The Codex thread does not exist in this CODEX_HOME; start a new session."
       : undefined,
     details: { provider: "codex", method, rpcCode: error.code },
+  });
+}
+
+/**
+ * Codex waits for the network without end when the model API refuses connections
+ * (`Reconnecting... waiting for network`, with growing pauses). The error of such a wait,
+ * or undefined for any other notice: Arky ends the turn with it once the waits exceed the
+ * request retries, as the other runtimes give up on a refused connection.
+ */
+export function networkWaitError(params: unknown): ArkyError | undefined {
+  const parsed = errorNotificationSchema.safeParse(params);
+  if (!parsed.success || !parsed.data.willRetry) return undefined;
+  const { error } = parsed.data;
+  if (!/waiting for network/i.test(error.message)) return undefined;
+  return new ArkyError({
+    code: "connection",
+    message: `Codex could not reach the model API (${error.additionalDetails ?? error.message}).`,
+    correction:
+      "Check that the model API is reachable (modelProvider.baseUrl); raise retry.requestMaxRetries to wait longer.",
+    details: { provider: "codex", codexErrorInfo: error.codexErrorInfo },
   });
 }

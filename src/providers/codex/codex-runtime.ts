@@ -98,6 +98,7 @@ export class CodexRuntime implements AgentRuntime {
       }),
     );
     let connection: CodexRpcClient | undefined;
+    let giveUp: Promise<unknown> | undefined;
     const refused = session.turn && !session.turn.finished ? turnRunningError() : inputError(request.input);
     if (refused) turn.abort("error", refused);
     else if (request.signal.aborted) turn.abort("cancelled");
@@ -114,6 +115,13 @@ export class CodexRuntime implements AgentRuntime {
         if (session.cwd !== cwd) params.cwd = cwd;
         const started = await connection.request("turn/start", params, { schema: turnStartResultSchema });
         session.cwd = cwd;
+        turn.networkWaitLimit = this.#options.retry?.requestMaxRetries ?? CODEX_REQUEST_RETRIES;
+        turn.onNetworkGiveUp = () => {
+          const stop = { threadId, turnId: started.turn.id };
+          giveUp = connection
+            ?.request("turn/interrupt", stop, { schema: emptyResult })
+            .catch(() => undefined);
+        };
         turn.setTurnId(started.turn.id);
       } catch (thrown) {
         const error = toArkyError(thrown);
@@ -129,6 +137,7 @@ export class CodexRuntime implements AgentRuntime {
     } finally {
       request.signal.removeEventListener("abort", onAbort);
       if (!turn.finished) await this.#interrupt(connection, session, turn);
+      await giveUp;
       if (session.turn === turn) session.turn = undefined;
     }
   }
@@ -331,6 +340,8 @@ export class CodexRuntime implements AgentRuntime {
 }
 
 const emptyResult = z.object({}).loose();
+/** Codex's own default of `request_max_retries`. */
+const CODEX_REQUEST_RETRIES = 4;
 
 /** Creates a {@link CodexRuntime}. */
 export function codex(options: CodexRuntimeOptions = {}): CodexRuntime {
