@@ -1,5 +1,6 @@
 import type { ProcessExit } from "../../process/index.js";
 import { ArkyError, type CorrectionHints, classifyHttpError } from "../../protocol/index.js";
+import type { BackendPreset } from "./backend-presets.js";
 import type { SystemLine } from "./claude-code-messages.js";
 
 /** What Claude Code offers to fix a failed model call (its corrections name these). */
@@ -8,6 +9,15 @@ export const CLAUDE_CODE_HINTS: CorrectionHints = {
     "ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN) in claudeCode({ env }) or the host environment, or the CLI's own login (`claude /login`)",
   fallbackOption: "fallbackModel",
 };
+
+/** The hints of a runtime with these options: a backend has its own credentials. */
+export function claudeCodeHints(backend: BackendPreset | undefined): CorrectionHints {
+  if (!backend) return CLAUDE_CODE_HINTS;
+  return {
+    ...CLAUDE_CODE_HINTS,
+    credentials: `the ${backend.name} backend's credentials (the options of claudeCodeBackends.${backend.name}(), or its variables in the environment)`,
+  };
+}
 
 // The CLI's refusal of bypass mode as root (protocols/claude-code.md §6), only on stderr.
 const ROOT_BYPASS = /cannot be used with root\/sudo privileges/i;

@@ -3,6 +3,7 @@ import {
   type AgentEventBody,
   type ArkyError,
   addUsage,
+  type CorrectionHints,
   cancelledError,
   emptyUsage,
   serializeError,
@@ -55,10 +56,16 @@ export class ClaudeCodeTurn {
   readonly #previousCostUsd: number;
   readonly #stderrTail: () => string;
   readonly #onResult: (line: ResultLine) => void;
+  readonly #hints: CorrectionHints | undefined;
 
   constructor(
     request: TurnRequest,
-    options: { previousCostUsd: number; stderrTail: () => string; onResult: (line: ResultLine) => void },
+    options: {
+      previousCostUsd: number;
+      stderrTail: () => string;
+      onResult: (line: ResultLine) => void;
+      hints?: CorrectionHints;
+    },
   ) {
     this.request = request;
     this.tracker = new ToolCallTracker((name) => displayToolName(name, request.tools));
@@ -66,6 +73,7 @@ export class ClaudeCodeTurn {
     this.#previousCostUsd = options.previousCostUsd;
     this.#stderrTail = options.stderrTail;
     this.#onResult = options.onResult;
+    this.#hints = options.hints;
   }
 
   get finished(): boolean {
@@ -129,6 +137,7 @@ export class ClaudeCodeTurn {
             modelCalls: this.mapper.modelCalls,
             durationMs: performance.now() - this.#started,
             reportedUsage: this.#reported,
+            hints: this.#hints,
             stderrTail: this.#stderrTail(),
           }),
         );

@@ -1,6 +1,7 @@
 import {
   type AgentEventBody,
   ArkyError,
+  type CorrectionHints,
   cancelledError,
   classifyHttpError,
   fromAnthropicStopReason,
@@ -21,6 +22,8 @@ export interface ResultContext {
   durationMs: number;
   /** The sum of the turn's `usage` events, for a result that reports none (an interrupted turn's). */
   reportedUsage?: Usage;
+  /** What the runtime offers to fix a failed model call (default: Claude Code's own). */
+  hints?: CorrectionHints;
   stderrTail: string;
 }
 
@@ -48,11 +51,11 @@ export function mapClaudeCodeResult(line: ResultLine, context: ResultContext): A
   const error =
     context.interrupted && line.api_error_status == null
       ? cancelledError()
-      : classifyResultError(line, context.stderrTail);
+      : classifyResultError(line, context.stderrTail, context.hints);
   return failedTurnEnd(error, { ...base, raw: line.terminal_reason ?? line.subtype });
 }
 
-function classifyResultError(line: ResultLine, stderrTail: string): ArkyError {
+function classifyResultError(line: ResultLine, stderrTail: string, hints = CLAUDE_CODE_HINTS): ArkyError {
   const raw = line.terminal_reason ?? line.subtype;
   const details = {
     subtype: line.subtype,
@@ -80,7 +83,7 @@ function classifyResultError(line: ResultLine, stderrTail: string): ArkyError {
       status: line.api_error_status ?? undefined,
       body: { type: "error", error: { type: line.api_error_type ?? undefined, message: line.result } },
       provider: "claude-code",
-      hints: CLAUDE_CODE_HINTS,
+      hints,
     });
     const byMessage = classified.code === "unknown" ? transportErrorCode(line.result ?? "") : undefined;
     return new ArkyError({
