@@ -30,6 +30,8 @@ export class ConversationBuilder {
   readonly messages: Message[] = [];
   #pendingCalls: ToolUseBlock[] = [];
   #pendingResults: ToolResultBlock[] = [];
+  /** The follow-up of a blocked stop, until a message follows it. */
+  #followUp: Message | undefined;
 
   /** Adds one event. Sub-agent events (with a `parentToolCallId`) belong to another conversation and are skipped. */
   add(event: AgentEvent | AgentEventBody): void {
@@ -37,9 +39,12 @@ export class ConversationBuilder {
     switch (event.type) {
       case "turn-start":
         this.#flush();
-        this.messages.push(event.input);
+        // Sessions stored before a blocked stop continued its turn ran the follow-up as a new turn.
+        if (!sameContent(this.#followUp, event.input)) this.messages.push(event.input);
+        this.#followUp = undefined;
         break;
       case "message-end":
+        this.#followUp = undefined;
         this.#flush();
         this.messages.push(event.message);
         this.#pendingCalls = event.message.content.filter((b): b is ToolUseBlock => b.type === "tool-use");
@@ -50,7 +55,8 @@ export class ConversationBuilder {
       case "hook-decision":
         if (event.hookEvent !== "onStop" || event.decision !== "block") break;
         this.#flush();
-        this.messages.push(stopFollowUp(event.reason));
+        this.#followUp = stopFollowUp(event.reason);
+        this.messages.push(this.#followUp);
         break;
       default:
         break;
@@ -82,6 +88,10 @@ export class ConversationBuilder {
     this.#pendingCalls = [];
     this.#pendingResults = [];
   }
+}
+
+function sameContent(a: Message | undefined, b: Message): boolean {
+  return a !== undefined && JSON.stringify(a.content) === JSON.stringify(b.content);
 }
 
 /** Rebuilds the conversation from a session's events (see {@link ConversationBuilder}). */
