@@ -10,7 +10,12 @@
 // Stores batch up to a checkpoint.
 export { isCheckpointEvent } from "./core/session-writer.js";
 // Protocol helpers: error classification and its plain-data form, ids, usage and cost.
-export { classifyHttpError, type HttpErrorInput, parseRetryAfter } from "./protocol/classify-http-error.js";
+export {
+  type CorrectionHints,
+  classifyHttpError,
+  type HttpErrorInput,
+  parseRetryAfter,
+} from "./protocol/classify-http-error.js";
 export { toUserMessage } from "./protocol/content.js";
 export {
   cancelledError,

@@ -2,16 +2,26 @@ import { resolve } from "node:path";
 import { HookChain } from "../hooks/index.js";
 import { createToolCallGuard, type ToolCallGuard } from "../permissions/index.js";
 import {
+  type AgentEvent,
   type AgentEventBody,
+  type AgentEventBodyOf,
   type AgentEventOf,
   ArkyError,
+  addUsage,
   deserializeError,
   type Message,
   textOf,
+  type UserMessage,
 } from "../protocol/index.js";
 import { type AgentRuntime, EventQueue } from "../provider/index.js";
-import { ConversationBuilder, type SessionMetadata, type SessionStore } from "../session/index.js";
+import {
+  ConversationBuilder,
+  type SessionMetadata,
+  type SessionStore,
+  stopFollowUp,
+} from "../session/index.js";
 import type { AgentOptions, AgentResult } from "./agent-types.js";
+import type { SessionEvents } from "./session-events.js";
 
 /** Where a turn of `Agent.stream` stands, shared with its cleanup. */
 export interface TurnState {
@@ -71,6 +81,49 @@ export function unsupported(runtime: AgentRuntime, feature: string): ArkyError {
     code: "capability-unsupported",
     message: `The ${runtime.kind} runtime does not support ${feature}().`,
   });
+}
+
+/** A runtime's `turn-end` body. */
+export type TurnEnd = AgentEventBodyOf<"turn-end">;
+
+/**
+ * The `turn-end` of a turn whose runtime ran again (a stop hook blocked the stop): the last
+ * run's stop reason and error, with usage, cost, duration and model calls summed over the runs.
+ */
+export function sumTurnEnds(before: TurnEnd | undefined, end: TurnEnd): TurnEnd {
+  if (!before) return end;
+  const costs = [before.costUsd, end.costUsd];
+  return {
+    ...end,
+    usage: addUsage(before.usage, end.usage),
+    costUsd: costs.includes(undefined) ? undefined : before.costUsd! + end.costUsd!,
+    durationMs: before.durationMs + end.durationMs,
+    modelCalls: before.modelCalls + end.modelCalls,
+  };
+}
+
+/**
+ * Runs the `onStop` hooks of a turn that ended well and stores their events. Returns the
+ * events and, when a hook blocked the stop, the message the turn goes on with.
+ */
+export async function runStopHooks(
+  hooks: HookChain | undefined,
+  events: SessionEvents,
+  end: TurnEnd,
+  turnId: string,
+  signal: AbortSignal,
+): Promise<{ events: AgentEvent[]; followUp?: UserMessage }> {
+  if (!hooks?.has("onStop") || end.error || signal.aborted) return { events: [] };
+  const last = events.conversation.messages.findLast((m) => m.role === "assistant");
+  const stop = await hooks.onStop({
+    sessionId: events.sessionId,
+    signal,
+    lastAssistantText: last ? textOf(last) : undefined,
+  });
+  const emitted: AgentEvent[] = [];
+  for (const event of stop.events) emitted.push(await events.emit(event, turnId));
+  if (stop.decision !== "continue") return { events: emitted };
+  return { events: emitted, followUp: stopFollowUp(stop.reason) };
 }
 
 /** The result `prompt()` returns for a turn, and the error it throws when the turn failed. */

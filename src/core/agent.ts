@@ -2,12 +2,10 @@ import type { HookChain } from "../hooks/index.js";
 import type { ToolCallGuard } from "../permissions/index.js";
 import {
   type AgentEvent,
-  type AgentEventBodyOf,
   ArkyError,
   type Message,
   newId,
   newSessionId,
-  textOf,
   toArkyError,
   toUserMessage,
   type UserMessage,
@@ -22,6 +20,9 @@ import {
   buildGuard,
   loadSession,
   type Restored,
+  runStopHooks,
+  sumTurnEnds,
+  type TurnEnd,
   type TurnState,
   unsupported,
 } from "./agent-support.js";
@@ -150,9 +151,9 @@ export class Agent {
   /**
    * Runs one turn and streams its events. Leaving the `for await` early cancels the
    * turn. Throws at once, before any event, when the agent is closed or a turn is running.
-   * When an `onStop` hook blocks the stop, a follow-up turn whose input is the hook's reason
-   * runs in the same stream (each turn still ends with its own `turn-end`). Its `result`
-   * settles as `prompt()` would (see {@link AgentStream}).
+   * When an `onStop` hook blocks the stop, the turn goes on with the hook's reason as the next
+   * message: still one turn, whose one `turn-end` sums the usage and cost of all its model
+   * calls. Its `result` settles as `prompt()` would (see {@link AgentStream}).
    */
   stream(input: AgentInput, options: TurnOptions = {}): AgentStream {
     return this.#start(input, options);
@@ -183,70 +184,39 @@ export class Agent {
     const state: TurnState = { turnId: undefined, ended: true };
     try {
       yield* this.#prepare(signal);
-      let prompt: UserMessage | undefined = toUserMessage(input);
-      while (prompt) {
-        const turnId = newId("turn");
-        state.turnId = turnId;
-        state.ended = false;
-        let heldEnd: AgentEventBodyOf<"turn-end"> | undefined;
-        let finished: { events: AgentEvent[]; followUp?: UserMessage };
-        try {
-          const begun = await this.#beginTurn(prompt, turnId, signal);
-          state.ended = begun.blocked;
-          if (begun.events.length > 0) yield begun.events;
-          if (begun.blocked) return;
-          const turn = this.runtime.runTurn({
-            sessionId: this.sessionId,
-            turnId,
-            input: begun.input,
-            history: begun.history,
-            tools: this.tools,
-            ...createTurnTools(this.tools, this.#guard),
-            cwd: this.cwd,
-            signal,
-          });
-          const source = batchesOf(turn);
-          try {
-            pull: for (;;) {
-              const batch = await source.next();
-              if (!batch) break;
-              const out: AgentEvent[] = [];
-              for (const body of batch) {
-                if (body.type === "turn-end") {
-                  heldEnd = body;
-                  if (out.length > 0) yield out;
-                  break pull;
-                }
-                const event = this.#events.stamp(body, turnId);
-                const committing = this.#events.write(event);
-                if (committing) await committing;
-                this.#events.notify(event);
-                out.push(event);
-              }
-              if (out.length > 0) yield out;
-            }
-          } finally {
-            await source.close();
+      const turnId = newId("turn");
+      state.turnId = turnId;
+      state.ended = false;
+      let ending: AgentEvent[];
+      try {
+        const begun = await this.#beginTurn(toUserMessage(input), turnId, signal);
+        state.ended = begun.blocked;
+        if (begun.events.length > 0) yield begun.events;
+        if (begun.blocked) return;
+        // A blocked stop runs the runtime again in the same turn: one turn-end with the sums.
+        let { input: next, history } = begun;
+        let total: TurnEnd | undefined;
+        for (;;) {
+          total = sumTurnEnds(total, yield* this.#runtimeTurn(next, history, turnId, signal));
+          history = this.#events.conversation.build().slice();
+          const stop = await runStopHooks(this.#hooks, this.#events, total, turnId, signal);
+          if (!stop.followUp) {
+            ending = [...stop.events, ...(await endTurn(this.#ending, turnId, total))];
+            break;
           }
-          if (!heldEnd) {
-            throw new ArkyError({
-              code: "protocol",
-              message: `The ${this.runtime.kind} runtime ended a turn without turn-end.`,
-            });
-          }
-          finished = await this.#finishTurn(heldEnd, turnId, signal);
-        } catch (thrown) {
-          // A runtime broke its contract or a commit failed; end the turn cleanly rather than leave it open.
-          const error = toArkyError(thrown);
-          controller.abort(error);
-          state.ended = true;
-          yield await endFailedTurn(this.#ending, turnId, error);
-          return;
+          if (stop.events.length > 0) yield stop.events;
+          next = stop.followUp;
         }
+      } catch (thrown) {
+        // A runtime broke its contract or a commit failed; end the turn cleanly rather than leave it open.
+        const error = toArkyError(thrown);
+        controller.abort(error);
         state.ended = true;
-        if (finished.events.length > 0) yield finished.events;
-        prompt = finished.followUp;
+        yield await endFailedTurn(this.#ending, turnId, error);
+        return;
       }
+      state.ended = true;
+      yield ending;
     } finally {
       outer?.removeEventListener("abort", onAbort);
       if (!state.ended) {
@@ -290,23 +260,49 @@ export class Agent {
     return { input, history, events, blocked };
   }
 
-  /** Ends a turn: stop hooks, then the runtime's `turn-end`. Returns the events and any follow-up prompt. */
-  async #finishTurn(end: AgentEventBodyOf<"turn-end">, turnId: string, signal: AbortSignal) {
-    const events: AgentEvent[] = [];
-    let followUp: UserMessage | undefined;
-    const hooks = this.#hooks;
-    if (hooks?.has("onStop") && !end.error && !signal.aborted) {
-      const last = this.#events.conversation.messages.findLast((m) => m.role === "assistant");
-      const stop = await hooks.onStop({
-        sessionId: this.sessionId,
-        signal,
-        lastAssistantText: last ? textOf(last) : undefined,
-      });
-      for (const event of stop.events) events.push(await this.#events.emit(event, turnId));
-      if (stop.decision === "continue") followUp = toUserMessage(stop.reason ?? "Continue.");
+  /** One run of the runtime in a turn: streams its events (stored), returns its held-back `turn-end`. */
+  async *#runtimeTurn(
+    input: UserMessage,
+    history: Message[],
+    turnId: string,
+    signal: AbortSignal,
+  ): AsyncGenerator<AgentEvent[], TurnEnd> {
+    const turn = this.runtime.runTurn({
+      sessionId: this.sessionId,
+      turnId,
+      input,
+      history,
+      tools: this.tools,
+      ...createTurnTools(this.tools, this.#guard),
+      cwd: this.cwd,
+      signal,
+    });
+    const source = batchesOf(turn);
+    try {
+      for (;;) {
+        const batch = await source.next();
+        if (!batch) break;
+        const out: AgentEvent[] = [];
+        for (const body of batch) {
+          if (body.type === "turn-end") {
+            if (out.length > 0) yield out;
+            return body;
+          }
+          const event = this.#events.stamp(body, turnId);
+          const committing = this.#events.write(event);
+          if (committing) await committing;
+          this.#events.notify(event);
+          out.push(event);
+        }
+        if (out.length > 0) yield out;
+      }
+    } finally {
+      await source.close();
     }
-    events.push(...(await endTurn(this.#ending, turnId, end)));
-    return { events, followUp };
+    throw new ArkyError({
+      code: "protocol",
+      message: `The ${this.runtime.kind} runtime ended a turn without turn-end.`,
+    });
   }
 
   /** Re-emits the stored events of this session (deltas included unless `excludeDeltas`). */

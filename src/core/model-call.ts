@@ -22,7 +22,7 @@ import {
 /** The outcome of one model call, after retries. */
 export type ModelCallOutcome =
   | { ok: true; message: AssistantMessage; stopReason: StopReason; usage: Usage; model: string }
-  | { ok: false; error: ArkyError };
+  | { ok: false; error: ArkyError; usage?: Usage; model?: string };
 
 /** Options of {@link callModel}. */
 export interface CallModelOptions {
@@ -48,6 +48,7 @@ export async function callModel(options: CallModelOptions): Promise<ModelCallOut
     let messageId = "";
     const toolNames = new Map<number, string>();
     let failure: ArkyError | undefined;
+    let partial: { usage: Usage; model: string } | undefined;
     let streamed = false;
     try {
       stream: for await (const batch of batches(provider, request, signal))
@@ -96,6 +97,7 @@ export async function callModel(options: CallModelOptions): Promise<ModelCallOut
             }
             case "error":
               failure = part.error;
+              partial = part.partial;
               streamed ||= part.contentStreamed;
               break;
             default:
@@ -107,10 +109,17 @@ export async function callModel(options: CallModelOptions): Promise<ModelCallOut
       // The provider contract forbids throwing; classify rather than crash if one does.
       failure = toArkyError(thrown);
     }
-    if (signal.aborted) return { ok: false, error: cancelledError(signal.reason) };
+    // What a call that ends here had reported is counted (a retried attempt is not: its usage is unknown).
+    const failed = (error: ArkyError): ModelCallOutcome => {
+      if (!partial) return { ok: false, error };
+      const { usage, model } = partial;
+      emit({ type: "usage", model, usage, costUsd: computeCost(model, usage, options.prices) });
+      return { ok: false, error, usage, model };
+    };
+    if (signal.aborted) return failed(cancelledError(signal.reason));
     failure ??= toArkyError(new Error("The model stream ended without a result."), "malformed-response");
     const delay = streamed ? undefined : retryDelay(failure, attempt, retry);
-    if (delay === undefined) return { ok: false, error: failure };
+    if (delay === undefined) return failed(failure);
     emit({
       type: "retry",
       attempt,

@@ -61,6 +61,11 @@ async function runLoop(
   let costUsd: number | undefined = 0;
   let modelCalls = 0;
 
+  const count = (used: Usage, model: string) => {
+    usage = addUsage(usage, used);
+    const callCost = computeCost(model, used, settings.prices);
+    costUsd = costUsd === undefined || callCost === undefined ? undefined : costUsd + callCost;
+  };
   const end = (reason: StopReason) =>
     emit({
       type: "turn-end",
@@ -97,10 +102,9 @@ async function runLoop(
         prices: settings.prices,
         emit,
       });
+      // A failed or cancelled call still counts what it reported it used.
+      if (outcome.usage && outcome.model) count(outcome.usage, outcome.model);
       if (!outcome.ok) return fail(outcome.error);
-      usage = addUsage(usage, outcome.usage);
-      const callCost = computeCost(outcome.model, outcome.usage, settings.prices);
-      costUsd = costUsd === undefined || callCost === undefined ? undefined : costUsd + callCost;
       messages.push(outcome.message);
 
       const calls = outcome.message.content.filter((b): b is ToolUseBlock => b.type === "tool-use");

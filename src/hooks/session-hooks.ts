@@ -136,7 +136,6 @@ export async function runStop(
       reason = outcome.reason;
     } else if (outcome.value?.decision === "block") {
       reason = outcome.value.reason ?? `Stop blocked by hook "${entry.name}".`;
-      if (!capped) events.push(hookDecision(entry, "onStop", "block", reason));
     } else {
       events.push(hookDecision(entry, "onStop", "continue"));
       continue;
@@ -146,6 +145,8 @@ export async function runStop(
       events.push(hookDecision(entry, "onStop", "continue", note));
       return { decision: "stop", events };
     }
+    // The one record of the follow-up: the conversation takes the reason from this event.
+    events.push(hookDecision(entry, "onStop", "block", reason));
     return { decision: "continue", reason, events };
   }
   return { decision: "stop", events };

@@ -11,7 +11,21 @@ export interface HttpErrorInput {
   headers?: Headers | Record<string, string | undefined>;
   /** Which API this came from, kept in `details.provider`. */
   provider?: string;
+  /** What the runtime the call went through offers, so corrections name what can be set there. */
+  hints?: CorrectionHints;
   cause?: unknown;
+}
+
+/**
+ * What a runtime offers the user to fix a failed model call. The code of a failure is the
+ * same on every runtime; its correction names what the user can change on the runtime it
+ * happened on.
+ */
+export interface CorrectionHints {
+  /** Where this runtime's credentials come from, e.g. "ANTHROPIC_API_KEY or anthropic({ apiKey })". */
+  credentials?: string;
+  /** The option that sets a fallback model, only where the runtime has one (`overloaded`). */
+  fallbackOption?: string;
 }
 
 const STATUS_CODES: Record<number, ErrorCode> = {
@@ -52,14 +66,22 @@ const TYPE_CODES: Record<string, ErrorCode> = {
 };
 
 const CORRECTIONS: Partial<Record<ErrorCode, string>> = {
-  authentication: "Check the API key (ANTHROPIC_API_KEY or the provider's `apiKey` option).",
+  authentication: "Check the API key (or other credentials) the model API was called with.",
   "permission-denied": "The API key is valid but not allowed to use this model or resource.",
   "not-found": "Check the model id and the base URL.",
   "request-too-large": "Send fewer or smaller attachments, or shorten the conversation.",
   "context-overflow": "Shorten the conversation (compact or fork it) or use a model with a larger context.",
   "rate-limited": "Slow down, or raise the retry limits; the request can be retried later.",
-  overloaded: "The API is busy; retry later or configure a fallback model.",
+  overloaded: "The API is busy; retry later.",
 };
+
+/** The correction of a code on the runtime the hints describe. */
+function correctionFor(code: ErrorCode, hints: CorrectionHints = {}): string | undefined {
+  if (code === "authentication" && hints.credentials) return `Check the credentials: ${hints.credentials}.`;
+  if (code === "overloaded" && hints.fallbackOption)
+    return `The API is busy; retry later or set \`${hints.fallbackOption}\`.`;
+  return CORRECTIONS[code];
+}
 
 // Providers report an over-long prompt as a plain 400; the message is the only signal.
 const CONTEXT_OVERFLOW = /prompt is too long|context (length|window)|maximum context|too many tokens/i;
@@ -73,7 +95,7 @@ const CONTEXT_OVERFLOW = /prompt is too long|context (length|window)|maximum con
  * (`overloaded_error`, context overflow) or decides alone when there is no status.
  */
 export function classifyHttpError(input: HttpErrorInput): ArkyError {
-  const { status, body, headers, provider, cause } = input;
+  const { status, body, headers, provider, hints, cause } = input;
   const { type, errorCode, message, requestId: bodyRequestId } = readErrorBody(body);
   const bodyCode = (errorCode && TYPE_CODES[errorCode]) || (type && TYPE_CODES[type]) || undefined;
   // The status wins over the body's type: OpenAI sends a 401 with `type: "invalid_request_error"`.
@@ -104,7 +126,7 @@ export function classifyHttpError(input: HttpErrorInput): ArkyError {
     // A quota that is used up will not come back by retrying.
     retryable: errorCode === "insufficient_quota" || type === "insufficient_quota" ? false : undefined,
     retryAfterMs: parseRetryAfter(headers),
-    correction: CORRECTIONS[code],
+    correction: correctionFor(code, hints),
     details: Object.keys(details).length ? details : undefined,
     cause,
   });

@@ -39,6 +39,8 @@ export interface LineRpcOptions<In, Id>
   timeoutMs: number;
   /** Added to the details of the errors made here (e.g. `{ provider: "codex" }`). */
   details?: Record<string, unknown>;
+  /** Gives an unexpected exit a clearer error from what the process said (its stderr). */
+  explainExit?(exit: ProcessExit): ProcessExit;
 }
 
 type Delivery<In> = { message: In } | { error: ArkyError } | { exit: ProcessExit };
@@ -77,7 +79,7 @@ export class LineRpc<In, Id extends string | number> {
       ...options,
       onMessage: (message) => deliver({ message }),
       onProtocolError: (error) => deliver({ error }),
-      onExit: (exit) => deliver({ exit }),
+      onExit: (exit) => deliver({ exit: options.explainExit?.(exit) ?? exit }),
     });
     self = new LineRpc(process, options, early);
     return self;

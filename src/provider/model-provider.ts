@@ -55,6 +55,12 @@ export type ModelStreamEvent =
        * call that already streamed content would show the user duplicated text.
        */
       contentStreamed: boolean;
+      /**
+       * What the call had reported before it failed or was cancelled (the Anthropic API
+       * reports input tokens at `message_start`), so the turn can count it; absent when the
+       * call reported nothing.
+       */
+      partial?: { usage: Usage; model: string };
     };
 
 /** Per-call options. */

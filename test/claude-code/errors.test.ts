@@ -84,6 +84,50 @@ describe("ClaudeCodeRuntime API errors (real claude CLI)", () => {
     expect(events.at(-1)).toMatchObject({ type: "turn-end", stopReason: { unified: "end-turn" } });
   });
 
+  it("reports no retry for a failure that is not retryable, though the CLI retries a 401", async () => {
+    const retrying = runtimeFor(harness.server.baseUrl, { maxRetries: 1 });
+    extra.push(retrying);
+    failWith({ kind: "http-error", status: 401 });
+    const events = await collect(new Agent({ runtime: retrying }), "retry a 401");
+    // The CLI did retry it (the request went out twice).
+    const sent = harness.modelCalls().filter((c) => JSON.stringify(c.body).includes("retry a 401"));
+    expect(sent.length).toBeGreaterThanOrEqual(2);
+    expect(events.filter((e) => e.type === "retry")).toEqual([]);
+    expect(events.at(-1)).toMatchObject({
+      type: "turn-end",
+      error: { code: "authentication", retryable: false },
+    });
+  });
+
+  it("reports the CLI's retry of a dropped connection as a connection error", async () => {
+    const retrying = runtimeFor(harness.server.baseUrl, { maxRetries: 1 });
+    extra.push(retrying);
+    failWith({ kind: "fault", fault: "reset" });
+    const events = await collect(new Agent({ runtime: retrying }), "retry a reset");
+    expect(events.find((e) => e.type === "retry")).toMatchObject({
+      error: { code: "connection", retryable: true },
+    });
+  });
+
+  it.runIf(process.getuid?.() === 0)(
+    "explains that bypass mode as root needs IS_SANDBOX, rather than an exit code",
+    async () => {
+      const root = claudeCode(
+        cliOptions(harness.server.baseUrl, {
+          permissionMode: "bypassPermissions",
+          env: { IS_SANDBOX: undefined },
+        }),
+      );
+      extra.push(root);
+      const events = await collect(new Agent({ runtime: root }), "hello as root");
+      const error = events.find((e) => e.type === "error");
+      expect(error).toMatchObject({ fatal: true, error: { code: "configuration" } });
+      expect(error?.type === "error" && error.error.correction).toMatch(/IS_SANDBOX=1/);
+      expect(events.at(-1)).toMatchObject({ type: "turn-end", error: { code: "configuration" } });
+      await expect(root.prewarm(1)).rejects.toMatchObject({ code: "configuration" });
+    },
+  );
+
   it("reports a CLI killed mid-turn, keeps what streamed, and resumes on the next turn", async () => {
     harness.answer(() => ({
       content: [{ type: "text", text: "a b c d e f g h", chunks: 8 }],

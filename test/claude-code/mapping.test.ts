@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { claudeCodeHints } from "../../src/providers/claude-code/claude-code-errors.js";
 import { cliLineSchema, type ResultLine } from "../../src/providers/claude-code/claude-code-messages.js";
+import { claudeCodeBackends } from "../../src/providers/claude-code/index.js";
 import { ClaudeCodeEventMapper } from "../../src/providers/claude-code/map-claude-code-events.js";
 import { mapClaudeCodeResult } from "../../src/providers/claude-code/map-claude-code-result.js";
 import { ToolCallTracker } from "../../src/providers/claude-code/tool-call-tracker.js";
@@ -80,6 +82,39 @@ describe("mapClaudeCodeResult", () => {
       context,
     );
     expect(error).toMatchObject({ error: { code: "overloaded", httpStatus: 529, retryable: true } });
+  });
+
+  it("names the credentials of the backend in use in an authentication error's correction", () => {
+    const failed = result({
+      is_error: true,
+      terminal_reason: "api_error",
+      api_error_status: 401,
+      result: "401",
+    });
+    const [own] = mapClaudeCodeResult(failed, context);
+    expect(own).toMatchObject({
+      error: { code: "authentication", correction: expect.stringContaining("ANTHROPIC_API_KEY") },
+    });
+    const hints = claudeCodeHints(claudeCodeBackends.bedrock({ region: "us-east-1" }));
+    const [bedrock] = mapClaudeCodeResult(failed, { ...context, hints });
+    expect(bedrock).toMatchObject({
+      error: { code: "authentication", correction: expect.stringContaining("bedrock") },
+    });
+    expect(bedrock?.type === "error" && bedrock.error.correction).not.toContain("ANTHROPIC_API_KEY");
+  });
+
+  it("counts the usage the turn's events reported when an interrupted result reports none", () => {
+    const reportedUsage = {
+      inputTokens: 1234,
+      outputTokens: 1,
+      cacheReadInputTokens: 0,
+      cacheCreationInputTokens: 0,
+    };
+    const [end] = mapClaudeCodeResult(
+      result({ subtype: "error_during_execution", is_error: true, terminal_reason: "aborted_streaming" }),
+      { ...context, interrupted: true, reportedUsage },
+    );
+    expect(end).toMatchObject({ type: "turn-end", usage: reportedUsage });
   });
 
   it("reports an interrupt the host asked for as cancelled, without an error event", () => {

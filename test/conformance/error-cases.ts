@@ -1,12 +1,17 @@
 import { randomUUID } from "node:crypto";
-import { Agent, type AgentInput } from "../../src/core/index.js";
+import type { AddressInfo } from "node:net";
+import { createServer } from "node:net";
+import { Agent, type AgentInput, native } from "../../src/core/index.js";
 import { allowAllGuard } from "../../src/permissions/index.js";
 import type { AgentEvent, AgentEventBody, ErrorCode } from "../../src/protocol/index.js";
 import { type AgentRuntime, createTurnTools, type TurnRequest } from "../../src/provider/index.js";
+import { anthropic } from "../../src/providers/anthropic/index.js";
 import { claudeCode } from "../../src/providers/claude-code/index.js";
 import { codex } from "../../src/providers/codex/index.js";
 import type { ScriptStep } from "../../src/testing/index.js";
 import { ToolRegistry } from "../../src/tools/index.js";
+import { cliOptions } from "../claude-code/harness.js";
+import type { CodexFixture } from "../codex/helpers.js";
 import type { Rig } from "./rigs.js";
 
 /** How a situation showed itself on one runtime: the code and what else must match across runtimes. */
@@ -17,7 +22,12 @@ export interface ErrorOutcome {
   stop: string;
   /** Codes of the turn's fatal `error` events. */
   fatal: string[];
+  /** The error's correction: it names what to set on this runtime, so it is not compared across runtimes. */
+  correction?: string;
 }
+
+/** What a correction must say (first) and must not say (second) on one runtime. */
+export type CorrectionFit = Record<Rig["name"], [RegExp, RegExp?]>;
 
 /** One row of docs/errors.md: a situation, its code, and the runtimes it can happen on. */
 export interface ErrorCase {
@@ -25,6 +35,8 @@ export interface ErrorCase {
   code: ErrorCode;
   stop: string;
   on?: ReadonlyArray<Rig["name"]>;
+  /** The correction on each runtime names what that runtime offers. */
+  correction?: CorrectionFit;
   provoke(rig: Rig): Promise<ErrorOutcome>;
 }
 
@@ -80,7 +92,8 @@ async function outcomeOf(
   const end = events.at(-1);
   if (end?.type !== "turn-end") throw new Error(`the turn ended with ${end?.type}, not turn-end`);
   const fatal = events.flatMap((e) => (e.type === "error" && e.fatal ? [e.error.code] : []));
-  return { code: end.error?.code, retryable: end.error?.retryable, stop: end.stopReason.unified, fatal };
+  const { code, retryable, correction } = end.error ?? {};
+  return { code, retryable, stop: end.stopReason.unified, fatal, ...(correction ? { correction } : {}) };
 }
 
 /** The error a call threw (before any event). */
@@ -101,6 +114,41 @@ function apiError(status: number): (rig: Rig) => Promise<ErrorOutcome> {
   };
 }
 
+/** An address where nothing listens: connecting to it is refused. */
+async function refusingUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return `http://127.0.0.1:${port}`;
+}
+
+/** A runtime of the rig's kind whose model API refuses connections. */
+async function unreachableModel(rig: Rig): Promise<AgentRuntime> {
+  const url = await refusingUrl();
+  if (rig.name === "native")
+    return native(anthropic({ model: "claude-test", apiKey: "sk-test", baseURL: url }), {
+      retry: { maxAttempts: 1 },
+    });
+  if (rig.name === "claude-code") return claudeCode(cliOptions(url, { cwd: rig.cwd, maxRetries: 0 }));
+  // Codex would wait for the network without end; Arky ends the turn after `requestMaxRetries` waits (0 here).
+  const { fixture } = rig as Rig & { fixture: CodexFixture };
+  return fixture.runtime({ modelProvider: { baseUrl: `${url}/v1`, envKey: "ARKY_TEST_CODEX_KEY" } });
+}
+
+// 401 and 529 corrections name what each runtime offers: its own credentials, and a
+// fallback model only where there is such an option (Claude Code's `fallbackModel`).
+const CREDENTIALS: CorrectionFit = {
+  native: [/ANTHROPIC_API_KEY/],
+  "claude-code": [/ANTHROPIC_API_KEY.*claude \/login/],
+  codex: [/ARKY_TEST_CODEX_KEY/, /ANTHROPIC/],
+};
+const FALLBACK: CorrectionFit = {
+  native: [/retry later/, /fallback/i],
+  "claude-code": [/fallbackModel/],
+  codex: [/retry later/, /fallback/i],
+};
+
 /** A CLI runtime of the rig's kind that cannot start (its executable does not exist). */
 function missingCli(rig: Rig): AgentRuntime {
   const options = { executable: `/nonexistent/${rig.name}`, cwd: rig.cwd };
@@ -109,12 +157,32 @@ function missingCli(rig: Rig): AgentRuntime {
 
 export const ERROR_CASES: ErrorCase[] = [
   { name: "model API rate limit (HTTP 429)", code: "rate-limited", stop: "error", provoke: apiError(429) },
-  { name: "model API overloaded (HTTP 529)", code: "overloaded", stop: "error", provoke: apiError(529) },
+  {
+    name: "model API overloaded (HTTP 529)",
+    code: "overloaded",
+    stop: "error",
+    correction: FALLBACK,
+    provoke: apiError(529),
+  },
   {
     name: "model API credentials refused (HTTP 401)",
     code: "authentication",
     stop: "error",
+    correction: CREDENTIALS,
     provoke: apiError(401),
+  },
+  {
+    name: "the model API refuses the connection",
+    code: "connection",
+    stop: "error",
+    async provoke(rig) {
+      const runtime = await unreachableModel(rig);
+      try {
+        return await turn(new Agent({ runtime, cwd: rig.cwd }), "anyone there?");
+      } finally {
+        await runtime.close?.();
+      }
+    },
   },
   {
     name: "the model API's stream is malformed",

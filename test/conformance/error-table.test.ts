@@ -29,11 +29,16 @@ describe.each(TABLE)("%s", (_title, testCase) => {
     // A failed turn has one fatal error with its code; a cancelled one, or a call refused at once, none.
     const failed = testCase.stop !== "thrown" && testCase.code !== "cancelled";
     expect(outcome.fatal).toEqual(failed ? [testCase.code] : []);
+    if (testCase.correction) {
+      const [says, never] = testCase.correction[name];
+      expect(outcome.correction).toMatch(says);
+      if (never) expect(outcome.correction).not.toMatch(never);
+    }
   });
 
   it("is the same on every runtime it can happen on", () => {
     expect([...outcomes.keys()].sort()).toEqual([...runtimes].sort());
-    const [first, ...rest] = [...outcomes.values()];
+    const [first, ...rest] = [...outcomes.values()].map(({ correction: _, ...same }) => same);
     for (const outcome of rest) expect(outcome).toEqual(first);
   });
 });

@@ -162,7 +162,7 @@ describe("hooks on the native runtime", () => {
     expect(provider.requests).toHaveLength(1);
   });
 
-  it("an onStop hook that blocks starts a follow-up turn with its reason, and the loop guard ends it", async () => {
+  it("an onStop hook that blocks continues the turn with its reason, and the loop guard ends it", async () => {
     const { agent, provider } = await agentWith([textReply("done?"), textReply("now done")], {
       hooks: [
         {
@@ -172,8 +172,8 @@ describe("hooks on the native runtime", () => {
       ],
     });
     const events = await collect(agent.stream("work"));
-    expect(events.filter((e) => e.type === "turn-start")).toHaveLength(2);
-    expect(events.filter((e) => e.type === "turn-end")).toHaveLength(2);
+    expect(events.filter((e) => e.type === "turn-start")).toHaveLength(1);
+    expect(events.filter((e) => e.type === "turn-end")).toMatchObject([{ modelCalls: 2 }]);
     expect(JSON.stringify(provider.requests[1]!.messages.at(-1))).toContain("run the tests first");
   });
 

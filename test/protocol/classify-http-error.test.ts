@@ -250,3 +250,17 @@ describe("classifyHttpError: corrections", () => {
     expect(JSON.stringify(error.toJSON())).not.toContain("sk-ant-secret");
   });
 });
+
+describe("classifyHttpError: corrections fit the runtime", () => {
+  it("names the runtime's credentials, and a fallback model only where the runtime has the option", () => {
+    const hints = { credentials: "CODEX_API_KEY", fallbackOption: "fallbackModel" };
+    expect(classifyHttpError({ status: 401, hints }).correction).toContain("CODEX_API_KEY");
+    expect(classifyHttpError({ status: 401 }).correction).not.toContain("ANTHROPIC_API_KEY");
+    expect(classifyHttpError({ status: 529, hints }).correction).toContain("`fallbackModel`");
+    expect(classifyHttpError({ status: 529, hints: { credentials: "x" } }).correction).not.toMatch(
+      /fallback/i,
+    );
+    // The code does not depend on the hints.
+    expect(classifyHttpError({ status: 529, hints }).code).toBe("overloaded");
+  });
+});

@@ -51,6 +51,47 @@ describe("rebuildMessages", () => {
     expect(messages[5]).toEqual({ role: "assistant", content: [{ type: "text", text: "OK" }] });
   });
 
+  it("takes a blocked stop's reason as the next user message, also from sessions that ran it as a new turn", () => {
+    const answer = (text: string): AgentEventBody =>
+      messageEnd({ role: "assistant", content: [{ type: "text", text }] });
+    const block: AgentEventBody = {
+      type: "hook-decision",
+      hook: "h",
+      hookEvent: "onStop",
+      decision: "block",
+      reason: "run the tests first",
+    };
+    const input = (text: string): AgentEventBody => ({
+      type: "turn-start",
+      input: { role: "user", content: [{ type: "text", text }] },
+    });
+    const expected = [
+      { role: "user", content: [{ type: "text", text: "work" }] },
+      { role: "assistant", content: [{ type: "text", text: "done?" }] },
+      { role: "user", content: [{ type: "text", text: "run the tests first" }] },
+      { role: "assistant", content: [{ type: "text", text: "now done" }] },
+    ];
+    // Now: one turn goes on after the block.
+    expect(rebuildMessages([input("work"), answer("done?"), block, answer("now done")])).toEqual(expected);
+    // Before: the follow-up was a second turn whose input repeated the reason.
+    const end = {
+      type: "turn-end",
+      stopReason: { unified: "end-turn" },
+      usage: zero,
+      durationMs: 1,
+      modelCalls: 1,
+    };
+    const older = [
+      input("work"),
+      answer("done?"),
+      block,
+      end,
+      input("run the tests first"),
+      answer("now done"),
+    ];
+    expect(rebuildMessages(older as AgentEventBody[])).toEqual(expected);
+  });
+
   it("groups the results of one message into one user message, in call order", () => {
     const messages = rebuildMessages([
       { type: "turn-start", input: { role: "user", content: [{ type: "text", text: "go" }] } },

@@ -7,6 +7,7 @@ import {
 import {
   ArkyError,
   type ArkyErrorOptions,
+  type CorrectionHints,
   cancelledError,
   classifyHttpError,
   type ErrorCode,
@@ -14,6 +15,9 @@ import {
 } from "../../protocol/index.js";
 
 const PROVIDER = "anthropic";
+
+/** What the Anthropic provider offers to fix a failed call (its corrections name these). */
+export const ANTHROPIC_HINTS: CorrectionHints = { credentials: "ANTHROPIC_API_KEY or anthropic({ apiKey })" };
 
 const CONNECTION_CODES = new Set([
   "ECONNRESET",
@@ -101,6 +105,7 @@ export function toAnthropicError(error: unknown, signal?: AbortSignal): ArkyErro
       body: error.error,
       headers: error.headers,
       provider: PROVIDER,
+      hints: ANTHROPIC_HINTS,
       cause: error,
     });
   if (error instanceof SyntaxError)

@@ -169,7 +169,8 @@ export class AnthropicProvider implements ModelProvider {
         watchdog.timedOut && !signal?.aborted
           ? watchdog.error(this.#timeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS)
           : toAnthropicError(error, signal);
-      yield [{ type: "error", error: failure, contentStreamed: state.contentStreamed }];
+      const partial = state.model ? { usage: state.usage, model: state.model } : undefined;
+      yield [{ type: "error", error: failure, contentStreamed: state.contentStreamed, partial }];
     } finally {
       // A fully read body needs no abort (aborting a finished fetch still costs its teardown);
       // otherwise the consumer stopped early or it failed: release the connection.

@@ -1,5 +1,6 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { ArkyError, classifyHttpError, type HttpErrorInput } from "../../protocol/index.js";
+import { ANTHROPIC_HINTS } from "./anthropic-error.js";
 import { httpPost, type PostResponse } from "./http-post.js";
 
 /** What decides a Messages endpoint: the credentials, the origin and the extra headers. */
@@ -86,7 +87,13 @@ export async function postMessages(
     });
   // A body cut off mid-read still leaves the status to classify the error by.
   const errorText = await response.text().catch(() => "");
-  throw classifyHttpError({ status, body: parseBody(errorText), headers, provider: "anthropic" });
+  throw classifyHttpError({
+    status,
+    body: parseBody(errorText),
+    headers,
+    provider: "anthropic",
+    hints: ANTHROPIC_HINTS,
+  });
 }
 
 /** The same request through a `fetch`, answered in {@link httpPost}'s shape. */

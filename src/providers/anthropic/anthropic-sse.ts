@@ -1,5 +1,5 @@
 import { classifyHttpError, type HttpErrorInput } from "../../protocol/index.js";
-import { malformedResponse } from "./anthropic-error.js";
+import { ANTHROPIC_HINTS, malformedResponse } from "./anthropic-error.js";
 import { type SseEvent, SseParser } from "./sse-parser.js";
 
 /**
@@ -24,7 +24,8 @@ export async function* readAnthropicSse(
       failure = malformedResponse(`unparseable ${event.event ?? "message"} event data`, error);
       return;
     }
-    if (event.event === "error") failure = classifyHttpError({ body: data, headers, provider: "anthropic" });
+    if (event.event === "error")
+      failure = classifyHttpError({ body: data, headers, provider: "anthropic", hints: ANTHROPIC_HINTS });
     else batch.push(data);
   });
   const decoder = new TextDecoder();

@@ -1,6 +1,7 @@
 import type { JsonLineProcessOptions, ProcessExit } from "../../process/index.js";
 import { ArkyError } from "../../protocol/index.js";
 import { LineRpc, type RpcFraming } from "../../provider/line-rpc.js";
+import { explainClaudeExit } from "./claude-code-errors.js";
 import { type CliLine, type ControlRequestLine, cliLineSchema } from "./claude-code-messages.js";
 
 /** Where a CLI process reports to. The runtime swaps it as the process moves between turns. */
@@ -77,6 +78,7 @@ export class ClaudeCodeProcess {
       timeoutMs: 30_000,
       // An idle CLI (between turns, in the pool) must not keep a script from exiting.
       unrefWhenIdle: true,
+      explainExit: explainClaudeExit,
     });
     return new ClaudeCodeProcess(rpc, listener);
   }

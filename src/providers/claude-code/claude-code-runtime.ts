@@ -14,6 +14,7 @@ import {
 } from "../../provider/index.js";
 import { ToolRegistry } from "../../tools/index.js";
 import { buildClaudeArgs, buildClaudeEnv, type SpawnPlan } from "./claude-code-args.js";
+import { claudeCodeHints } from "./claude-code-errors.js";
 import { type ClaudeCodeOptions, DEFAULT_CLAUDE_INHERITED_ENV } from "./claude-code-options.js";
 import { type PrewarmOptions, ProcessPool } from "./claude-code-pool.js";
 import { ClaudeCodeProcess, type ClaudeCodeProcessListener } from "./claude-code-process.js";
@@ -105,6 +106,7 @@ export class ClaudeCodeRuntime implements AgentRuntime {
     const turn = new ClaudeCodeTurn(request, {
       previousCostUsd: session.processCostUsd,
       stderrTail: () => session.process?.stderrTail() ?? "",
+      hints: claudeCodeHints(this.#options.backend),
       onResult: (line) => {
         if (typeof line.total_cost_usd === "number") session.processCostUsd = line.total_cost_usd;
       },

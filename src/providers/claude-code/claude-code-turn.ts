@@ -2,7 +2,10 @@ import type { ProcessExit } from "../../process/index.js";
 import {
   type AgentEventBody,
   type ArkyError,
+  addUsage,
+  type CorrectionHints,
   cancelledError,
+  emptyUsage,
   serializeError,
   type ToolResultBlock,
 } from "../../protocol/index.js";
@@ -48,13 +51,21 @@ export class ClaudeCodeTurn {
   /** Calls the guard was asked about (through the CLI's hook or prompt). */
   readonly #asked = new Set<string>();
   readonly #started = performance.now();
+  /** The sum of the turn's `usage` events: what the model calls reported, even if the turn is cut short. */
+  #reported = emptyUsage();
   readonly #previousCostUsd: number;
   readonly #stderrTail: () => string;
   readonly #onResult: (line: ResultLine) => void;
+  readonly #hints: CorrectionHints | undefined;
 
   constructor(
     request: TurnRequest,
-    options: { previousCostUsd: number; stderrTail: () => string; onResult: (line: ResultLine) => void },
+    options: {
+      previousCostUsd: number;
+      stderrTail: () => string;
+      onResult: (line: ResultLine) => void;
+      hints?: CorrectionHints;
+    },
   ) {
     this.request = request;
     this.tracker = new ToolCallTracker((name) => displayToolName(name, request.tools));
@@ -62,6 +73,7 @@ export class ClaudeCodeTurn {
     this.#previousCostUsd = options.previousCostUsd;
     this.#stderrTail = options.stderrTail;
     this.#onResult = options.onResult;
+    this.#hints = options.hints;
   }
 
   get finished(): boolean {
@@ -126,13 +138,18 @@ export class ClaudeCodeTurn {
             previousCostUsd: this.#previousCostUsd,
             modelCalls: this.mapper.modelCalls,
             durationMs: performance.now() - this.#started,
+            reportedUsage: this.#reported,
+            hints: this.#hints,
             stderrTail: this.#stderrTail(),
           }),
         );
         return;
       }
       const mapped = this.mapper.map(line);
-      for (const event of mapped.events) this.queue.push(event);
+      for (const event of mapped.events) {
+        if (event.type === "usage") this.#reported = addUsage(this.#reported, event.usage);
+        this.queue.push(event);
+      }
       for (const { toolCallId, result } of mapped.toolResults) {
         const described = this.tracker.describe(toolCallId);
         if (!described) continue;
@@ -167,6 +184,7 @@ export class ClaudeCodeTurn {
     if (this.#finished) return;
     this.#finish(
       failedTurnEnd(error, {
+        usage: this.#reported,
         durationMs: performance.now() - this.#started,
         modelCalls: this.mapper.modelCalls,
       }),

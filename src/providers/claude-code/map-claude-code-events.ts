@@ -1,6 +1,5 @@
 import {
   type AssistantContent,
-  classifyHttpError,
   computeCost,
   emptyUsage,
   fromAnthropicStopReason,
@@ -9,6 +8,7 @@ import {
   serializeError,
   type Usage,
 } from "../../protocol/index.js";
+import { claudeRetryError } from "./claude-code-errors.js";
 import type {
   AssistantLine,
   CliLine,
@@ -200,11 +200,9 @@ export class ClaudeCodeEventMapper {
       return;
     }
     if (line.subtype === "api_retry") {
-      const error = classifyHttpError({
-        status: line.error_status ?? undefined,
-        body: { error: { type: RETRY_ERROR_TYPES.get(line.error ?? "") } },
-        provider: "claude-code",
-      });
+      const error = claudeRetryError(line);
+      // The CLI also retries what no runtime counts as retryable (a 401: it may refresh its login).
+      if (!error.retryable) return;
       events.push({
         type: "retry",
         attempt: line.attempt ?? 1,
@@ -294,11 +292,3 @@ export function toUsage(usage: CliUsage): Usage {
     cacheCreationInputTokens: usage?.cache_creation_input_tokens ?? 0,
   };
 }
-
-/** The API error type of a CLI `api_retry` error name. */
-const RETRY_ERROR_TYPES = new Map([
-  ["authentication_failed", "authentication_error"],
-  ["overloaded", "overloaded_error"],
-  ["server_error", "api_error"],
-  ["rate_limit", "rate_limit_error"],
-]);

@@ -1,11 +1,14 @@
 import {
   type AgentEventBody,
   ArkyError,
+  type CorrectionHints,
   cancelledError,
   classifyHttpError,
   fromAnthropicStopReason,
+  type Usage,
 } from "../../protocol/index.js";
 import { failedTurnEnd, transportErrorCode } from "../../provider/index.js";
+import { CLAUDE_CODE_HINTS } from "./claude-code-errors.js";
 import type { ResultLine } from "./claude-code-messages.js";
 import { toUsage } from "./map-claude-code-events.js";
 
@@ -17,6 +20,10 @@ export interface ResultContext {
   previousCostUsd: number;
   modelCalls: number;
   durationMs: number;
+  /** The sum of the turn's `usage` events, for a result that reports none (an interrupted turn's). */
+  reportedUsage?: Usage;
+  /** What the runtime offers to fix a failed model call (default: Claude Code's own). */
+  hints?: CorrectionHints;
   stderrTail: string;
 }
 
@@ -26,7 +33,8 @@ export interface ResultContext {
  * match the native runtime), then `turn-end` with usage, cost and stop reason.
  */
 export function mapClaudeCodeResult(line: ResultLine, context: ResultContext): AgentEventBody[] {
-  const usage = toUsage(line.usage);
+  const fromLine = toUsage(line.usage);
+  const usage = Object.values(fromLine).some((n) => n > 0) ? fromLine : (context.reportedUsage ?? fromLine);
   const total = line.total_cost_usd ?? undefined;
   const costUsd = total === undefined ? undefined : Math.max(0, total - context.previousCostUsd);
   const base = {
@@ -43,11 +51,11 @@ export function mapClaudeCodeResult(line: ResultLine, context: ResultContext): A
   const error =
     context.interrupted && line.api_error_status == null
       ? cancelledError()
-      : classifyResultError(line, context.stderrTail);
+      : classifyResultError(line, context.stderrTail, context.hints);
   return failedTurnEnd(error, { ...base, raw: line.terminal_reason ?? line.subtype });
 }
 
-function classifyResultError(line: ResultLine, stderrTail: string): ArkyError {
+function classifyResultError(line: ResultLine, stderrTail: string, hints = CLAUDE_CODE_HINTS): ArkyError {
   const raw = line.terminal_reason ?? line.subtype;
   const details = {
     subtype: line.subtype,
@@ -75,6 +83,7 @@ function classifyResultError(line: ResultLine, stderrTail: string): ArkyError {
       status: line.api_error_status ?? undefined,
       body: { type: "error", error: { type: line.api_error_type ?? undefined, message: line.result } },
       provider: "claude-code",
+      hints,
     });
     const byMessage = classified.code === "unknown" ? transportErrorCode(line.result ?? "") : undefined;
     return new ArkyError({

@@ -1,6 +1,18 @@
-import { ArkyError, classifyHttpError, type ErrorCode } from "../../protocol/index.js";
+import { ArkyError, type CorrectionHints, classifyHttpError, type ErrorCode } from "../../protocol/index.js";
 import { transportErrorCode } from "../../provider/index.js";
-import type { CodexRpcErrorBody, CodexTurnError } from "./codex-messages.js";
+import { type CodexRpcErrorBody, type CodexTurnError, errorNotificationSchema } from "./codex-messages.js";
+import type { CodexModelProvider } from "./codex-options.js";
+
+/** What Codex offers to fix a failed model call: its credentials come from its provider. */
+export function codexErrorHints(provider: CodexModelProvider | undefined): CorrectionHints {
+  if (!provider)
+    return { credentials: "Codex's own login (`codex login`, kept in CODEX_HOME) or CODEX_API_KEY" };
+  if (!provider.envKey)
+    return {
+      credentials: "the key of modelProvider; name the variable holding it with modelProvider.envKey",
+    };
+  return { credentials: `${provider.envKey} (modelProvider.envKey), the key of ${provider.baseUrl}` };
+}
 
 const NAMED_CODES: Record<string, ErrorCode> = {
   contextWindowExceeded: "context-overflow",
@@ -29,14 +41,14 @@ function httpStatusOf(info: unknown): number | undefined {
  * other runtime's API failures; named Codex errors and known message shapes map to their
  * codes. Codex has already retried by then, so the error reports the final state.
  */
-export function classifyCodexTurnError(error: CodexTurnError): ArkyError {
+export function classifyCodexTurnError(error: CodexTurnError, hints?: CorrectionHints): ArkyError {
   const info = error.codexErrorInfo;
   const details: Record<string, unknown> = { provider: "codex" };
   if (info !== undefined && info !== null) details.codexErrorInfo = info;
   if (error.additionalDetails) details.additionalDetails = error.additionalDetails;
   const status = httpStatusOf(info);
   if (status !== undefined) {
-    const classified = classifyHttpError({ status, body: error.message, provider: "codex" });
+    const classified = classifyHttpError({ status, body: error.message, provider: "codex", hints });
     return new ArkyError({
       code: classified.code,
       message: error.message,
@@ -45,7 +57,7 @@ export function classifyCodexTurnError(error: CodexTurnError): ArkyError {
       details,
     });
   }
-  const bodyError = embeddedApiError(error.message);
+  const bodyError = embeddedApiError(error.message, hints);
   if (bodyError)
     return new ArkyError({
       code: bodyError.code,
@@ -60,13 +72,13 @@ export function classifyCodexTurnError(error: CodexTurnError): ArkyError {
 }
 
 // A 400 arrives as `other` whose message is the response body verbatim.
-function embeddedApiError(message: string): ArkyError | undefined {
+function embeddedApiError(message: string, hints: CorrectionHints | undefined): ArkyError | undefined {
   const start = message.indexOf("{");
   if (start === -1) return undefined;
   try {
     const body: unknown = JSON.parse(message.slice(start));
     if (typeof body !== "object" || body === null || !("error" in body)) return undefined;
-    const classified = classifyHttpError({ body, provider: "codex" });
+    const classified = classifyHttpError({ body, provider: "codex", hints });
     return classified.code === "unknown" ? undefined : classified;
   } catch {
     // Not a JSON body after all: classified by message below.
@@ -88,5 +100,25 @@ export function codexRpcError(method: string, error: CodexRpcErrorBody): ArkyErr
       ? "The Codex thread does not exist in this CODEX_HOME; start a new session."
       : undefined,
     details: { provider: "codex", method, rpcCode: error.code },
+  });
+}
+
+/**
+ * Codex waits for the network without end when the model API refuses connections
+ * (`Reconnecting... waiting for network`, with growing pauses). The error of such a wait,
+ * or undefined for any other notice: Arky ends the turn with it once the waits exceed the
+ * request retries, as the other runtimes give up on a refused connection.
+ */
+export function networkWaitError(params: unknown): ArkyError | undefined {
+  const parsed = errorNotificationSchema.safeParse(params);
+  if (!parsed.success || !parsed.data.willRetry) return undefined;
+  const { error } = parsed.data;
+  if (!/waiting for network/i.test(error.message)) return undefined;
+  return new ArkyError({
+    code: "connection",
+    message: `Codex could not reach the model API (${error.additionalDetails ?? error.message}).`,
+    correction:
+      "Check that the model API is reachable (modelProvider.baseUrl); raise retry.requestMaxRetries to wait longer.",
+    details: { provider: "codex", codexErrorInfo: error.codexErrorInfo },
   });
 }

@@ -19,6 +19,7 @@ import {
   turnRunningError,
 } from "../../provider/index.js";
 import type { ToolRegistry } from "../../tools/index.js";
+import { codexErrorHints } from "./codex-errors.js";
 import { threadResultSchema, turnStartResultSchema } from "./codex-messages.js";
 import {
   assertReasoningEffort,
@@ -101,10 +102,12 @@ export class CodexRuntime implements AgentRuntime {
         model: session.model ?? this.#options.model,
         bridgeServer: BRIDGE_SERVER_NAME,
         cwd,
+        errorHints: codexErrorHints(this.#options.modelProvider),
       }),
     );
     let connection: CodexRpcClient | undefined;
     let release: (() => void) | undefined;
+    let giveUp: Promise<unknown> | undefined;
     const refused = session.turn && !session.turn.finished ? turnRunningError() : inputError(request.input);
     if (refused) turn.abort("error", refused);
     else if (request.signal.aborted) turn.abort("cancelled");
@@ -121,6 +124,13 @@ export class CodexRuntime implements AgentRuntime {
         if (session.cwd !== cwd) params.cwd = cwd;
         const started = await connection.request("turn/start", params, { schema: turnStartResultSchema });
         session.cwd = cwd;
+        turn.networkWaitLimit = this.#options.retry?.requestMaxRetries ?? CODEX_REQUEST_RETRIES;
+        turn.onNetworkGiveUp = () => {
+          const stop = { threadId, turnId: started.turn.id };
+          giveUp = connection
+            ?.request("turn/interrupt", stop, { schema: emptyResult })
+            .catch(() => undefined);
+        };
         turn.setTurnId(started.turn.id);
       } catch (thrown) {
         const error = toArkyError(thrown);
@@ -136,6 +146,7 @@ export class CodexRuntime implements AgentRuntime {
     } finally {
       request.signal.removeEventListener("abort", onAbort);
       if (!turn.finished) await this.#interrupt(connection, session, turn);
+      await giveUp;
       if (session.turn === turn) session.turn = undefined;
       release?.();
     }
@@ -347,6 +358,8 @@ export class CodexRuntime implements AgentRuntime {
 }
 
 const emptyResult = z.object({}).loose();
+/** Codex's own default of `request_max_retries`. */
+const CODEX_REQUEST_RETRIES = 4;
 
 /** Creates a {@link CodexRuntime}. */
 export function codex(options: CodexRuntimeOptions = {}): CodexRuntime {

@@ -5,6 +5,7 @@ import {
   type ToolResultBlock,
 } from "../../protocol/index.js";
 import { EventQueue, type TurnRequest, WorkChain } from "../../provider/index.js";
+import { networkWaitError } from "./codex-errors.js";
 import { commandInput, toolUseMessage } from "./codex-items.js";
 import { approvalRequestSchema, turnNotificationSchema } from "./codex-messages.js";
 import type { BridgeCall } from "./codex-tool-bridge.js";
@@ -36,6 +37,11 @@ export class CodexTurn {
     this.#resolveDone = resolve;
   });
   #turnId: string | undefined;
+  #networkWaits = 0;
+  /** How many of Codex's waits for the network the turn sits through before it ends with `connection`. */
+  networkWaitLimit = Number.POSITIVE_INFINITY;
+  /** Called when the turn ended on a wait for the network: Codex's own turn must be interrupted. */
+  onNetworkGiveUp: (() => void) | undefined;
   /** Notifications that arrived before `turn/start` answered, kept until the turn id is known. */
   #early: Array<[string, unknown]> = [];
 
@@ -92,6 +98,9 @@ export class CodexTurn {
           const { turn } = turnNotificationSchema.parse(params);
           if (turn.id !== this.#turnId) return;
           events = this.#mapper.complete(turn);
+        } else if (method === "error" && this.#givesUp(params)) {
+          events = this.#mapper.abort("error", networkWaitError(params));
+          this.onNetworkGiveUp?.();
         } else events = this.#mapper.map(method, params);
       } catch (cause) {
         const error = new ArkyError({
@@ -104,6 +113,10 @@ export class CodexTurn {
       }
       await this.#pushWithAfterHooks(events);
     });
+  }
+
+  #givesUp(params: unknown): boolean {
+    return networkWaitError(params) !== undefined && ++this.#networkWaits > this.networkWaitLimit;
   }
 
   /** A stdout line that could not be used: reported, the turn goes on. */

@@ -2,6 +2,7 @@ import {
   type AgentEventBody,
   ArkyError,
   addUsage,
+  type CorrectionHints,
   cancelledError,
   computeCost,
   emptyUsage,
@@ -37,6 +38,8 @@ export interface CodexTurnMapperOptions {
   bridgeServer?: string;
   /** The session's working folder: a command's `cwd` is left out of its input when it is this one. */
   cwd?: string;
+  /** What the runtime offers to fix a failed model call, for the errors' corrections. */
+  errorHints?: CorrectionHints;
   /** Clock, for durations (default `performance.now`). */
   now?: () => number;
 }
@@ -139,7 +142,7 @@ export class CodexTurnMapper {
     if (status === "completed") return this.#finish("end-turn", status);
     if (status === "interrupted") return this.#finish("cancelled", status);
     const error =
-      (turn.error ? classifyCodexTurnError(turn.error) : this.#lastError) ??
+      (turn.error ? classifyCodexTurnError(turn.error, this.#options.errorHints) : this.#lastError) ??
       new ArkyError({ code: "unknown", message: `Codex ended the turn with status "${status}".` });
     return this.#finish("error", status, error);
   }
@@ -262,7 +265,7 @@ export class CodexTurnMapper {
   }
 
   #error(params: { willRetry: boolean; error: { message: string } }): AgentEventBody[] {
-    const error = classifyCodexTurnError(params.error);
+    const error = classifyCodexTurnError(params.error, this.#options.errorHints);
     if (!params.willRetry) {
       this.#lastError = error;
       return [];
