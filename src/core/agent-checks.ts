@@ -93,7 +93,7 @@ export function assertAgentOptions(options: AgentOptions, fork = false): void {
     if (known.includes(key) || value === undefined) continue;
     const hint = FOREIGN_AGENT_OPTIONS[key];
     throw configuration(
-      `Agent has no option "${key}"${hint ? `; ${hint}.` : "."}`,
+      `Agent has no option "${key}".`,
       hint ? `${capital(hint)}.` : `Agent options are ${AGENT_OPTIONS.join(", ")}.`,
     );
   }

@@ -36,7 +36,8 @@ describe("Agent options", () => {
     ["model", "claude-sonnet-4-5", "set it on the runtime: native(anthropic({ model }))"],
   ])("refuses the Claude Agent SDK's %s, naming Arky's option", (key, value, hint) => {
     const error = refused(agentWith({ [key]: value }));
-    expect(error.message).toContain(`Agent has no option "${key}"; ${hint}`);
+    expect(error.message).toBe(`Agent has no option "${key}".`);
+    expect(error.correction).toBe(`${hint[0]?.toUpperCase()}${hint.slice(1)}.`);
   });
 
   it("refuses an unknown option, listing the options there are", () => {
