@@ -1,5 +1,9 @@
-import { VERSION } from "@anthropic-ai/sdk/version";
-
+/**
+ * The official SDK's version, as its user agent reports it. Not imported from the SDK
+ * (loading even its version module costs milliseconds at import); the header test fails
+ * when the installed SDK moves on.
+ */
+const VERSION = "1.12.0";
 /** The Messages API version the official SDK pins (its `anthropic-version` header). */
 const API_VERSION = "2026-10-21";
 /** The SDK's per-request timeout, in seconds (its `x-stainless-timeout` header). */

@@ -1,5 +1,4 @@
-import { Agent as HttpAgent, request as httpRequest } from "node:http";
-import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import type { Agent, ClientRequest, IncomingMessage, RequestOptions } from "node:http";
 
 /** What {@link httpPost} resolves with once the response headers are in. */
 export interface PostResponse {
@@ -12,10 +11,32 @@ export interface PostResponse {
   text(): Promise<string>;
 }
 
+interface Transport {
+  agent: Agent;
+  request(url: URL, options: RequestOptions, onResponse: (res: IncomingMessage) => void): ClientRequest;
+}
+
 // One keep-alive pool per scheme for the process. Idle pooled sockets are unref'd by Node,
 // so they never keep a process alive, and are dropped when the server's keep-alive hint expires.
-let httpAgent: HttpAgent | undefined;
-let httpsAgent: HttpsAgent | undefined;
+// Each scheme's module is loaded on its first request: `node:https` (TLS) alone costs a
+// noticeable part of importing `arky/anthropic`, and a local gateway never needs it.
+let http: Transport | undefined;
+let https: Transport | undefined;
+
+async function transport(secure: boolean): Promise<Transport> {
+  if (secure) {
+    if (!https) {
+      const { Agent, request } = await import("node:https");
+      https = { agent: new Agent({ keepAlive: true }), request };
+    }
+    return https;
+  }
+  if (!http) {
+    const { Agent, request } = await import("node:http");
+    http = { agent: new Agent({ keepAlive: true }), request };
+  }
+  return http;
+}
 
 /**
  * POSTs a body with `node:http(s)` on a keep-alive pool: per request this costs a fraction
@@ -23,17 +44,14 @@ let httpsAgent: HttpsAgent | undefined;
  * an agent loop of many short model calls. No redirects are followed and no compression is
  * asked for. Aborting `signal` destroys the request (before or after the headers).
  */
-export function httpPost(
+export async function httpPost(
   url: URL,
   headers: Record<string, string>,
   body: string,
   signal: AbortSignal,
 ): Promise<PostResponse> {
   const secure = url.protocol === "https:";
-  const request = secure ? httpsRequest : httpRequest;
-  if (secure) httpsAgent ??= new HttpsAgent({ keepAlive: true });
-  else httpAgent ??= new HttpAgent({ keepAlive: true });
-  const agent = secure ? httpsAgent : httpAgent;
+  const { agent, request } = (secure ? https : http) ?? (await transport(secure));
   return new Promise((resolve, reject) => {
     const req = request(
       url,
