@@ -58,9 +58,10 @@ describe("the root entry (src/index.ts)", () => {
 });
 
 describe("the arky/anthropic entry", () => {
-  it("loads no heavy module at import: not the Anthropic SDK, zod or node:http(s)", () => {
+  it("loads no heavy module at import but its HTTP client: not the Anthropic SDK, zod or node:https", () => {
     const entry = join(SRC, "providers", "anthropic", "index.ts");
-    expect(heavyImportsReachedFrom(entry, { staticOnly: true })).toEqual([]);
+    const found = heavyImportsReachedFrom(entry, { staticOnly: true });
+    expect(found.filter((line) => !line.endsWith('imports "node:http"'))).toEqual([]);
   });
 });
 
@@ -183,6 +184,7 @@ describe("the built package", () => {
       session: "s1",
     });
     expect(loaded).toContain("arky");
-    expect(loaded.filter(isHeavy)).toEqual([]);
+    // node:http is arky/anthropic's own HTTP client (not a server); nothing else heavy loads.
+    expect(loaded.filter((s) => isHeavy(s) && s !== "node:http")).toEqual([]);
   });
 });

@@ -1,4 +1,11 @@
-import type { Agent, ClientRequest, IncomingMessage, RequestOptions } from "node:http";
+import {
+  type Agent,
+  type ClientRequest,
+  Agent as HttpAgent,
+  request as httpRequest,
+  type IncomingMessage,
+  type RequestOptions,
+} from "node:http";
 
 /** What {@link httpPost} resolves with once the response headers are in. */
 export interface PostResponse {
@@ -18,24 +25,15 @@ interface Transport {
 
 // One keep-alive pool per scheme for the process. Idle pooled sockets are unref'd by Node,
 // so they never keep a process alive, and are dropped when the server's keep-alive hint expires.
-// Each scheme's module is loaded on its first request: `node:https` (TLS) alone costs a
-// noticeable part of importing `arky/anthropic`, and a local gateway never needs it.
+// `node:https` (TLS) loads on the first https request: it alone costs a noticeable part of
+// importing `arky/anthropic`, and a local gateway never needs it.
 let http: Transport | undefined;
 let https: Transport | undefined;
 
-async function transport(secure: boolean): Promise<Transport> {
-  if (secure) {
-    if (!https) {
-      const { Agent, request } = await import("node:https");
-      https = { agent: new Agent({ keepAlive: true }), request };
-    }
-    return https;
-  }
-  if (!http) {
-    const { Agent, request } = await import("node:http");
-    http = { agent: new Agent({ keepAlive: true }), request };
-  }
-  return http;
+async function loadHttps(): Promise<Transport> {
+  const { Agent, request } = await import("node:https");
+  https ??= { agent: new Agent({ keepAlive: true }), request };
+  return https;
 }
 
 /**
@@ -51,7 +49,8 @@ export async function httpPost(
   signal: AbortSignal,
 ): Promise<PostResponse> {
   const secure = url.protocol === "https:";
-  const { agent, request } = (secure ? https : http) ?? (await transport(secure));
+  if (!secure) http ??= { agent: new HttpAgent({ keepAlive: true }), request: httpRequest };
+  const { agent, request } = secure ? (https ?? (await loadHttps())) : (http as Transport);
   return new Promise((resolve, reject) => {
     const req = request(
       url,
