@@ -5,7 +5,7 @@
 // The machine is shared and noisy: one untimed warm-up pair first, then ROUNDS alternating
 // pairs; the ratio printed is the median of the per-pair ratios (robust to load drifting
 // between pairs), next to the ratio of the medians. The floor runs with a bare environment
-// (PATH, HOME); the CLI's own work depends on it (the Bash tool's shells: SHELL, TERM, LANG…),
+// (PATH, a scratch HOME); the CLI's own work depends on it (the Bash tool's shells: SHELL, TERM, LANG…),
 // so `raw-env` is the same floor given exactly the environment Arky gives the CLI, and the
 // ratio to it is the runtime's own overhead.
 import { spawn } from "node:child_process";
@@ -28,7 +28,12 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const BIN = resolve("node_modules/.bin/claude");
 let answer: (request: RecordedRequest) => ScriptStep = () => textReply("hi");
 const server = await startScriptedModelServer({ script: (request) => answer(request) });
+// A scratch HOME for every CLI, as a server gives it: the Bash tool's shells then read no
+// login profile of the host's user (which alone cost seconds per tools10 run), so tools10
+// measures the runtime, not the host's shell setup.
+const HOME = mkdtempSync(join(tmpdir(), "arky-bench-home-"));
 const ENV = {
+  HOME,
   ANTHROPIC_BASE_URL: server.baseUrl,
   ANTHROPIC_API_KEY: "sk-bench",
   DISABLE_TELEMETRY: "1",
@@ -69,7 +74,7 @@ interface Sample {
   firstEventMs: number;
 }
 
-const made: string[] = [];
+const made: string[] = [HOME];
 function dirs() {
   const cwd = mkdtempSync(join(tmpdir(), "arky-bench-cc-"));
   const configDir = mkdtempSync(join(tmpdir(), "arky-bench-ccc-"));
@@ -84,7 +89,7 @@ function cpuMs(since: NodeJS.CpuUsage): number {
 
 async function raw(prompt: string, arkyEnv = false): Promise<Sample> {
   const { cwd, configDir } = dirs();
-  const bare = { PATH: process.env.PATH, HOME: process.env.HOME, CLAUDE_CONFIG_DIR: configDir, ...ENV };
+  const bare = { PATH: process.env.PATH, CLAUDE_CONFIG_DIR: configDir, ...ENV };
   if (arkyEnv) mkdirSync(`${configDir}/tmp`);
   const env = arkyEnv
     ? buildChildEnv({ env: buildClaudeEnv({ configDir, env: ENV }), inherit: DEFAULT_CLAUDE_INHERITED_ENV })

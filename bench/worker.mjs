@@ -1,14 +1,18 @@
 // One benchmark child: runs one variant of one scenario against the parent's scripted
-// server and prints its measurements as JSON.
+// server and prints its measurements as JSON. Mode "warm" (default) warms up, then times
+// `iterations` runs; mode "cold" times the process's first run only, after its imports
+// (the imports are timed apart, as importMs), as a short-lived CLI or serverless process sees it.
 import { performance } from "node:perf_hooks";
 import { z } from "zod";
 import { rawTurn } from "./raw-client.mjs";
 import { SCENARIOS } from "./scenarios.mjs";
 
-const [variant, scenario, baseUrl] = process.argv.slice(2);
-const { iterations } = SCENARIOS[scenario];
+const [variant, scenario, baseUrl, mode = "warm"] = process.argv.slice(2);
+const cold = mode === "cold";
+const iterations = cold ? 1 : SCENARIOS[scenario].iterations;
 // Warm-up lets the JIT settle for both variants alike, so the figures are steady-state ones.
-const warmup = Math.max(3, Math.round(iterations / 2));
+const warmup = cold ? 0 : Math.max(3, Math.round(SCENARIOS[scenario].iterations / 2));
+let commits = 0;
 
 const add = ({ a, b }) => a + b;
 
@@ -56,10 +60,23 @@ async function sqliteStore() {
   const { mkdtempSync } = await import("node:fs");
   const { join } = await import("node:path");
   const { tmpdir } = await import("node:os");
-  return new SqliteSessionStore({ path: join(mkdtempSync(join(tmpdir(), "arky-bench-")), "sessions.db") });
+  const store = new SqliteSessionStore({
+    path: join(mkdtempSync(join(tmpdir(), "arky-bench-")), "sessions.db"),
+  });
+  // Counts the durable commits (one transaction each) so the parent can price one.
+  for (const method of ["create", "append", "update"]) {
+    const original = store[method].bind(store);
+    store[method] = (...args) => {
+      commits++;
+      return original(...args);
+    };
+  }
+  return store;
 }
 
+const importStart = performance.now();
 const run = await makeRunner();
+const importMs = performance.now() - importStart;
 for (let i = 0; i < warmup; i++) await run();
 const cpuStart = process.cpuUsage();
 const started = performance.now();
@@ -77,7 +94,10 @@ process.stdout.write(
   JSON.stringify({
     variant,
     scenario,
+    mode,
     iterations,
+    importMs,
+    commitsPerIteration: commits / (iterations + warmup),
     wallMsPerIteration: wallMs / iterations,
     medianWallMs: walls[Math.floor(walls.length / 2)],
     cpuMsPerIteration: (cpu.user + cpu.system) / 1000 / iterations,

@@ -57,6 +57,24 @@ describe("the root entry (src/index.ts)", () => {
   });
 });
 
+describe("the arky/anthropic entry", () => {
+  it("loads no heavy module at import but its HTTP client: not the Anthropic SDK, zod or node:https", () => {
+    const entry = join(SRC, "providers", "anthropic", "index.ts");
+    const found = heavyImportsReachedFrom(entry, { staticOnly: true });
+    expect(found.filter((line) => !line.endsWith('imports "node:http"'))).toEqual([]);
+  });
+});
+
+describe("the arky/codex entry", () => {
+  it("loads the MCP SDK and its HTTP server only once a Codex tool bridge starts", () => {
+    const entry = join(SRC, "providers", "codex", "index.ts");
+    const deferred = (found: string[]) =>
+      found.filter((line) => /"(@modelcontextprotocol\/sdk|node:http|hono|@anthropic-ai\/sdk)/.test(line));
+    expect(deferred(heavyImportsReachedFrom(entry, { staticOnly: true }))).toEqual([]);
+    expect(deferred(heavyImportsReachedFrom(entry)).length).toBeGreaterThan(0);
+  });
+});
+
 describe("the arky/claude-code entry", () => {
   it("arky/claude-code loads the MCP SDK only once a CLI talks to the arky MCP server", () => {
     const entry = join(SRC, "providers", "claude-code", "index.ts");
@@ -132,12 +150,13 @@ describe("the built package", () => {
     expect(build.ok).toBe(true);
   });
 
-  it("is importable as `arky` from a separate Node process, loading no heavy module", async () => {
+  it("is importable as `arky` and `arky/anthropic` from a separate Node process, loading no heavy module", async () => {
     const script = `
       import { registerHooks } from "node:module";
       const loaded = [];
       registerHooks({ resolve: (specifier, context, next) => (loaded.push(specifier), next(specifier, context)) });
       const arky = await import("arky");
+      await import("arky/anthropic");
       const error = new arky.ArkyError({ code: "overloaded", message: "busy" });
       const store = new arky.InMemorySessionStore();
       await store.create("s1");
@@ -165,6 +184,7 @@ describe("the built package", () => {
       session: "s1",
     });
     expect(loaded).toContain("arky");
-    expect(loaded.filter(isHeavy)).toEqual([]);
+    // node:http is arky/anthropic's own HTTP client (not a server); nothing else heavy loads.
+    expect(loaded.filter((s) => isHeavy(s) && s !== "node:http")).toEqual([]);
   });
 });

@@ -1,10 +1,4 @@
 import {
-  APIConnectionError,
-  APIConnectionTimeoutError,
-  APIError,
-  APIUserAbortError,
-} from "@anthropic-ai/sdk";
-import {
   ArkyError,
   type ArkyErrorOptions,
   type CorrectionHints,
@@ -58,6 +52,22 @@ function causeCode(error: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * Whether `error` is an instance of the official SDK's error class `name` or a subclass,
+ * told by class name so that this module does not load the SDK (Arky's own requests do
+ * not go through it; a caller's `fetch` may still).
+ */
+function isSdkError(error: unknown, name: string): error is Error & Record<string, unknown> {
+  if (!(error instanceof Error)) return false;
+  for (
+    let proto = Object.getPrototypeOf(error);
+    proto && proto !== Error.prototype;
+    proto = Object.getPrototypeOf(proto)
+  )
+    if (proto.constructor?.name === name) return true;
+  return false;
+}
+
 /** A stream that broke its protocol: unparseable JSON, missing terminal events, bad tool JSON. */
 export function malformedResponse(message: string, cause?: unknown): ArkyError {
   return new ArkyError({
@@ -75,12 +85,12 @@ export function malformedResponse(message: string, cause?: unknown): ArkyError {
  * stream data `malformed-response`.
  */
 export function toAnthropicError(error: unknown, signal?: AbortSignal): ArkyError {
-  if (signal?.aborted || error instanceof APIUserAbortError || isAbortError(error))
+  if (signal?.aborted || isSdkError(error, "APIUserAbortError") || isAbortError(error))
     return cancelledError(signal?.reason ?? error);
   if (ArkyError.isArkyError(error)) return error;
   const fail = (code: ErrorCode, message: string, more?: Partial<ArkyErrorOptions>) =>
     new ArkyError({ code, message, details: { provider: PROVIDER }, cause: error, ...more });
-  if (error instanceof APIConnectionTimeoutError)
+  if (isSdkError(error, "APIConnectionTimeoutError"))
     return fail("timeout", "The Anthropic API did not answer in time.");
   const code = causeCode(error);
   if (code && TLS_CODES.has(code))
@@ -94,16 +104,20 @@ export function toAnthropicError(error: unknown, signal?: AbortSignal): ArkyErro
       },
     );
   const timedOut = code !== undefined && TIMEOUT_CODES.has(code);
-  if (error instanceof APIConnectionError || (code && CONNECTION_CODES.has(code)) || isTerminated(error)) {
+  if (
+    isSdkError(error, "APIConnectionError") ||
+    (code && CONNECTION_CODES.has(code)) ||
+    isTerminated(error)
+  ) {
     const message = `Connection to the Anthropic API failed${code ? ` (${code})` : ""}: ${messageOf(error)}`;
     return fail(timedOut ? "timeout" : "connection", message);
   }
   if (timedOut) return fail("timeout", messageOf(error));
-  if (error instanceof APIError)
+  if (isSdkError(error, "APIError"))
     return classifyHttpError({
-      status: error.status,
+      status: error.status as number | undefined,
       body: error.error,
-      headers: error.headers,
+      headers: error.headers as Parameters<typeof classifyHttpError>[0]["headers"],
       provider: PROVIDER,
       hints: ANTHROPIC_HINTS,
       cause: error,

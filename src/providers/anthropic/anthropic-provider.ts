@@ -10,7 +10,12 @@ import type {
 import { malformedResponse, toAnthropicError } from "./anthropic-error.js";
 import { AnthropicToolNames, prepareAnthropicTools } from "./anthropic-prepare-tools.js";
 import { applyPromptCaching } from "./anthropic-prompt-caching.js";
-import { type EndpointConfig, messagesEndpoint, postMessages } from "./anthropic-request.js";
+import {
+  type EndpointConfig,
+  type MessagesEndpoint,
+  messagesEndpoint,
+  postMessages,
+} from "./anthropic-request.js";
 import { readAnthropicSse } from "./anthropic-sse.js";
 import { AnthropicStreamState } from "./anthropic-stream-state.js";
 import { convertToAnthropicMessages } from "./convert-to-anthropic-messages.js";
@@ -78,6 +83,7 @@ export class AnthropicProvider implements ModelProvider {
   readonly provider = "anthropic";
   readonly modelId: string;
   readonly #endpointConfig: EndpointConfig;
+  #endpoint: MessagesEndpoint | undefined;
   readonly #maxOutputTokens: number;
   readonly #thinking: ThinkingOptions | undefined;
   readonly #timeoutMs: number | undefined;
@@ -134,7 +140,8 @@ export class AnthropicProvider implements ModelProvider {
       const params = buildOrReject(() => this.#params(request, names));
       // The raw response, parsed here: one async step per network chunk rather than the
       // SDK's nested async iterators per event (a benchmark streams 10,000 deltas).
-      const endpoint = await messagesEndpoint(this.#endpointConfig);
+      this.#endpoint ??= messagesEndpoint(this.#endpointConfig);
+      const endpoint = this.#endpoint;
       const response = await postMessages(endpoint, JSON.stringify(params), watchdog.signal, this.#fetch);
       watchdog.headersReceived();
       for await (const batch of readAnthropicSse(response.body, response.headers)) {

@@ -1,6 +1,6 @@
-import Anthropic from "@anthropic-ai/sdk";
 import { ArkyError, classifyHttpError, type HttpErrorInput } from "../../protocol/index.js";
 import { ANTHROPIC_HINTS } from "./anthropic-error.js";
+import { sdkRequestHeaders } from "./anthropic-headers.js";
 import { httpPost, type PostResponse } from "./http-post.js";
 
 /** What decides a Messages endpoint: the credentials, the origin and the extra headers. */
@@ -22,44 +22,14 @@ export interface MessagesResponse {
   headers: HttpErrorInput["headers"];
 }
 
-// Agents are often built per request; the SDK client behind an endpoint costs more to
-// construct than a model call's own work, so endpoints are shared by configuration.
-const MAX_CACHED = 32;
-const endpoints = new Map<string, Promise<MessagesEndpoint>>();
-
 /**
  * The URL and headers of `POST /v1/messages` (auth, API version, user agent, platform and
- * default headers, base URL) exactly as the official SDK sends them, asked of the SDK
- * once per configuration. Only the SDK's per-call pipeline is skipped: on a loop of short
- * calls, rebuilding headers and wrapping the request cost more than the rest of the call.
+ * default headers, base URL) exactly as the official SDK sends them. Only the SDK's
+ * per-call pipeline is skipped: on a loop of short calls, rebuilding headers and wrapping
+ * the request cost more than the rest of the call.
  */
-export function messagesEndpoint(config: EndpointConfig): Promise<MessagesEndpoint> {
-  const key = JSON.stringify([config.apiKey, config.baseURL ?? null, config.headers ?? null]);
-  let endpoint = endpoints.get(key);
-  if (endpoint) return endpoint;
-  endpoint = resolve(config);
-  // Forgets a failed resolution so the next call retries; the caller awaiting it gets the error.
-  endpoint.catch(() => endpoints.delete(key));
-  if (endpoints.size >= MAX_CACHED) endpoints.delete(endpoints.keys().next().value as string);
-  endpoints.set(key, endpoint);
-  return endpoint;
-}
-
-async function resolve(config: EndpointConfig): Promise<MessagesEndpoint> {
-  const client = new Anthropic({
-    apiKey: config.apiKey,
-    authToken: null,
-    baseURL: config.baseURL ?? null,
-    maxRetries: 0,
-    defaultHeaders: config.headers,
-    logLevel: "off",
-  });
-  const { req, url } = await client.buildRequest({ method: "post", path: "/v1/messages", body: {} });
-  const headers: Record<string, string> = {};
-  new Headers(req.headers as ConstructorParameters<typeof Headers>[0]).forEach((value, name) => {
-    headers[name] = value;
-  });
-  return { url: new URL(url), headers };
+export function messagesEndpoint(config: EndpointConfig): MessagesEndpoint {
+  return sdkRequestHeaders(config.apiKey, config.baseURL, config.headers);
 }
 
 /**

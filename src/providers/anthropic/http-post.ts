@@ -1,5 +1,11 @@
-import { Agent as HttpAgent, request as httpRequest } from "node:http";
-import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import {
+  type Agent,
+  type ClientRequest,
+  Agent as HttpAgent,
+  request as httpRequest,
+  type IncomingMessage,
+  type RequestOptions,
+} from "node:http";
 
 /** What {@link httpPost} resolves with once the response headers are in. */
 export interface PostResponse {
@@ -12,10 +18,23 @@ export interface PostResponse {
   text(): Promise<string>;
 }
 
+interface Transport {
+  agent: Agent;
+  request(url: URL, options: RequestOptions, onResponse: (res: IncomingMessage) => void): ClientRequest;
+}
+
 // One keep-alive pool per scheme for the process. Idle pooled sockets are unref'd by Node,
 // so they never keep a process alive, and are dropped when the server's keep-alive hint expires.
-let httpAgent: HttpAgent | undefined;
-let httpsAgent: HttpsAgent | undefined;
+// `node:https` (TLS) loads on the first https request: it alone costs a noticeable part of
+// importing `arky/anthropic`, and a local gateway never needs it.
+let http: Transport | undefined;
+let https: Transport | undefined;
+
+async function loadHttps(): Promise<Transport> {
+  const { Agent, request } = await import("node:https");
+  https ??= { agent: new Agent({ keepAlive: true }), request };
+  return https;
+}
 
 /**
  * POSTs a body with `node:http(s)` on a keep-alive pool: per request this costs a fraction
@@ -23,17 +42,15 @@ let httpsAgent: HttpsAgent | undefined;
  * an agent loop of many short model calls. No redirects are followed and no compression is
  * asked for. Aborting `signal` destroys the request (before or after the headers).
  */
-export function httpPost(
+export async function httpPost(
   url: URL,
   headers: Record<string, string>,
   body: string,
   signal: AbortSignal,
 ): Promise<PostResponse> {
   const secure = url.protocol === "https:";
-  const request = secure ? httpsRequest : httpRequest;
-  if (secure) httpsAgent ??= new HttpsAgent({ keepAlive: true });
-  else httpAgent ??= new HttpAgent({ keepAlive: true });
-  const agent = secure ? httpsAgent : httpAgent;
+  if (!secure) http ??= { agent: new HttpAgent({ keepAlive: true }), request: httpRequest };
+  const { agent, request } = secure ? (https ?? (await loadHttps())) : (http as Transport);
   return new Promise((resolve, reject) => {
     const req = request(
       url,

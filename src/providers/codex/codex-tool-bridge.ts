@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { type McpHttpServer, startMcpHttpServer } from "../../mcp/http-server.js";
-import { createMcpServer } from "../../mcp/mcp-server.js";
+import type { McpHttpServer } from "../../mcp/http-server.js";
 import type { ToolResultBlock } from "../../protocol/index.js";
 import type { Tool } from "../../tools/index.js";
 
@@ -43,6 +42,11 @@ export class CodexToolBridge {
   ) {}
 
   static async start(options: CodexToolBridgeOptions): Promise<CodexToolBridge> {
+    // The MCP SDK and its HTTP server load with the first bridge, not with `arky/codex`.
+    const [{ startMcpHttpServer }, { createMcpServer }] = await Promise.all([
+      import("../../mcp/http-server.js"),
+      import("../../mcp/mcp-server.js"),
+    ]);
     const token = randomBytes(24).toString("hex");
     const serverFor = (sessionKey: string) => () =>
       createMcpServer(
