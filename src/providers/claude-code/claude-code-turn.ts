@@ -1,7 +1,7 @@
-import type { ProcessExit } from "../../process/index.js";
+import type { IdleTimer, ProcessExit } from "../../process/index.js";
 import {
   type AgentEventBody,
-  type ArkyError,
+  ArkyError,
   cancelledError,
   serializeError,
   type ToolResultBlock,
@@ -36,6 +36,8 @@ export class ClaudeCodeTurn {
   readonly request: TurnRequest;
   /** The host asked the CLI to stop this turn. */
   interrupted = false;
+  /** Bounds the CLI's silence during the turn (set once the user message is sent). */
+  idle: IdleTimer | undefined;
   #finished = false;
   #resolveDone: () => void = () => {};
   /** Resolves once the turn has its terminal events. */
@@ -51,10 +53,17 @@ export class ClaudeCodeTurn {
   readonly #previousCostUsd: number;
   readonly #stderrTail: () => string;
   readonly #onResult: (line: ResultLine) => void;
+  readonly #initialized: () => boolean;
 
   constructor(
     request: TurnRequest,
-    options: { previousCostUsd: number; stderrTail: () => string; onResult: (line: ResultLine) => void },
+    options: {
+      previousCostUsd: number;
+      stderrTail: () => string;
+      onResult: (line: ResultLine) => void;
+      /** Whether the process reported its `system init` (a `result` before it is a protocol break). */
+      initialized: () => boolean;
+    },
   ) {
     this.request = request;
     this.tracker = new ToolCallTracker((name) => displayToolName(name, request.tools));
@@ -62,6 +71,7 @@ export class ClaudeCodeTurn {
     this.#previousCostUsd = options.previousCostUsd;
     this.#stderrTail = options.stderrTail;
     this.#onResult = options.onResult;
+    this.#initialized = options.initialized;
   }
 
   get finished(): boolean {
@@ -116,9 +126,20 @@ export class ClaudeCodeTurn {
   };
 
   onLine(line: CliLine): void {
+    this.idle?.touch();
     void this.#work.run(async () => {
       if (this.#finished) return;
       if (line.type === "result") {
+        if (!this.#initialized()) {
+          this.fail(
+            new ArkyError({
+              code: "protocol",
+              message: "claude sent a result before its system init line; the turn cannot be trusted.",
+              details: { provider: "claude-code", stderrTail: this.#stderrTail().slice(-4096) },
+            }),
+          );
+          return;
+        }
         this.#onResult(line as ResultLine);
         this.#finish(
           mapClaudeCodeResult(line as ResultLine, {
@@ -180,6 +201,7 @@ export class ClaudeCodeTurn {
 
   #finish(events: ClaudeEventBody[]): void {
     this.#finished = true;
+    this.idle?.stop();
     this.#resolveDone();
     for (const event of events) this.queue.push(event);
     this.queue.end();
