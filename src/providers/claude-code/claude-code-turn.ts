@@ -130,11 +130,14 @@ export class ClaudeCodeTurn {
     void this.#work.run(async () => {
       if (this.#finished) return;
       if (line.type === "result") {
-        if (!this.#initialized()) {
+        // A failed start (an unknown --resume id) legitimately reports its error result before
+        // init; a success before init has no turn behind it.
+        const result = line as ResultLine;
+        if (!this.#initialized() && result.subtype === "success" && result.is_error !== true) {
           this.fail(
             new ArkyError({
               code: "protocol",
-              message: "claude sent a result before its system init line; the turn cannot be trusted.",
+              message: "claude reported success before its system init line; the turn cannot be trusted.",
               details: { provider: "claude-code", stderrTail: this.#stderrTail().slice(-4096) },
             }),
           );
