@@ -12,7 +12,19 @@ const OPTIONS = {
   host: { type: "string" },
   tools: { type: "string" },
   cwd: { type: "string" },
+  help: { type: "boolean", short: "h" },
 } as const;
+
+const HELP = `Usage: arky mcp serve [--http <port>] [--host <addr>] [--tools read-only|all] [--cwd <dir>]
+
+Offers Arky's built-in tools as an MCP server.
+  --http <port>    serve Streamable HTTP on this port (0 picks a free one); default: stdio
+  --host <addr>    the address to listen on with --http (default 127.0.0.1); beyond loopback
+                   a bearer token is required, read from $ARKY_MCP_TOKEN
+  --tools <set>    read-only (read, glob, grep; the default) or all
+  --cwd <dir>      the folder the tools work in (default: the current one)
+  -h, --help       this text
+`;
 
 /**
  * `arky mcp serve [--http <port>] [--host <addr>] [--tools read-only|all] [--cwd <dir>]`:
@@ -22,6 +34,10 @@ const OPTIONS = {
  */
 export async function mcpServeCommand(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseCliArgs(argv, OPTIONS, false);
+  if (values.help) {
+    io.stdout.write(HELP);
+    return 0;
+  }
   const tools = values.tools ?? "read-only";
   if (tools !== "read-only" && tools !== "all") {
     throw new ArkyError({

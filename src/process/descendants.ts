@@ -54,6 +54,11 @@ export function findDescendants(pid: number): Descendant[] {
   return out;
 }
 
+/** A process's start time (see {@link Descendant.startTime}), or undefined when it is gone or there is no procfs. */
+export function processStartTime(pid: number): string | undefined {
+  return readStat(String(pid))?.startTime;
+}
+
 let ownGroup: number | undefined;
 
 /**

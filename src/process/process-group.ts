@@ -1,4 +1,5 @@
 import { findDescendants, killDescendants } from "./descendants.js";
+import { unwatchGroup, watchGroup } from "./host-watchdog.js";
 
 const live = new Set<number>();
 let hooked = false;
@@ -22,10 +23,12 @@ export function signalGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
 /**
  * Remembers a live process group so that it is killed if the host exits without closing
  * it (a crash, `process.exit()` or a script that ends without `close()` must not leave
- * orphans behind).
+ * orphans behind), and hands it to the host's watchdog for the deaths that run no
+ * JavaScript (SIGKILL, SIGTERM): see {@link watchGroup}.
  */
 export function trackGroup(pid: number): void {
   live.add(pid);
+  watchGroup(pid);
   if (!hooked) {
     hooked = true;
     // Synchronous, as an exit handler must be: no grace, the groups and whatever left them go.
@@ -42,6 +45,7 @@ export function trackGroup(pid: number): void {
 /** Forgets a group that is fully gone. */
 export function untrackGroup(pid: number): void {
   live.delete(pid);
+  unwatchGroup(pid);
 }
 
 /** Options of {@link stopProcessGroup}. */

@@ -69,6 +69,18 @@ describe.skipIf(!existsSync(bin))("arky mcp serve (built bin; skipped until npm 
   });
 });
 
+describe("arky mcp serve --help", () => {
+  it("prints the usage on stdout and exits 0 (it is not an unknown option)", async () => {
+    for (const flag of ["--help", "-h"]) {
+      const help = captureIo();
+      expect(await main(["mcp", "serve", flag], help)).toBe(0);
+      expect(help.out()).toContain("Usage: arky mcp serve");
+      expect(help.out()).toContain("--tools <set>");
+      expect(help.err()).toBe("");
+    }
+  });
+});
+
 describe("arky mcp serve: refusals", () => {
   it("refuses to bind beyond loopback without a token", async () => {
     const cliIo = captureIo();

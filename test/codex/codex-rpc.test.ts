@@ -148,3 +148,42 @@ describe("CodexRuntime with an app server that exits at once", () => {
     });
   });
 });
+
+describe("CodexRuntime with an app server silent about a running turn", () => {
+  it.each(["silent-turn", "other-thread"])(
+    "%s: the turn ends with timeout after idleTimeoutMs",
+    async (mode) => {
+      const runtime = codex({
+        executable: FAKE,
+        env: { FAKE_MODE: mode },
+        cwd: process.cwd(),
+        idleTimeoutMs: 500,
+      });
+      const started = Date.now();
+      const events = await oneTurn(runtime);
+      expect(Date.now() - started).toBeLessThan(8000);
+      expect(events.filter((e) => e.type === "message-delta")).toEqual([]);
+      expect(events.find((e) => e.type === "error" && e.fatal)).toMatchObject({
+        error: { code: "timeout", details: { idleTimeoutMs: 500 } },
+      });
+      expect(events.at(-1)).toMatchObject({ type: "turn-end", stopReason: { unified: "error" } });
+      expect(events.filter((e) => e.type === "turn-end")).toHaveLength(1);
+    },
+    20_000,
+  );
+});
+
+describe("CodexRuntime with a wrong-shaped delta notification", () => {
+  it("reports it as a protocol event and still completes the turn", async () => {
+    const runtime = codex({ executable: FAKE, env: { FAKE_MODE: "bad-delta" }, cwd: process.cwd() });
+    const events = await oneTurn(runtime);
+    // The other error is the fake's startup noise ("this is not json").
+    const errors = events.filter((e) => e.type === "error" && JSON.stringify(e).includes("delta"));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({
+      fatal: false,
+      error: { code: "protocol", details: { method: "item/agentMessage/delta" } },
+    });
+    expect(events.at(-1)).toMatchObject({ type: "turn-end", stopReason: { unified: "end-turn" } });
+  });
+});

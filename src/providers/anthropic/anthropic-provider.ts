@@ -19,7 +19,7 @@ import {
 import { readAnthropicSse } from "./anthropic-sse.js";
 import { AnthropicStreamState } from "./anthropic-stream-state.js";
 import { convertToAnthropicMessages } from "./convert-to-anthropic-messages.js";
-import { DEFAULT_HEADERS_TIMEOUT_MS, StreamWatchdog } from "./stream-watchdog.js";
+import { StreamWatchdog } from "./stream-watchdog.js";
 
 /** Options of {@link anthropic}. */
 export interface AnthropicProviderOptions {
@@ -43,7 +43,8 @@ export interface AnthropicProviderOptions {
   headers?: Record<string, string>;
   /**
    * How long the API may stay silent, in milliseconds: until the response headers, and
-   * then between stream events. Default: 10 minutes until the headers, no limit after.
+   * then between stream events. Default: 10 minutes until the headers, then 5 minutes
+   * between stream events; `Infinity` waits forever. A silent API ends the call with `timeout`.
    */
   timeoutMs?: number;
   /**
@@ -173,9 +174,7 @@ export class AnthropicProvider implements ModelProvider {
       ];
     } catch (error) {
       const failure =
-        watchdog.timedOut && !signal?.aborted
-          ? watchdog.error(this.#timeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS)
-          : toAnthropicError(error, signal);
+        watchdog.timedOut && !signal?.aborted ? watchdog.error() : toAnthropicError(error, signal);
       const partial = state.model ? { usage: state.usage, model: state.model } : undefined;
       yield [{ type: "error", error: failure, contentStreamed: state.contentStreamed, partial }];
     } finally {

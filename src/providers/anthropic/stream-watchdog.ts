@@ -4,44 +4,53 @@ import { ArkyError } from "../../protocol/index.js";
 export const DEFAULT_HEADERS_TIMEOUT_MS = 10 * 60 * 1000;
 
 /**
- * Aborts a call that goes quiet: no response headers, or no stream data, within
- * `timeoutMs` while waiting on the API (time the consumer spends is not counted); without
- * `timeoutMs`, only the headers are waited for, up to {@link DEFAULT_HEADERS_TIMEOUT_MS}.
- * Also forwards the caller's signal, so the request needs only {@link StreamWatchdog.signal}.
+ * How long a call without `timeoutMs` may go without stream data once the headers came.
+ * The API sends `ping` events while a model thinks, so minutes of silence mean a dead
+ * connection or server.
+ */
+export const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 5 * 60 * 1000;
+
+/**
+ * Aborts a call that goes quiet: no response headers, or no stream data, within the limit
+ * while waiting on the API (time the consumer spends is not counted). With `timeoutMs`,
+ * both limits are `timeoutMs`; without it, {@link DEFAULT_HEADERS_TIMEOUT_MS} and
+ * {@link DEFAULT_STREAM_IDLE_TIMEOUT_MS}; `Infinity` waits forever. Also forwards the
+ * caller's signal, so the request needs only {@link StreamWatchdog.signal}.
  */
 export class StreamWatchdog {
   readonly #controller = new AbortController();
   readonly #outer: AbortSignal | undefined;
   readonly #onOuterAbort = () => this.#controller.abort(this.#outer?.reason);
+  readonly #headersLimitMs: number;
+  readonly #idleLimitMs: number;
   #timer: NodeJS.Timeout | undefined;
-  #headersTimer: NodeJS.Timeout | undefined;
+  #headers = false;
   #last = performance.now();
   #waiting = true;
   /** Whether the watchdog fired (as opposed to the caller aborting). */
   timedOut = false;
+  /** The limit that fired. */
+  #firedMs: number | undefined;
 
   constructor(timeoutMs: number | undefined, outer: AbortSignal | undefined) {
     this.#outer = outer;
+    const given = timeoutMs !== undefined && timeoutMs > 0;
+    this.#headersLimitMs = given ? timeoutMs : DEFAULT_HEADERS_TIMEOUT_MS;
+    this.#idleLimitMs = given ? timeoutMs : DEFAULT_STREAM_IDLE_TIMEOUT_MS;
     if (outer?.aborted) this.#controller.abort(outer.reason);
     else outer?.addEventListener("abort", this.#onOuterAbort, { once: true });
-    if (timeoutMs === undefined || timeoutMs <= 0) {
-      this.#headersTimer = setTimeout(() => {
-        this.timedOut = true;
-        this.#controller.abort(this.error(DEFAULT_HEADERS_TIMEOUT_MS));
-        this.dispose();
-      }, DEFAULT_HEADERS_TIMEOUT_MS);
-      this.#headersTimer.unref();
-      return;
-    }
     // One coarse interval instead of a timer reset per event keeps per-delta cost to a clock read.
+    const limit = Math.min(this.#headersLimitMs, this.#idleLimitMs);
     this.#timer = setInterval(
       () => {
-        if (!this.#waiting || performance.now() - this.#last < timeoutMs) return;
+        const limitMs = this.#headers ? this.#idleLimitMs : this.#headersLimitMs;
+        if (!this.#waiting || performance.now() - this.#last < limitMs) return;
         this.timedOut = true;
-        this.#controller.abort(this.error(timeoutMs));
+        this.#firedMs = limitMs;
+        this.#controller.abort(this.error());
         this.dispose();
       },
-      Math.max(5, Math.min(1000, timeoutMs / 4)),
+      Math.max(5, Math.min(1000, limit / 4)),
     );
     this.#timer.unref();
   }
@@ -51,10 +60,10 @@ export class StreamWatchdog {
     return this.#controller.signal;
   }
 
-  /** The response headers arrived: the default headers deadline no longer applies. */
+  /** The response headers arrived: from now on the stream idle limit applies. */
   headersReceived(): void {
-    if (this.#headersTimer) clearTimeout(this.#headersTimer);
-    this.#headersTimer = undefined;
+    this.#headers = true;
+    this.#last = performance.now();
   }
 
   /** Stops counting while the consumer handles what arrived (its pace is not the API's silence). */
@@ -69,7 +78,7 @@ export class StreamWatchdog {
   }
 
   /** The error a fired watchdog reports. */
-  error(timeoutMs?: number): ArkyError {
+  error(timeoutMs = this.#firedMs): ArkyError {
     return new ArkyError({
       code: "timeout",
       message: `The Anthropic API sent nothing for ${timeoutMs ?? "the configured"} ms.`,
@@ -88,7 +97,6 @@ export class StreamWatchdog {
   dispose(): void {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
-    this.headersReceived();
     this.#outer?.removeEventListener("abort", this.#onOuterAbort);
   }
 }

@@ -99,11 +99,21 @@ export interface ClaudeCodeOptions {
   keepTranscript?: boolean;
   /** Teardown timing: how long each step (interrupt, stdin close, SIGTERM) may take. Default 2000 ms. */
   graceMs?: number;
-  /** Longest stdout line accepted, in bytes (default 16 MiB). */
+  /**
+   * How long the CLI may stay silent during a turn (no stdout line), in milliseconds, before
+   * the turn ends with a `timeout` error and the process is stopped. Time spent answering the
+   * CLI (a permission prompt, one of Arky's tools) is not counted. Default 15 minutes (above
+   * the CLI's 10-minute Bash limit); `Infinity` waits forever.
+   */
+  idleTimeoutMs?: number;
+  /** Longest stdout line accepted, in bytes (default 16 MiB); a longer one is a `protocol` error. */
   maxLineBytes?: number;
   /** Notes about what the runtime ignored (stdout lines of types this version does not know). */
   onDebug?: (note: string, details?: unknown) => void;
 }
+
+/** Default of {@link ClaudeCodeOptions.idleTimeoutMs}: 15 minutes. */
+export const DEFAULT_CLAUDE_IDLE_TIMEOUT_MS = 15 * 60 * 1000;
 
 /** Host variables the CLI inherits by default: its credentials and proxy settings. */
 export const DEFAULT_CLAUDE_INHERITED_ENV: readonly string[] = [

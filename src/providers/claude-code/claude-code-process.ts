@@ -53,6 +53,8 @@ export class ClaudeCodeProcess {
   listener: ClaudeCodeProcessListener;
   readonly #rpc: LineRpc<CliLine, string>;
   readonly #incoming = new Map<string, AbortController>();
+  /** The CLI reported its `system init` (it does before its first turn's output). */
+  initialized = false;
 
   private constructor(rpc: LineRpc<CliLine, string>, listener: ClaudeCodeProcessListener) {
     this.#rpc = rpc;
@@ -143,6 +145,8 @@ export class ClaudeCodeProcess {
         return;
       }
       default:
+        if (line.type === "system" && (line as { subtype?: unknown }).subtype === "init")
+          this.initialized = true;
         this.listener.onLine(line);
     }
   }

@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
-import { buildChildEnv, settlesWithin } from "../../process/index.js";
+import { buildChildEnv, IdleTimer, idleTimeoutError, settlesWithin } from "../../process/index.js";
 import { ArkyError, toArkyError } from "../../protocol/index.js";
 import {
   type AgentRuntime,
@@ -15,7 +15,11 @@ import {
 import { ToolRegistry } from "../../tools/index.js";
 import { buildClaudeArgs, buildClaudeEnv, type SpawnPlan } from "./claude-code-args.js";
 import { claudeCodeHints } from "./claude-code-errors.js";
-import { type ClaudeCodeOptions, DEFAULT_CLAUDE_INHERITED_ENV } from "./claude-code-options.js";
+import {
+  type ClaudeCodeOptions,
+  DEFAULT_CLAUDE_IDLE_TIMEOUT_MS,
+  DEFAULT_CLAUDE_INHERITED_ENV,
+} from "./claude-code-options.js";
 import { type PrewarmOptions, ProcessPool } from "./claude-code-pool.js";
 import { ClaudeCodeProcess, type ClaudeCodeProcessListener } from "./claude-code-process.js";
 import { ClaudeCodeSession, idleListener } from "./claude-code-session.js";
@@ -107,6 +111,7 @@ export class ClaudeCodeRuntime implements AgentRuntime {
       previousCostUsd: session.processCostUsd,
       stderrTail: () => session.process?.stderrTail() ?? "",
       hints: claudeCodeHints(this.#options.backend),
+      initialized: () => session.process?.initialized === true,
       onResult: (line) => {
         if (typeof line.total_cost_usd === "number") session.processCostUsd = line.total_cost_usd;
       },
@@ -133,6 +138,8 @@ export class ClaudeCodeRuntime implements AgentRuntime {
           code: "process-exited",
           message: "The claude process exited before the turn began.",
         });
+      const idleMs = this.#options.idleTimeoutMs ?? DEFAULT_CLAUDE_IDLE_TIMEOUT_MS;
+      turn.idle = new IdleTimer(idleMs, () => void this.#timeOut(session, turn, idleMs));
     } catch (error) {
       turn.fail(toArkyError(error));
     }
@@ -360,6 +367,13 @@ export class ClaudeCodeRuntime implements AgentRuntime {
     if (await settlesWithin(turn.done, this.#graceMs * 2)) return;
     await session.process?.close({ graceMs: this.#graceMs });
     turn.cancelNow();
+  }
+
+  /** A CLI silent for `idleTimeoutMs`: the turn ends with `timeout`, the process is stopped. */
+  async #timeOut(session: ClaudeCodeSession, turn: ClaudeCodeTurn, idleMs: number): Promise<void> {
+    if (turn.finished) return;
+    turn.fail(idleTimeoutError("claude", idleMs));
+    await session.process?.close({ graceMs: this.#graceMs });
   }
 
   async #keepTranscript(session: ClaudeCodeSession): Promise<void> {

@@ -96,8 +96,14 @@ export class ClaudeCodeSession implements ClaudeCodeProcessListener {
     this.turn?.onExit(exit);
   }
 
-  onControlRequest(request: ControlRequestLine["request"], signal: AbortSignal): Promise<unknown> {
-    return handleControlRequest(request, signal, this.turn, this.#mcp);
+  async onControlRequest(request: ControlRequestLine["request"], signal: AbortSignal): Promise<unknown> {
+    // The CLI waits on us (a guard, one of Arky's tools): that is not its silence.
+    const resume = this.turn?.idle?.pause();
+    try {
+      return await handleControlRequest(request, signal, this.turn, this.#mcp);
+    } finally {
+      resume?.();
+    }
   }
 }
 

@@ -1,7 +1,7 @@
-import type { ProcessExit } from "../../process/index.js";
+import type { IdleTimer, ProcessExit } from "../../process/index.js";
 import {
   type AgentEventBody,
-  type ArkyError,
+  ArkyError,
   addUsage,
   type CorrectionHints,
   cancelledError,
@@ -39,6 +39,8 @@ export class ClaudeCodeTurn {
   readonly request: TurnRequest;
   /** The host asked the CLI to stop this turn. */
   interrupted = false;
+  /** Bounds the CLI's silence during the turn (set once the user message is sent). */
+  idle: IdleTimer | undefined;
   #finished = false;
   #resolveDone: () => void = () => {};
   /** Resolves once the turn has its terminal events. */
@@ -57,6 +59,7 @@ export class ClaudeCodeTurn {
   readonly #stderrTail: () => string;
   readonly #onResult: (line: ResultLine) => void;
   readonly #hints: CorrectionHints | undefined;
+  readonly #initialized: () => boolean;
 
   constructor(
     request: TurnRequest,
@@ -65,6 +68,8 @@ export class ClaudeCodeTurn {
       stderrTail: () => string;
       onResult: (line: ResultLine) => void;
       hints?: CorrectionHints;
+      /** Whether the process reported its `system init` (a `result` before it is a protocol break). */
+      initialized: () => boolean;
     },
   ) {
     this.request = request;
@@ -74,6 +79,7 @@ export class ClaudeCodeTurn {
     this.#stderrTail = options.stderrTail;
     this.#onResult = options.onResult;
     this.#hints = options.hints;
+    this.#initialized = options.initialized;
   }
 
   get finished(): boolean {
@@ -128,9 +134,23 @@ export class ClaudeCodeTurn {
   };
 
   onLine(line: CliLine): void {
+    this.idle?.touch();
     void this.#work.run(async () => {
       if (this.#finished) return;
       if (line.type === "result") {
+        // A failed start (an unknown --resume id) legitimately reports its error result before
+        // init; a success before init has no turn behind it.
+        const result = line as ResultLine;
+        if (!this.#initialized() && result.subtype === "success" && result.is_error !== true) {
+          this.fail(
+            new ArkyError({
+              code: "protocol",
+              message: "claude reported success before its system init line; the turn cannot be trusted.",
+              details: { provider: "claude-code", stderrTail: this.#stderrTail().slice(-4096) },
+            }),
+          );
+          return;
+        }
         this.#onResult(line as ResultLine);
         this.#finish(
           mapClaudeCodeResult(line as ResultLine, {
@@ -198,6 +218,7 @@ export class ClaudeCodeTurn {
 
   #finish(events: ClaudeEventBody[]): void {
     this.#finished = true;
+    this.idle?.stop();
     this.#resolveDone();
     for (const event of events) this.queue.push(event);
     this.queue.end();

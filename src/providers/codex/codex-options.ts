@@ -72,7 +72,17 @@ export interface CodexRuntimeOptions {
   shellSnapshot?: boolean;
   /** Timeout of one JSON-RPC request in milliseconds (default 60 s). */
   requestTimeoutMs?: number;
+  /**
+   * How long the app server may stay silent about a running turn (no notification for its
+   * thread), in milliseconds, before the turn ends with a `timeout` error (and Codex is
+   * asked to interrupt it). Time spent answering Codex (an approval, one of Arky's tools) is
+   * not counted. Default 15 minutes; `Infinity` waits forever.
+   */
+  idleTimeoutMs?: number;
 }
+
+/** Default of {@link CodexRuntimeOptions.idleTimeoutMs}: 15 minutes. */
+export const DEFAULT_CODEX_IDLE_TIMEOUT_MS = 15 * 60 * 1000;
 
 /** How to spawn the app server. */
 export type CodexLaunch = Pick<

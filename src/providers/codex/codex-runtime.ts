@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { type ProcessExit, settlesWithin } from "../../process/index.js";
+import { IdleTimer, idleTimeoutError, type ProcessExit, settlesWithin } from "../../process/index.js";
 import {
   type AgentEventBody,
   ArkyError,
@@ -25,6 +25,7 @@ import {
   assertReasoningEffort,
   type CodexReasoningEffort,
   type CodexRuntimeOptions,
+  DEFAULT_CODEX_IDLE_TIMEOUT_MS,
   validateCodexOptions,
 } from "./codex-options.js";
 import { CodexRpcClient, type RpcId } from "./codex-rpc.js";
@@ -131,6 +132,13 @@ export class CodexRuntime implements AgentRuntime {
             ?.request("turn/interrupt", stop, { schema: emptyResult })
             .catch(() => undefined);
         };
+        const idleMs = this.#options.idleTimeoutMs ?? DEFAULT_CODEX_IDLE_TIMEOUT_MS;
+        const live = connection;
+        turn.idle = new IdleTimer(idleMs, () => {
+          // Ended first, so the interrupt's own outcome cannot turn the timeout into a cancel.
+          turn.abort("error", idleTimeoutError("the Codex app server", idleMs));
+          void this.#requestInterrupt(live, session, started.turn.id);
+        });
         turn.setTurnId(started.turn.id);
       } catch (thrown) {
         const error = toArkyError(thrown);
@@ -257,7 +265,19 @@ export class CodexRuntime implements AgentRuntime {
     const bridge = await this.#bridge;
     const generation = ++this.#generation;
     return CodexRpcClient.open(this.#options, bridge.token, generation, {
-      onNotification: (method, params) => this.#route(params)?.notify(method, params),
+      onNotification: (method, params) => {
+        const turn = this.#route(params);
+        if (turn) turn.notify(method, params);
+        else if (!hasThreadId(params) && TURN_SCOPED.test(method)) {
+          // A turn's notification without its thread cannot be routed: say so, do not drop it.
+          const error = new ArkyError({
+            code: "protocol",
+            message: `Codex sent a ${method} notification without a thread id; it was skipped.`,
+            details: { provider: "codex", method },
+          });
+          for (const session of this.#sessions.values()) session.turn?.protocolError(error);
+        }
+      },
       onServerRequest: (id, method, params, connection) =>
         void this.#serverRequest(connection, id, method, params),
       onProtocolError: (error) => {
@@ -306,8 +326,8 @@ export class CodexRuntime implements AgentRuntime {
   }
 
   #route(params: unknown): CodexTurn | undefined {
-    const threadId = (params as { threadId?: unknown } | null)?.threadId;
-    if (typeof threadId !== "string") return undefined;
+    if (!hasThreadId(params)) return undefined;
+    const { threadId } = params;
     const sessionId = this.#threads.get(threadId);
     const turn = sessionId === undefined ? undefined : this.#sessions.get(sessionId)?.turn;
     return turn && !turn.finished ? turn : undefined;
@@ -335,6 +355,18 @@ export class CodexRuntime implements AgentRuntime {
     return turn && !turn.finished ? turn.callTool(call, call.callId ?? newId("toolu")) : undefined;
   }
 
+  /** Asks Codex to stop a turn Arky already ended (best effort: a silent server may not answer). */
+  async #requestInterrupt(connection: CodexRpcClient, session: SessionState, turnId: string): Promise<void> {
+    if (!connection.alive || !session.threadId) return;
+    await connection
+      .request(
+        "turn/interrupt",
+        { threadId: session.threadId, turnId },
+        { schema: emptyResult, timeoutMs: INTERRUPT_WAIT_MS },
+      )
+      .catch(() => undefined); // silent or gone: the turn has ended either way
+  }
+
   async #interrupt(
     connection: CodexRpcClient | undefined,
     session: SessionState,
@@ -360,6 +392,13 @@ export class CodexRuntime implements AgentRuntime {
 const emptyResult = z.object({}).loose();
 /** Codex's own default of `request_max_retries`. */
 const CODEX_REQUEST_RETRIES = 4;
+
+/** Notifications that belong to one thread's turn (and must carry its `threadId`). */
+const TURN_SCOPED = /^(item|turn)\//;
+
+function hasThreadId(params: unknown): params is { threadId: string } {
+  return typeof (params as { threadId?: unknown } | null)?.threadId === "string";
+}
 
 /** Creates a {@link CodexRuntime}. */
 export function codex(options: CodexRuntimeOptions = {}): CodexRuntime {

@@ -1,3 +1,4 @@
+import type { IdleTimer } from "../../process/index.js";
 import {
   type AgentEventBody,
   ArkyError,
@@ -42,6 +43,8 @@ export class CodexTurn {
   networkWaitLimit = Number.POSITIVE_INFINITY;
   /** Called when the turn ended on a wait for the network: Codex's own turn must be interrupted. */
   onNetworkGiveUp: (() => void) | undefined;
+  /** Bounds the app server's silence about this turn (set once `turn/start` answered). */
+  idle: IdleTimer | undefined;
   /** Notifications that arrived before `turn/start` answered, kept until the turn id is known. */
   #early: Array<[string, unknown]> = [];
 
@@ -61,6 +64,7 @@ export class CodexTurn {
           if (block.type === "tool-use") this.#inputs.set(block.id, block.input);
       this.events.push(event);
       if (event.type === "turn-end") {
+        this.idle?.stop();
         this.events.end();
         this.#resolveDone();
       }
@@ -91,6 +95,7 @@ export class CodexTurn {
       return;
     }
     if (typeof turnId === "string" && turnId !== this.#turnId) return;
+    this.idle?.touch();
     void this.#work.run(async () => {
       let events: AgentEventBody[];
       try {
@@ -136,6 +141,8 @@ export class CodexTurn {
   /** Asks the guard about a command or file change Codex wants to run; resolves with the answer for Codex. */
   approve(method: string, params: unknown): Promise<ApprovalDecision> {
     let decision: ApprovalDecision = "decline";
+    // Codex waits on the guard (maybe a human): not its silence.
+    const resume = this.idle?.pause();
     return this.#work
       .run(async () => {
         const request = approvalRequestSchema.parse(params);
@@ -170,20 +177,26 @@ export class CodexTurn {
           this.#push(this.#mapper.startTool(request.itemId));
         }
       })
-      .then(() => decision);
+      .then(() => decision)
+      .finally(resume);
   }
 
   /** Runs an Arky tool Codex called through the bridge, through the turn's `runTool`. */
   async callTool(call: BridgeCall, toolCallId: string): Promise<ToolResultBlock> {
     const input = call.input;
     await this.#work.run(() => this.#push(toolUseMessage(toolCallId, call.toolName, input)));
-    return this.#request.runTool(
-      { id: toolCallId, name: call.toolName, input },
-      {
-        signal: AbortSignal.any([this.#request.signal, call.signal]),
-        emit: (event) => void this.#work.run(() => this.#push([event])),
-      },
-    );
+    const resume = this.idle?.pause();
+    try {
+      return await this.#request.runTool(
+        { id: toolCallId, name: call.toolName, input },
+        {
+          signal: AbortSignal.any([this.#request.signal, call.signal]),
+          emit: (event) => void this.#work.run(() => this.#push([event])),
+        },
+      );
+    } finally {
+      resume?.();
+    }
   }
 
   // Codex's own tools already ran; endTool applies the one after-hook rule (none for a failed

@@ -48,6 +48,13 @@ export interface PostgresSessionStoreOptions {
   schema?: string;
   /** Events read per query while streaming a session (default 1000). */
   pageSize?: number;
+  /**
+   * Longest a store call may wait on PostgreSQL, connecting included, in milliseconds
+   * (default 30 s; `Infinity` waits forever). Past it the call fails with a retryable
+   * `timeout`, measured on the client, so a frozen server or network cannot hang a turn.
+   * Whether an append cut off so took effect is unknown: read the session back before retrying.
+   */
+  timeoutMs?: number;
   /** The clock of `createdAt` and `updatedAt`, in ms since the epoch (default `Date.now`); tests pass their own. */
   now?: () => number;
 }
@@ -71,6 +78,7 @@ export class PostgresSessionStore implements SessionStore {
   readonly #ownsPool: boolean;
   readonly #pageSize: number;
   readonly #now: () => number;
+  readonly #timeoutMs: number | undefined;
   readonly #sql: ReturnType<typeof postgresSql>;
   readonly #channel: string;
   readonly #listener: PostgresListener;
@@ -99,6 +107,7 @@ export class PostgresSessionStore implements SessionStore {
     this.schema = schema;
     this.#pageSize = pageSize;
     this.#now = options.now ?? Date.now;
+    this.#timeoutMs = options.timeoutMs;
     this.#ownsPool = pool === undefined;
     this.#pool = pool ?? new pg.Pool({ connectionString, max: 10 });
     if (this.#ownsPool) {
@@ -116,8 +125,10 @@ export class PostgresSessionStore implements SessionStore {
 
   /** Applies pending schema migrations now (otherwise done on first use). */
   migrate(): Promise<void> {
-    this.#ready ??= withClient(this.#pool, { operation: "Migrating the session schema" }, (client) =>
-      migratePostgres(client, this.schema, `"${this.schema}"`),
+    this.#ready ??= withClient(
+      this.#pool,
+      { operation: "Migrating the session schema", timeoutMs: this.#timeoutMs },
+      (client) => migratePostgres(client, this.schema, `"${this.schema}"`),
     ).catch((error) => {
       this.#ready = undefined;
       throw error;
@@ -286,16 +297,13 @@ export class PostgresSessionStore implements SessionStore {
     params: unknown[],
   ): Promise<Row[]> {
     await this.migrate();
-    try {
-      const name = this.#preparedNames.get(sql);
-      return (
-        await this.#pool.query<Row>(
-          name ? { name, text: sql, values: params } : { text: sql, values: params },
-        )
-      ).rows;
-    } catch (error) {
-      throw toPostgresStoreError(error, { operation, sessionId });
-    }
+    const name = this.#preparedNames.get(sql);
+    const query = name ? { name, text: sql, values: params } : { text: sql, values: params };
+    return withClient(
+      this.#pool,
+      { operation, sessionId, timeoutMs: this.#timeoutMs },
+      async (client) => (await client.query<Row>(query)).rows,
+    );
   }
 
   async #transaction<T>(
@@ -304,7 +312,7 @@ export class PostgresSessionStore implements SessionStore {
     fn: (client: PoolClient) => Promise<T>,
   ): Promise<T> {
     await this.migrate();
-    return withClient(this.#pool, { operation, sessionId }, (client) =>
+    return withClient(this.#pool, { operation, sessionId, timeoutMs: this.#timeoutMs }, (client) =>
       inTransaction(client, () => fn(client)),
     );
   }
@@ -315,6 +323,6 @@ export class PostgresSessionStore implements SessionStore {
     fn: (client: PoolClient) => Promise<T>,
   ): Promise<T> {
     await this.migrate();
-    return withClient(this.#pool, { operation, sessionId }, fn);
+    return withClient(this.#pool, { operation, sessionId, timeoutMs: this.#timeoutMs }, fn);
   }
 }

@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { stat } from "node:fs/promises";
 import { z } from "zod";
 import { stopGroupOn, stopProcessGroup } from "../../process/index.js";
 import { ArkyError } from "../../protocol/index.js";
@@ -39,6 +40,7 @@ export function bashTool({ roots, limits, env }: BashToolOptions): Tool {
     timeoutMs: limits.bashMaxTimeoutMs + 10_000,
     execute: async ({ command, timeoutMs, cwd }, { signal }) => {
       const dir = cwd === undefined ? roots.cwd : await roots.resolve(cwd);
+      await assertFolder(dir, cwd);
       const limit = Math.min(timeoutMs ?? limits.bashTimeoutMs, limits.bashMaxTimeoutMs);
       const run = await runBash(command, {
         cwd: dir,
@@ -57,6 +59,25 @@ export function bashTool({ roots, limits, env }: BashToolOptions): Tool {
           : `[no output; ${status}]`;
       return { content: [{ type: "text", text }], isError: run.timedOut || run.exitCode !== 0 };
     },
+  });
+}
+
+/** Spawning in a missing folder fails as `spawn bash ENOENT`, which names the wrong thing. */
+async function assertFolder(dir: string, given: string | undefined): Promise<void> {
+  const info = await stat(dir).catch((cause: NodeJS.ErrnoException) => cause);
+  if (!(info instanceof Error) && info.isDirectory()) return;
+  const named =
+    given === undefined || given === dir ? JSON.stringify(dir) : `${JSON.stringify(given)} (${dir})`;
+  const reason =
+    info instanceof Error && info.code !== "ENOENT"
+      ? `is not accessible: ${info.code}`
+      : info instanceof Error
+        ? "does not exist"
+        : "is not a folder";
+  throw new ArkyError({
+    code: "tool-execution",
+    message: `The working folder ${named} ${reason}.`,
+    correction: "Create the folder first, or pass an existing folder as cwd.",
   });
 }
 
