@@ -243,9 +243,9 @@ export class CodexRuntime implements AgentRuntime {
       },
       callTool: (call) => this.#bridgeCall(call),
     });
-    const bridge = await this.#bridge;
+    await this.#bridge;
     const generation = ++this.#generation;
-    return CodexRpcClient.open(this.#options, bridge.token, generation, {
+    return CodexRpcClient.open(this.#options, generation, {
       onNotification: (method, params) => this.#route(params)?.notify(method, params),
       onServerRequest: (id, method, params, connection) =>
         void this.#serverRequest(connection, id, method, params),
