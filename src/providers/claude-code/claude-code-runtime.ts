@@ -14,6 +14,7 @@ import {
 } from "../../provider/index.js";
 import { ToolRegistry } from "../../tools/index.js";
 import { buildClaudeArgs, buildClaudeEnv, type SpawnPlan } from "./claude-code-args.js";
+import { KeyFile } from "./claude-code-credentials.js";
 import { type ClaudeCodeOptions, DEFAULT_CLAUDE_INHERITED_ENV } from "./claude-code-options.js";
 import { type PrewarmOptions, ProcessPool } from "./claude-code-pool.js";
 import { ClaudeCodeProcess, type ClaudeCodeProcessListener } from "./claude-code-process.js";
@@ -57,6 +58,7 @@ export class ClaudeCodeRuntime implements AgentRuntime {
   readonly #folders = new WeakMap<ClaudeCodeProcess, string>();
   readonly #cwd: string;
   readonly #graceMs: number;
+  readonly #keyFile = new KeyFile();
   #closed = false;
 
   constructor(options: ClaudeCodeOptions = {}) {
@@ -230,6 +232,7 @@ export class ClaudeCodeRuntime implements AgentRuntime {
       ...[...this.#sessions.keys()].map((id) => this.closeSession(id)),
       ...pool.map((p) => p.process.close({ graceMs: this.#graceMs })),
     ]);
+    this.#keyFile.dispose();
   }
 
   #session(sessionId: string): ClaudeCodeSession {
@@ -331,12 +334,14 @@ export class ClaudeCodeRuntime implements AgentRuntime {
   ): Promise<ClaudeCodeProcess> {
     const options = this.#options;
     if (options.configDir) mkdirSync(`${options.configDir}/tmp`, { recursive: true, mode: 0o700 });
+    const inheritEnv = options.inheritEnv ?? DEFAULT_CLAUDE_INHERITED_ENV;
+    const credentials = this.#keyFile.launch(buildClaudeEnv(options), inheritEnv);
     const launch = {
       command: options.executable ?? "claude",
-      args: buildClaudeArgs(options, plan),
+      args: [...credentials.args, ...buildClaudeArgs(options, plan)],
       cwd,
-      env: buildClaudeEnv(options),
-      inheritEnv: options.inheritEnv ?? DEFAULT_CLAUDE_INHERITED_ENV,
+      env: credentials.env,
+      inheritEnv,
       maxLineBytes: options.maxLineBytes,
     };
     const process = await ClaudeCodeProcess.start(launch, listener);
