@@ -25,7 +25,7 @@ export function editTool({ roots, allowHardLinks }: FileToolContext): Tool {
     execute: async ({ path: input, oldString, newString, replaceAll = false }, { signal }) => {
       if (oldString === newString)
         throw editError("oldString and newString are the same; nothing to change.");
-      const handle = await openInside(roots, input, { mode: "update", allowHardLinks }).catch(
+      const { handle } = await openInside(roots, input, { mode: "update", allowHardLinks }).catch(
         (cause: unknown) => {
           throw cause instanceof ArkyError ? cause : fileError(input, cause);
         },

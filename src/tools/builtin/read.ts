@@ -33,14 +33,16 @@ export function readTool({ roots, limits }: FileToolContext): Tool {
     input: inputSchema,
     readOnly: true,
     execute: async ({ path: input, offset = 1, limit }, { signal }) => {
-      const handle = await openInside(roots, input, { mode: "read" }).catch((cause: unknown) => {
-        throw cause instanceof ArkyError ? cause : fileError(input, cause);
-      });
+      const { handle, path: file } = await openInside(roots, input, { mode: "read" }).catch(
+        (cause: unknown) => {
+          throw cause instanceof ArkyError ? cause : fileError(input, cause);
+        },
+      );
       try {
         const info = await handle.stat();
         if (info.isDirectory()) throw notAFile(input, "is a directory; use glob to list it");
         if (!info.isFile()) throw notAFile(input, "is not a regular file");
-        const imageType = IMAGE_TYPES[path.extname(input).toLowerCase()];
+        const imageType = IMAGE_TYPES[path.extname(file).toLowerCase()];
         if (imageType) {
           if (info.size > limits.imageMaxBytes)
             throw notAFile(

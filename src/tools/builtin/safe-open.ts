@@ -15,6 +15,12 @@ export interface OpenInsideOptions {
   allowHardLinks?: boolean;
 }
 
+/** A file opened by {@link openInside}: the checked handle and the real path it was opened at. */
+export interface OpenedFile {
+  handle: FileHandle;
+  path: string;
+}
+
 /**
  * Opens a model-supplied path and proves that the file opened lies inside the roots: the
  * path is resolved, opened without following a final symlink, and the open descriptor is
@@ -28,7 +34,7 @@ export async function openInside(
   roots: AllowedRoots,
   input: string,
   options: OpenInsideOptions,
-): Promise<FileHandle> {
+): Promise<OpenedFile> {
   const file = await roots.resolve(input);
   const flags = options.mode === "read" ? O_RDONLY : options.mode === "update" ? O_RDWR : O_WRONLY;
   let handle: FileHandle;
@@ -38,9 +44,9 @@ export async function openInside(
   } catch (error) {
     if (errno(error) === "ELOOP") throw refused(input, "it changed into a symbolic link while being opened");
     if (errno(error) !== "ENOENT" || options.mode !== "write") throw error;
-    return createInside(roots, input, file);
+    return { handle: await createInside(roots, input, file), path: file };
   }
-  return checked(roots, input, handle, file, options);
+  return { handle: await checked(roots, input, handle, file, options), path: file };
 }
 
 async function createInside(roots: AllowedRoots, input: string, file: string): Promise<FileHandle> {

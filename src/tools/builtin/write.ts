@@ -22,7 +22,7 @@ export function writeTool({ roots, allowHardLinks }: FileToolContext): Tool {
     readOnly: false,
     execute: async ({ path: input, content }, { signal }) => {
       try {
-        const handle = await openInside(roots, input, { mode: "write", allowHardLinks });
+        const { handle } = await openInside(roots, input, { mode: "write", allowHardLinks });
         try {
           await replaceContent(handle, content, signal);
         } finally {
