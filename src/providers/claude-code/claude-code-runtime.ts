@@ -335,10 +335,13 @@ export class ClaudeCodeRuntime implements AgentRuntime {
     const options = this.#options;
     if (options.configDir) mkdirSync(`${options.configDir}/tmp`, { recursive: true, mode: 0o700 });
     const inheritEnv = options.inheritEnv ?? DEFAULT_CLAUDE_INHERITED_ENV;
-    const credentials = this.#keyFile.launch(buildClaudeEnv(options), inheritEnv);
+    // A caller's own `--settings` would be replaced by the key helper's: the key then stays in the environment.
+    const credentials = options.executableArgs?.includes("--settings")
+      ? { env: buildClaudeEnv(options), args: [] }
+      : this.#keyFile.launch(buildClaudeEnv(options), inheritEnv);
     const launch = {
       command: options.executable ?? "claude",
-      args: [...credentials.args, ...buildClaudeArgs(options, plan)],
+      args: [...buildClaudeArgs(options, plan), ...credentials.args],
       cwd,
       env: credentials.env,
       inheritEnv,
