@@ -29,8 +29,9 @@ Offers Arky's built-in tools as an MCP server.
 /**
  * `arky mcp serve [--http <port>] [--host <addr>] [--tools read-only|all] [--cwd <dir>]`:
  * offers Arky's built-in tools as an MCP server, over stdio (default) or Streamable HTTP.
- * Beyond loopback a bearer token is required, read from `ARKY_MCP_TOKEN` (never from
- * arguments, which other users can see in the process list).
+ * HTTP always requires a bearer token, loopback included: `ARKY_MCP_TOKEN` (never from
+ * arguments, which other users can see in the process list), or else a generated one,
+ * shown once on stderr (beyond loopback the variable is required).
  */
 export async function mcpServeCommand(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseCliArgs(argv, OPTIONS, false);
@@ -55,6 +56,13 @@ export async function mcpServeCommand(argv: string[], io: CliIo): Promise<number
   if (values.host !== undefined && port === undefined) {
     throw new ArkyError({ code: "configuration", message: "--host only applies with --http <port>." });
   }
+  const host = values.host ?? "127.0.0.1";
+  if (!["127.0.0.1", "::1", "localhost"].includes(host) && !io.env.ARKY_MCP_TOKEN) {
+    throw new ArkyError({
+      code: "configuration",
+      message: `Serving MCP on ${host} (beyond loopback) requires a bearer token in ARKY_MCP_TOKEN.`,
+    });
+  }
   const all = await codingTools({ cwd: values.cwd ?? io.cwd });
   const registry = new ToolRegistry(tools === "all" ? all : all.filter((t) => READ_ONLY.has(t.name)));
   const controller = new AbortController();
@@ -72,6 +80,8 @@ export async function mcpServeCommand(argv: string[], io: CliIo): Promise<number
     const names = registry.list().map((t) => t.name);
     const where = serving.url ? `at ${serving.url}` : "on stdio";
     io.stderr.write(`arky mcp: serving ${registry.size} tool(s) (${names.join(", ")}) ${where}\n`);
+    if (serving.token && !io.env.ARKY_MCP_TOKEN)
+      io.stderr.write(`arky mcp: bearer token (send as "Authorization: Bearer <token>"): ${serving.token}\n`);
     await serving.closed;
     return 0;
   } finally {

@@ -1,4 +1,4 @@
-import { randomUUID, timingSafeEqual } from "node:crypto";
+import { randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
@@ -11,10 +11,19 @@ import { BoundedEventStore } from "./event-store.js";
 export interface McpHttpOptions {
   /** Port to listen on; 0 (default) picks a free one. */
   port?: number;
-  /** Interface to bind (default 127.0.0.1). Anything but loopback requires `token`. */
+  /** Interface to bind (default 127.0.0.1). */
   host?: string;
-  /** Bearer token every request must carry (`Authorization: Bearer <token>`). */
-  token?: string;
+  /**
+   * Bearer token every request must carry (`Authorization: Bearer <token>`). Undefined: a
+   * random one is generated (see {@link McpHttpServer.token}). `false` serves without a token,
+   * allowed on loopback only: every local user can then call the tools (meant for tests).
+   */
+  token?: string | false;
+  /**
+   * Browser origins allowed besides loopback ones (`http://localhost:3000`…). A request with
+   * any other `Origin` header gets 403 (DNS-rebinding protection); no `Origin` is allowed.
+   */
+  allowedOrigins?: readonly string[];
   /** Open sessions kept at most; beyond it the least recently used is closed (default 100). */
   maxSessions?: number;
   /**
@@ -28,6 +37,8 @@ export interface McpHttpOptions {
 export interface McpHttpServer {
   /** Where it listens, e.g. `http://127.0.0.1:43123` (endpoints are paths below it). */
   origin: string;
+  /** The bearer token requests must carry (generated when none was given); undefined with `token: false`. */
+  token: string | undefined;
   close(): Promise<void>;
 }
 
@@ -35,6 +46,8 @@ export interface McpHttpServer {
 export type McpRoute = (pathname: string) => (() => Server) | undefined;
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
+/** Loopback host names as `URL.hostname` spells them. */
+const LOOPBACK_NAMES = new Set(["127.0.0.1", "[::1]", "localhost"]);
 const TOO_LARGE = "body too large";
 
 /**
@@ -43,15 +56,20 @@ const TOO_LARGE = "body too large";
  */
 export async function startMcpHttpServer(
   route: McpRoute,
-  { port = 0, host = "127.0.0.1", token, maxSessions = 100, keepAlive = true }: McpHttpOptions,
+  { port = 0, host = "127.0.0.1", maxSessions = 100, keepAlive = true, ...options }: McpHttpOptions,
 ): Promise<McpHttpServer> {
   const loopback = LOOPBACK.has(host);
-  if (!loopback && !token)
+  if (!loopback && options.token === false)
     throw new ArkyError({
       code: "configuration",
       message: `Serving MCP on ${host} (beyond loopback) requires a bearer token.`,
-      correction: "Pass http.token, or bind 127.0.0.1.",
+      correction: "Pass http.token (or leave it unset to have one generated), or bind 127.0.0.1.",
     });
+  if (options.token === "")
+    throw new ArkyError({ code: "configuration", message: "The MCP bearer token is empty." });
+  const token =
+    options.token === false ? undefined : (options.token ?? randomBytes(24).toString("base64url"));
+  const allowedOrigins = new Set(options.allowedOrigins);
   const sessions = new Map<string, { transport: StreamableHTTPServerTransport; path: string }>();
   let allowedHosts: Set<string> = new Set();
 
@@ -61,6 +79,9 @@ export async function startMcpHttpServer(
     if (!serverFor) return reply(res, 404, "Not found");
     // A browser page on another origin must not reach a loopback server through DNS rebinding.
     if (loopback && !allowedHosts.has(req.headers.host ?? "")) return reply(res, 403, "Forbidden host");
+    const origin = header(req, "origin");
+    if (origin !== undefined && !allowedOrigins.has(origin) && !isLoopbackOrigin(origin))
+      return reply(res, 403, "Forbidden origin");
     if (token && !bearerMatches(req.headers.authorization, token)) {
       res.setHeader("www-authenticate", 'Bearer realm="arky"');
       return reply(res, 401, "Missing or invalid bearer token");
@@ -123,6 +144,7 @@ export async function startMcpHttpServer(
   const shownHost = host.includes(":") ? `[${host}]` : host;
   return {
     origin: `http://${shownHost}:${bound}`,
+    token,
     close: async () => {
       // Shutting down: a session that fails to close is gone either way.
       await Promise.all([...sessions.values()].map((s) => s.transport.close().catch(() => {})));
@@ -131,6 +153,15 @@ export async function startMcpHttpServer(
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },
   };
+}
+
+function isLoopbackOrigin(origin: string): boolean {
+  try {
+    const url = new URL(origin);
+    return (url.protocol === "http:" || url.protocol === "https:") && LOOPBACK_NAMES.has(url.hostname);
+  } catch {
+    return false;
+  }
 }
 
 function bearerMatches(authorization: string | undefined, token: string): boolean {

@@ -22,6 +22,11 @@ export interface ServeMcpOptions {
 export interface ServingMcp {
   /** The HTTP endpoint; undefined for stdio. */
   url: string | undefined;
+  /**
+   * The bearer token HTTP clients must send (`Authorization: Bearer <token>`): the one given,
+   * or a generated one. Undefined for stdio and with `token: false`.
+   */
+  token: string | undefined;
   /** Resolves when the server stopped (stdin closed, `close()`, or the signal). */
   closed: Promise<void>;
   close(): Promise<void>;
@@ -29,12 +34,13 @@ export interface ServingMcp {
 
 /**
  * Offers a tool registry as an MCP server, over stdio or Streamable HTTP. HTTP binds
- * 127.0.0.1 by default, rejects foreign `Host` headers on loopback (DNS rebinding), and
- * requires a bearer token when bound to any other interface.
+ * 127.0.0.1 by default, rejects foreign `Host` headers on loopback and foreign `Origin`
+ * headers (DNS rebinding), and requires a bearer token on every interface, loopback
+ * included (generated when none is given: read it from `token`).
  *
  * @example
  * const serving = await serveMcp({ registry, transport: { http: { port: 3333 } } });
- * console.log(serving.url); // http://127.0.0.1:3333/mcp
+ * console.log(serving.url, serving.token); // http://127.0.0.1:3333/mcp, the bearer token
  */
 export async function serveMcp(options: ServeMcpOptions): Promise<ServingMcp> {
   const info = options.info ?? { name: "arky", version: "0.1.0" };
@@ -44,6 +50,7 @@ export async function serveMcp(options: ServeMcpOptions): Promise<ServingMcp> {
   });
   let close: () => Promise<void>;
   let url: string | undefined;
+  let token: string | undefined;
   if (options.transport === "stdio") {
     const server = createMcpServer(options.registry, info);
     const transport = new StdioServerTransport(options.stdio?.stdin, options.stdio?.stdout);
@@ -61,11 +68,12 @@ export async function serveMcp(options: ServeMcpOptions): Promise<ServingMcp> {
       options.transport.http,
     );
     url = `${http.origin}/mcp`;
+    token = http.token;
     close = async () => {
       await http.close();
       markClosed();
     };
   }
   options.signal?.addEventListener("abort", () => void close(), { once: true });
-  return { url, closed, close };
+  return { url, token, closed, close };
 }

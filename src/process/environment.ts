@@ -21,8 +21,25 @@ export const DEFAULT_INHERITED_ENV: readonly string[] =
       ]
     : ["HOME", "LOGNAME", "PATH", "SHELL", "TERM", "USER", "LANG", "LANGUAGE", "TMPDIR", "TZ", "COLORTERM"];
 
-/** Prefixes of inherited variables (locale settings). */
-const INHERITED_PREFIXES = ["LC_"];
+/**
+ * The locale categories (POSIX and glibc) a child inherits. Only these: any other `LC_*`
+ * name is no locale setting and may carry anything (a secret forwarded over SSH, say).
+ */
+export const LOCALE_ENV: readonly string[] = [
+  "LC_ALL",
+  "LC_CTYPE",
+  "LC_NUMERIC",
+  "LC_TIME",
+  "LC_COLLATE",
+  "LC_MONETARY",
+  "LC_MESSAGES",
+  "LC_PAPER",
+  "LC_NAME",
+  "LC_ADDRESS",
+  "LC_TELEPHONE",
+  "LC_MEASUREMENT",
+  "LC_IDENTIFICATION",
+];
 
 /** Options of {@link buildChildEnv}. */
 export interface ChildEnvOptions {
@@ -41,11 +58,11 @@ export interface ChildEnvOptions {
  */
 export function buildChildEnv(options: ChildEnvOptions = {}): Record<string, string> {
   const source = options.source ?? process.env;
-  const names = new Set([...DEFAULT_INHERITED_ENV, ...(options.inherit ?? [])]);
+  const names = new Set([...DEFAULT_INHERITED_ENV, ...LOCALE_ENV, ...(options.inherit ?? [])]);
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(source)) {
     if (value === undefined) continue;
-    if (names.has(name) || INHERITED_PREFIXES.some((prefix) => name.startsWith(prefix))) out[name] = value;
+    if (names.has(name)) out[name] = value;
   }
   // Functions in the environment are a shell-injection vector (Shellshock); never pass them on.
   for (const [name, value] of Object.entries(out)) if (value.startsWith("()")) delete out[name];

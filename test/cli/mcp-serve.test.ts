@@ -29,16 +29,26 @@ describe.skipIf(!existsSync(bin))("arky mcp serve (built bin; skipped until npm 
       stdio: ["ignore", "ignore", "pipe"],
     });
     children.push(child);
-    const url = await new Promise<string>((resolve, reject) => {
+    const [url, token] = await new Promise<[string, string]>((resolve, reject) => {
       let err = "";
       child.stderr!.on("data", (d) => {
         err += d;
-        const match = err.match(/at (http:\/\/127\.0\.0\.1:\d+\/mcp)/);
-        if (match) resolve(match[1]!);
+        const url = err.match(/at (http:\/\/127\.0\.0\.1:\d+\/mcp)/);
+        const token = err.match(/bearer token .*: (\S+)\n/);
+        if (url && token) resolve([url[1]!, token[1]!]);
       });
       child.once("exit", (code) => reject(new Error(`exited ${code}: ${err}`)));
     });
-    const client = new McpClient({ name: "arky", config: { url, headers: {} } });
+    const anonymous = await fetch(url, {
+      method: "POST",
+      body: "{}",
+      headers: { "content-type": "application/json" },
+    });
+    expect(anonymous.status).toBe(401);
+    const client = new McpClient({
+      name: "arky",
+      config: { url, headers: { authorization: `Bearer ${token}` } },
+    });
     clients.push(client);
     const names = (await client.listTools()).map((t) => t.name).sort();
     expect(names).toEqual(["glob", "grep", "read"]);

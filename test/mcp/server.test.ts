@@ -1,4 +1,6 @@
 import { type IncomingHttpHeaders, request } from "node:http";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { McpClient, type McpHttpOptions, type ServingMcp, serveMcp } from "../../src/mcp/index.js";
@@ -43,7 +45,11 @@ function registry() {
   ]);
 }
 
-/** A POST on a fresh connection (no keep-alive pool), with any headers, Host included. */
+/** Bearer tokens of the servers started here, by endpoint URL. */
+const tokens = new Map<string, string>();
+const bearer = (url: string) => ({ authorization: `Bearer ${tokens.get(url)}` });
+
+/** A POST on a fresh connection (no keep-alive pool), with any headers, Host included; the server's token unless `authorization` is given. */
 function rawPost(url: string, headers: Record<string, string>, body: unknown) {
   return new Promise<{ status: number | undefined; headers: IncomingHttpHeaders }>((resolve, reject) => {
     const req = request(
@@ -54,6 +60,7 @@ function rawPost(url: string, headers: Record<string, string>, body: unknown) {
         headers: {
           "content-type": "application/json",
           accept: "application/json, text/event-stream",
+          ...bearer(url),
           ...headers,
         },
       },
@@ -77,10 +84,11 @@ afterEach(async () => {
 async function serveHttp(options: McpHttpOptions = {}) {
   const serving = await serveMcp({ registry: registry(), transport: { http: options } });
   servers.push(serving);
+  if (serving.token) tokens.set(serving.url!, serving.token);
   return serving;
 }
 
-function connect(url: string, headers: Record<string, string> = {}) {
+function connect(url: string, headers: Record<string, string> = bearer(url)) {
   const client = new McpClient({ name: "arky", config: { type: "http", url, headers } });
   clients.push(client);
   return client;
@@ -129,17 +137,21 @@ describe("serveMcp over Streamable HTTP", () => {
       transport: { http: {} },
     });
     servers.push(serving);
+    tokens.set(serving.url!, serving.token!);
     const client = connect(serving.url!);
     const result = await client.callTool("read", { path: "package.json", limit: 2 });
     expect(JSON.stringify(result.content)).toContain('\\"name\\": \\"arky\\"');
   });
 
-  it("requires a token beyond loopback, and checks it when set", async () => {
+  it("requires a bearer token even on loopback: generated when none is given, checked on every request", async () => {
     await expect(
-      serveMcp({ registry: registry(), transport: { http: { host: "0.0.0.0" } } }),
-    ).rejects.toMatchObject({
-      code: "configuration",
-    });
+      serveMcp({ registry: registry(), transport: { http: { host: "0.0.0.0", token: false } } }),
+    ).rejects.toMatchObject({ code: "configuration" });
+    const generated = await serveHttp();
+    expect(generated.token).toMatch(/^[\w-]{32}$/);
+    const ping = { jsonrpc: "2.0", id: 1, method: "ping" };
+    expect((await rawPost(generated.url!, { authorization: "" }, ping)).status).toBe(401);
+    expect((await rawPost(generated.url!, { authorization: "Bearer wrong" }, ping)).status).toBe(401);
     const serving = await serveHttp({ token: "s3cret" });
     const denied = await fetch(serving.url!, {
       method: "POST",
@@ -153,6 +165,42 @@ describe("serveMcp over Streamable HTTP", () => {
     });
     const tools = await connect(serving.url!, { authorization: "Bearer s3cret" }).listTools();
     expect(tools).toHaveLength(4);
+  });
+
+  it("serves the SDK's own client that sends the token", async () => {
+    const serving = await serveHttp();
+    const sdk = new Client({ name: "sdk", version: "1" });
+    await sdk.connect(
+      new StreamableHTTPClientTransport(new URL(serving.url!), {
+        requestInit: { headers: bearer(serving.url!) },
+      }),
+    );
+    try {
+      expect(await sdk.callTool({ name: "add", arguments: { a: 4, b: 5 } })).toMatchObject({
+        content: [{ type: "text", text: "9" }],
+      });
+    } finally {
+      await sdk.close();
+    }
+  });
+
+  it("refuses a foreign Origin (DNS rebinding); allows none, a loopback one, or a configured one", async () => {
+    const serving = await serveHttp({ allowedOrigins: ["https://app.example"] });
+    const ping = { jsonrpc: "2.0", id: 1, method: "ping" };
+    const status = async (origin?: string) =>
+      (await rawPost(serving.url!, origin ? { origin } : {}, ping)).status;
+    expect(await status("http://evil.example")).toBe(403);
+    expect(await status("null")).toBe(403);
+    expect(await status("http://127.0.0.1.evil.example:8080")).toBe(403);
+    // Allowed origins pass the Origin check and reach the protocol (400: no session for a ping).
+    for (const origin of [
+      undefined,
+      "http://localhost:5173",
+      "http://127.0.0.1",
+      "http://[::1]:9",
+      "https://app.example",
+    ])
+      expect(await status(origin), origin).toBe(400);
   });
 
   it("refuses a foreign Host header on loopback (DNS rebinding)", async () => {
@@ -183,7 +231,7 @@ describe("serveMcp over Streamable HTTP", () => {
     const oldSession = String(init.headers["mcp-session-id"]);
     const port = Number(new URL(first.url!).port);
     await first.close();
-    await serveHttp({ port });
+    await serveHttp({ port, token: first.token! });
     const stale = await rawPost(
       first.url!,
       { "mcp-session-id": oldSession },
@@ -204,7 +252,7 @@ describe("serveMcp over Streamable HTTP", () => {
       code: "tool-execution",
       details: { reason: "connection-failed" },
     });
-    await serveHttp({ port });
+    await serveHttp({ port, token: first.token! });
     expect(await client.callTool("add", { a: 1, b: 3 })).toEqual({ content: [{ type: "text", text: "4" }] });
   });
 

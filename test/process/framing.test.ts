@@ -44,12 +44,15 @@ describe("LineDecoder", () => {
 });
 
 describe("buildChildEnv", () => {
-  it("inherits the allowlist and locale only, then applies additions and removals", () => {
+  it("inherits the allowlist and the real locale categories only (no LC_SECRET), then applies additions and removals", () => {
     const env = buildChildEnv({
       source: {
         PATH: "/bin",
         HOME: "/root",
         LC_ALL: "C",
+        LC_TIME: "en_GB.UTF-8",
+        LC_SECRET: "sk-forwarded",
+        LC_FOO: "x",
         ANTHROPIC_API_KEY: "sk-secret",
         LD_PRELOAD: "/evil.so",
         NODE_OPTIONS: "--require x",
@@ -60,7 +63,12 @@ describe("buildChildEnv", () => {
       env: { ANTHROPIC_BASE_URL: "http://127.0.0.1:1", HOME: undefined },
       inherit: ["BASH_FUNC_x"],
     });
-    expect(env).toEqual({ PATH: "/bin", LC_ALL: "C", ANTHROPIC_BASE_URL: "http://127.0.0.1:1" });
+    expect(env).toEqual({
+      PATH: "/bin",
+      LC_ALL: "C",
+      LC_TIME: "en_GB.UTF-8",
+      ANTHROPIC_BASE_URL: "http://127.0.0.1:1",
+    });
   });
 
   it("passes a dangerous variable only when the caller names it", () => {

@@ -1,6 +1,5 @@
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
-import { z } from "zod";
 import { buildChildEnv, IdleTimer, idleTimeoutError, settlesWithin } from "../../process/index.js";
 import { ArkyError, toArkyError } from "../../protocol/index.js";
 import {
@@ -14,6 +13,7 @@ import {
 } from "../../provider/index.js";
 import { ToolRegistry } from "../../tools/index.js";
 import { buildClaudeArgs, buildClaudeEnv, type SpawnPlan } from "./claude-code-args.js";
+import { KeyFile } from "./claude-code-credentials.js";
 import { claudeCodeHints } from "./claude-code-errors.js";
 import {
   type ClaudeCodeOptions,
@@ -32,19 +32,11 @@ import {
   satisfies,
   unparkedManifests,
 } from "./process-needs.js";
-import { resumePoint } from "./resume-point.js";
+import { type ClaudeCodeState, resumePoint, stateSchema } from "./resume-point.js";
 import type { ClaudeEventBody } from "./tool-call-tracker.js";
 import { claudeConfigRoot, readTranscript, restoreTranscript } from "./transcript.js";
 
-const stateSchema = z.object({
-  claudeSessionId: z.string().regex(/^[A-Za-z0-9-]{1,100}$/),
-  transcript: z.string().optional(),
-  /** Per Arky turn, the CLI message uuid it ended at (what a fork at that turn resumes at). */
-  turns: z.array(z.object({ turnId: z.string(), uuid: z.string().nullable() })).optional(),
-});
-
-/** What {@link ClaudeCodeRuntime.getState} returns, stored by the Agent as `runtimeState`. */
-export type ClaudeCodeState = z.infer<typeof stateSchema>;
+export type { ClaudeCodeState };
 
 /**
  * Runs turns on the Claude Code CLI: one long-lived `claude` process per session in
@@ -62,6 +54,7 @@ export class ClaudeCodeRuntime implements AgentRuntime {
   readonly #folders = new WeakMap<ClaudeCodeProcess, string>();
   readonly #cwd: string;
   readonly #graceMs: number;
+  readonly #keyFile = new KeyFile();
   #closed = false;
 
   constructor(options: ClaudeCodeOptions = {}) {
@@ -239,6 +232,7 @@ export class ClaudeCodeRuntime implements AgentRuntime {
       ...[...this.#sessions.keys()].map((id) => this.closeSession(id)),
       ...pool.map((p) => p.process.close({ graceMs: this.#graceMs })),
     ]);
+    this.#keyFile.dispose();
   }
 
   #session(sessionId: string): ClaudeCodeSession {
@@ -340,12 +334,17 @@ export class ClaudeCodeRuntime implements AgentRuntime {
   ): Promise<ClaudeCodeProcess> {
     const options = this.#options;
     if (options.configDir) mkdirSync(`${options.configDir}/tmp`, { recursive: true, mode: 0o700 });
+    const inheritEnv = options.inheritEnv ?? DEFAULT_CLAUDE_INHERITED_ENV;
+    // A caller's own `--settings` would be replaced by the key helper's: the key then stays in the environment.
+    const credentials = options.executableArgs?.includes("--settings")
+      ? { env: buildClaudeEnv(options), args: [] }
+      : this.#keyFile.launch(buildClaudeEnv(options), inheritEnv);
     const launch = {
       command: options.executable ?? "claude",
-      args: buildClaudeArgs(options, plan),
+      args: [...buildClaudeArgs(options, plan), ...credentials.args],
       cwd,
-      env: buildClaudeEnv(options),
-      inheritEnv: options.inheritEnv ?? DEFAULT_CLAUDE_INHERITED_ENV,
+      env: credentials.env,
+      inheritEnv,
       maxLineBytes: options.maxLineBytes,
     };
     const process = await ClaudeCodeProcess.start(launch, listener);

@@ -1,6 +1,17 @@
+import { z } from "zod";
 import { ArkyError } from "../../protocol/index.js";
 import type { ForkCut } from "../../provider/index.js";
 import type { TurnEntry } from "./claude-code-session.js";
+
+export const stateSchema = z.object({
+  claudeSessionId: z.string().regex(/^[A-Za-z0-9-]{1,100}$/),
+  transcript: z.string().optional(),
+  /** Per Arky turn, the CLI message uuid it ended at (what a fork at that turn resumes at). */
+  turns: z.array(z.object({ turnId: z.string(), uuid: z.string().nullable() })).optional(),
+});
+
+/** What {@link ClaudeCodeRuntime.getState} returns, stored by the Agent as `runtimeState`. */
+export type ClaudeCodeState = z.infer<typeof stateSchema>;
 
 /**
  * Where a fork cut at a turn's end resumes the CLI's conversation: the uuid of the last CLI

@@ -122,3 +122,20 @@ export function networkWaitError(params: unknown): ArkyError | undefined {
     details: { provider: "codex", codexErrorInfo: error.codexErrorInfo },
   });
 }
+
+/** Notifications that belong to one thread's turn (and must carry its `threadId`). */
+const TURN_SCOPED = /^(item|turn)\//;
+
+/**
+ * The `protocol` error for a turn's notification that names no thread (it cannot be routed:
+ * say so rather than drop it), or `undefined` for a notification that needs no thread.
+ */
+export function unroutedNotification(method: string, params: unknown): ArkyError | undefined {
+  if (typeof (params as { threadId?: unknown } | null)?.threadId === "string" || !TURN_SCOPED.test(method))
+    return undefined;
+  return new ArkyError({
+    code: "protocol",
+    message: `Codex sent a ${method} notification without a thread id; it was skipped.`,
+    details: { provider: "codex", method },
+  });
+}

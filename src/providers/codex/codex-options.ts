@@ -1,6 +1,5 @@
 import type { JsonLineProcessOptions } from "../../process/index.js";
 import { ArkyError } from "../../protocol/index.js";
-import { BRIDGE_TOKEN_ENV } from "./codex-tool-bridge.js";
 
 /** When Codex asks before running a command (`untrusted` asks for nearly everything). */
 export type CodexApprovalPolicy = "untrusted" | "on-request" | "never";
@@ -124,13 +123,21 @@ export function assertReasoningEffort(effort: unknown): asserts effort is CodexR
     });
 }
 
-/** The command line and environment of `codex app-server` for these options. */
-export function codexLaunch(options: CodexRuntimeOptions, bridgeToken: string): CodexLaunch {
+/** Credentials the app server may hold but its shell commands never see. */
+const CODEX_CREDENTIALS = ["CODEX_API_KEY", "OPENAI_API_KEY"];
+
+/**
+ * The command line and environment of `codex app-server` for these options. Codex's
+ * `shell_environment_policy` keeps the API keys it reads (`CODEX_API_KEY`, `OPENAI_API_KEY`,
+ * the provider's `envKey`) out of the commands its shell tool runs.
+ */
+export function codexLaunch(options: CodexRuntimeOptions): CodexLaunch {
   const args = ["app-server"];
   if (!options.enablePlugins) args.push("--disable", "plugins");
   if (!options.shellSnapshot) args.push("--disable", "shell_snapshot");
   const config: Array<[string, string]> = [];
   const inheritEnv = ["CODEX_API_KEY", ...(options.inheritEnv ?? [])];
+  const secrets = [...CODEX_CREDENTIALS];
   const provider = options.modelProvider;
   if (provider) {
     const id = provider.id ?? "arky";
@@ -142,6 +149,7 @@ export function codexLaunch(options: CodexRuntimeOptions, bridgeToken: string): 
     if (provider.envKey) {
       fields.push(`env_key = ${tomlString(provider.envKey)}`);
       inheritEnv.push(provider.envKey);
+      secrets.push(provider.envKey);
     }
     const retry = options.retry ?? {};
     if (retry.requestMaxRetries !== undefined)
@@ -151,11 +159,12 @@ export function codexLaunch(options: CodexRuntimeOptions, bridgeToken: string): 
       fields.push(`stream_idle_timeout_ms = ${retry.streamIdleTimeoutMs}`);
     config.push(["model_provider", tomlString(id)], [`model_providers.${id}`, `{ ${fields.join(", ")} }`]);
   }
+  config.push(["shell_environment_policy.exclude", `[${secrets.map(tomlString).join(", ")}]`]);
   if (options.model) config.push(["model", tomlString(options.model)]);
   if (options.reasoningEffort) config.push(["model_reasoning_effort", tomlString(options.reasoningEffort)]);
   for (const [key, value] of Object.entries(options.config ?? {})) config.push([key, value]);
   for (const [key, value] of config) args.push("-c", `${key}=${value}`);
-  const env: Record<string, string | undefined> = { ...options.env, [BRIDGE_TOKEN_ENV]: bridgeToken };
+  const env: Record<string, string | undefined> = { ...options.env };
   if (options.codexHome) env.CODEX_HOME = options.codexHome;
   return { command: options.executable ?? "codex", args, cwd: options.cwd ?? process.cwd(), env, inheritEnv };
 }

@@ -67,13 +67,12 @@ export class CodexRpcClient {
   /** Spawns and initializes the app server of a runtime. */
   static async open(
     options: CodexRuntimeOptions,
-    bridgeToken: string,
     generation: number,
     handlers: CodexRpcHandlers,
   ): Promise<CodexRpcClient> {
     const requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
     const client = await CodexRpcClient.start(
-      { ...codexLaunch(options, bridgeToken), requestTimeoutMs, handlers },
+      { ...codexLaunch(options), requestTimeoutMs, handlers },
       generation,
     );
     try {

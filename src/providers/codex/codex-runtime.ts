@@ -19,7 +19,7 @@ import {
   turnRunningError,
 } from "../../provider/index.js";
 import type { ToolRegistry } from "../../tools/index.js";
-import { codexErrorHints } from "./codex-errors.js";
+import { codexErrorHints, unroutedNotification } from "./codex-errors.js";
 import { threadResultSchema, turnStartResultSchema } from "./codex-messages.js";
 import {
   assertReasoningEffort,
@@ -262,20 +262,15 @@ export class CodexRuntime implements AgentRuntime {
       },
       callTool: (call) => this.#bridgeCall(call),
     });
-    const bridge = await this.#bridge;
+    await this.#bridge;
     const generation = ++this.#generation;
-    return CodexRpcClient.open(this.#options, bridge.token, generation, {
+    return CodexRpcClient.open(this.#options, generation, {
       onNotification: (method, params) => {
         const turn = this.#route(params);
         if (turn) turn.notify(method, params);
-        else if (!hasThreadId(params) && TURN_SCOPED.test(method)) {
-          // A turn's notification without its thread cannot be routed: say so, do not drop it.
-          const error = new ArkyError({
-            code: "protocol",
-            message: `Codex sent a ${method} notification without a thread id; it was skipped.`,
-            details: { provider: "codex", method },
-          });
-          for (const session of this.#sessions.values()) session.turn?.protocolError(error);
+        else {
+          const error = unroutedNotification(method, params);
+          if (error) for (const session of this.#sessions.values()) session.turn?.protocolError(error);
         }
       },
       onServerRequest: (id, method, params, connection) =>
@@ -326,9 +321,8 @@ export class CodexRuntime implements AgentRuntime {
   }
 
   #route(params: unknown): CodexTurn | undefined {
-    if (!hasThreadId(params)) return undefined;
-    const { threadId } = params;
-    const sessionId = this.#threads.get(threadId);
+    const threadId = (params as { threadId?: unknown } | null)?.threadId;
+    const sessionId = typeof threadId === "string" ? this.#threads.get(threadId) : undefined;
     const turn = sessionId === undefined ? undefined : this.#sessions.get(sessionId)?.turn;
     return turn && !turn.finished ? turn : undefined;
   }
@@ -392,13 +386,6 @@ export class CodexRuntime implements AgentRuntime {
 const emptyResult = z.object({}).loose();
 /** Codex's own default of `request_max_retries`. */
 const CODEX_REQUEST_RETRIES = 4;
-
-/** Notifications that belong to one thread's turn (and must carry its `threadId`). */
-const TURN_SCOPED = /^(item|turn)\//;
-
-function hasThreadId(params: unknown): params is { threadId: string } {
-  return typeof (params as { threadId?: unknown } | null)?.threadId === "string";
-}
 
 /** Creates a {@link CodexRuntime}. */
 export function codex(options: CodexRuntimeOptions = {}): CodexRuntime {

@@ -5,8 +5,6 @@ import type { Tool } from "../../tools/index.js";
 
 /** The MCP server name Codex knows Arky's tools by (`mcp__arky__<tool>` for the model). */
 export const BRIDGE_SERVER_NAME = "arky";
-/** The variable that carries the bridge's bearer token into the Codex process. */
-export const BRIDGE_TOKEN_ENV = "ARKY_CODEX_BRIDGE_TOKEN";
 
 /** A tool call Codex made through the bridge. */
 export interface BridgeCall {
@@ -33,7 +31,8 @@ export interface CodexToolBridgeOptions {
  * Arky's tools as an MCP server Codex connects to: Streamable HTTP on 127.0.0.1 (port 0),
  * one path per session (`/mcp/<sessionKey>`), one MCP server per Codex MCP session, every
  * request checked against a per-process random bearer token that only the Codex child
- * receives (in its environment). Calls run in the host through {@link CodexToolBridgeOptions.callTool}.
+ * receives, in the thread configuration sent over its stdin (never in an environment its
+ * shell commands could read). Calls run in the host through {@link CodexToolBridgeOptions.callTool}.
  */
 export class CodexToolBridge {
   private constructor(
@@ -76,7 +75,7 @@ export class CodexToolBridge {
     return {
       [BRIDGE_SERVER_NAME]: {
         url: `${this.http.origin}/mcp/${encodeURIComponent(sessionKey)}`,
-        bearer_token_env_var: BRIDGE_TOKEN_ENV,
+        http_headers: { Authorization: `Bearer ${this.token}` },
         // Arky's guard decides on every call in the host, so Codex must not ask again.
         default_tools_approval_mode: "approve",
         tool_timeout_sec: 3600,

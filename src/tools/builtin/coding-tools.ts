@@ -27,6 +27,11 @@ export interface CodingToolsOptions {
   limits?: Partial<ToolLimits>;
   /** A ripgrep binary for `grep`; `null` forces the JavaScript search. Default: `@vscode/ripgrep` if installed. */
   ripgrepPath?: string | null;
+  /**
+   * Let `write` and `edit` change a file that has more than one hard link. Off by default: the
+   * other link may lie outside the allowed folders, so writing through it would change that file.
+   */
+  allowHardLinks?: boolean;
   /** The todo list to use (default: a new one, private to this set of tools). */
   todos?: TodoList;
 }
@@ -43,7 +48,7 @@ export interface CodingToolsOptions {
 export async function codingTools(options: CodingToolsOptions): Promise<Tool[]> {
   const roots = new AllowedRoots(options.cwd, options.additionalDirectories);
   const limits = resolveLimits(options.limits);
-  const context = { roots, limits };
+  const context = { roots, limits, allowHardLinks: options.allowHardLinks };
   const ripgrepPath = options.ripgrepPath === undefined ? await findRipgrep() : options.ripgrepPath;
   const todos = options.todos ?? new TodoList();
   const tools = [

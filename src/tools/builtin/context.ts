@@ -5,4 +5,6 @@ import type { AllowedRoots } from "./paths.js";
 export interface FileToolContext {
   roots: AllowedRoots;
   limits: ToolLimits;
+  /** Let write and edit change a file that has other hard links (default false). */
+  allowHardLinks?: boolean;
 }

@@ -1,10 +1,10 @@
-import { readFile, writeFile } from "node:fs/promises";
 import { z } from "zod";
 import { ArkyError } from "../../protocol/index.js";
 import { tool } from "../tool.js";
 import type { Tool } from "../types.js";
 import type { FileToolContext } from "./context.js";
 import { fileError } from "./file-errors.js";
+import { openInside, replaceContent } from "./safe-open.js";
 
 const inputSchema = z.object({
   path: z.string().describe("File path, relative to the working directory or absolute inside it."),
@@ -14,7 +14,7 @@ const inputSchema = z.object({
 });
 
 /** `edit`: exact find-and-replace in one file. Mutating. */
-export function editTool({ roots }: FileToolContext): Tool {
+export function editTool({ roots, allowHardLinks }: FileToolContext): Tool {
   return tool({
     name: "edit",
     description:
@@ -25,27 +25,34 @@ export function editTool({ roots }: FileToolContext): Tool {
     execute: async ({ path: input, oldString, newString, replaceAll = false }, { signal }) => {
       if (oldString === newString)
         throw editError("oldString and newString are the same; nothing to change.");
-      const file = await roots.resolve(input);
-      const text = await readFile(file, { encoding: "utf8", signal }).catch((cause: unknown) => {
-        throw fileError(input, cause);
-      });
-      const count = occurrences(text, oldString);
-      if (count === 0)
-        throw editError(`oldString was not found in ${input}.`, "Read the file and copy the text exactly.");
-      if (count > 1 && !replaceAll)
-        throw editError(
-          `oldString occurs ${count} times in ${input}; it must be unique.`,
-          "Include more surrounding text to make it unique, or set replaceAll.",
-        );
-      const updated = replaceAll
-        ? text.split(oldString).join(newString)
-        : text.slice(0, text.indexOf(oldString)) +
-          newString +
-          text.slice(text.indexOf(oldString) + oldString.length);
-      await writeFile(file, updated, { signal }).catch((cause: unknown) => {
-        throw fileError(input, cause);
-      });
-      return `Replaced ${replaceAll ? count : 1} occurrence${count > 1 && replaceAll ? "s" : ""} in ${input}.`;
+      const { handle } = await openInside(roots, input, { mode: "update", allowHardLinks }).catch(
+        (cause: unknown) => {
+          throw cause instanceof ArkyError ? cause : fileError(input, cause);
+        },
+      );
+      try {
+        const text = await handle.readFile({ encoding: "utf8", signal }).catch((cause: unknown) => {
+          throw fileError(input, cause);
+        });
+        const count = occurrences(text, oldString);
+        if (count === 0)
+          throw editError(`oldString was not found in ${input}.`, "Read the file and copy the text exactly.");
+        if (count > 1 && !replaceAll)
+          throw editError(
+            `oldString occurs ${count} times in ${input}; it must be unique.`,
+            "Include more surrounding text to make it unique, or set replaceAll.",
+          );
+        const at = text.indexOf(oldString);
+        const updated = replaceAll
+          ? text.split(oldString).join(newString)
+          : text.slice(0, at) + newString + text.slice(at + oldString.length);
+        await replaceContent(handle, updated, signal).catch((cause: unknown) => {
+          throw signal.aborted ? cause : fileError(input, cause);
+        });
+        return `Replaced ${replaceAll ? count : 1} occurrence${count > 1 && replaceAll ? "s" : ""} in ${input}.`;
+      } finally {
+        await handle.close();
+      }
     },
   });
 }

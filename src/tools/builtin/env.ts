@@ -1,7 +1,7 @@
 import { buildChildEnv, DEFAULT_INHERITED_ENV } from "../../process/index.js";
 
 /**
- * Environment variables passed to subprocesses by default (plus `LC_*`): the shared
+ * Environment variables passed to subprocesses by default (plus the `LC_*` locale categories): the shared
  * allowlist of every Arky subprocess and a few that tools honour. Everything else (API
  * keys, tokens, cloud credentials) stays out unless the caller passes it explicitly.
  */

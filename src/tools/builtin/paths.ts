@@ -73,7 +73,8 @@ async function realResolve(absolute: string, depth: number): Promise<string> {
   return path.join(await realResolve(parent, depth + 1), path.basename(absolute));
 }
 
-function refused(input: string, reason: string): ArkyError {
+/** The `tool-execution` error for a path the file tools refuse, naming it and why. */
+export function refused(input: string, reason: string): ArkyError {
   const shown = input.length > 200 ? `${input.slice(0, 200)}…` : input;
   return new ArkyError({
     code: "tool-execution",

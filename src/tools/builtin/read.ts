@@ -1,4 +1,4 @@
-import { open, stat } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { ArkyError, type ImageMediaType } from "../../protocol/index.js";
@@ -7,6 +7,7 @@ import type { Tool } from "../types.js";
 import type { FileToolContext } from "./context.js";
 import { fileError } from "./file-errors.js";
 import { capHead } from "./limits.js";
+import { openInside } from "./safe-open.js";
 
 const IMAGE_TYPES: Record<string, ImageMediaType> = {
   ".png": "image/png",
@@ -32,25 +33,38 @@ export function readTool({ roots, limits }: FileToolContext): Tool {
     input: inputSchema,
     readOnly: true,
     execute: async ({ path: input, offset = 1, limit }, { signal }) => {
-      const file = await roots.resolve(input);
-      const info = await stat(file).catch((cause: unknown) => {
-        throw fileError(input, cause);
-      });
-      if (info.isDirectory()) throw notAFile(input, "is a directory; use glob to list it");
-      const imageType = IMAGE_TYPES[path.extname(file).toLowerCase()];
-      if (imageType) {
-        if (info.size > limits.imageMaxBytes)
-          throw notAFile(input, `is an image of ${info.size} bytes, over the ${limits.imageMaxBytes} limit`);
-        const data = await readBytes(file, info.size, signal);
-        return [
-          { type: "image", source: { type: "base64", mediaType: imageType, data: data.toString("base64") } },
-        ];
+      const { handle, path: file } = await openInside(roots, input, { mode: "read" }).catch(
+        (cause: unknown) => {
+          throw cause instanceof ArkyError ? cause : fileError(input, cause);
+        },
+      );
+      try {
+        const info = await handle.stat();
+        if (info.isDirectory()) throw notAFile(input, "is a directory; use glob to list it");
+        if (!info.isFile()) throw notAFile(input, "is not a regular file");
+        const imageType = IMAGE_TYPES[path.extname(file).toLowerCase()];
+        if (imageType) {
+          if (info.size > limits.imageMaxBytes)
+            throw notAFile(
+              input,
+              `is an image of ${info.size} bytes, over the ${limits.imageMaxBytes} limit`,
+            );
+          const data = await readBytes(handle, info.size, signal);
+          return [
+            {
+              type: "image",
+              source: { type: "base64", mediaType: imageType, data: data.toString("base64") },
+            },
+          ];
+        }
+        if (info.size > limits.readMaxBytes)
+          throw notAFile(input, `is ${info.size} bytes, over the ${limits.readMaxBytes} byte read limit`);
+        const bytes = await readBytes(handle, info.size, signal);
+        if (looksBinary(bytes)) throw notAFile(input, "looks binary; only text files and images can be read");
+        return numbered(bytes.toString("utf8"), offset, limit ?? limits.readMaxLines, limits);
+      } finally {
+        await handle.close();
       }
-      if (info.size > limits.readMaxBytes)
-        throw notAFile(input, `is ${info.size} bytes, over the ${limits.readMaxBytes} byte read limit`);
-      const bytes = await readBytes(file, info.size, signal);
-      if (looksBinary(bytes)) throw notAFile(input, "looks binary; only text files and images can be read");
-      return numbered(bytes.toString("utf8"), offset, limit ?? limits.readMaxLines, limits);
     },
   });
 }
@@ -81,21 +95,16 @@ function numbered(
   return capHead(body, limits.maxOutputChars) + more;
 }
 
-async function readBytes(file: string, size: number, signal: AbortSignal): Promise<Buffer> {
-  const handle = await open(file, "r");
-  try {
-    const buffer = Buffer.alloc(size);
-    let read = 0;
-    while (read < size) {
-      signal.throwIfAborted();
-      const { bytesRead } = await handle.read(buffer, read, Math.min(size - read, 1 << 20), read);
-      if (bytesRead === 0) break;
-      read += bytesRead;
-    }
-    return buffer.subarray(0, read);
-  } finally {
-    await handle.close();
+async function readBytes(handle: FileHandle, size: number, signal: AbortSignal): Promise<Buffer> {
+  const buffer = Buffer.alloc(size);
+  let read = 0;
+  while (read < size) {
+    signal.throwIfAborted();
+    const { bytesRead } = await handle.read(buffer, read, Math.min(size - read, 1 << 20), read);
+    if (bytesRead === 0) break;
+    read += bytesRead;
   }
+  return buffer.subarray(0, read);
 }
 
 /** NUL bytes or invalid UTF-8 in the first 8 KiB mark a file as binary. */

@@ -1,10 +1,10 @@
-import { mkdir, writeFile } from "node:fs/promises";
-import path from "node:path";
 import { z } from "zod";
+import { ArkyError } from "../../protocol/index.js";
 import { tool } from "../tool.js";
 import type { Tool } from "../types.js";
 import type { FileToolContext } from "./context.js";
 import { fileError } from "./file-errors.js";
+import { openInside, replaceContent } from "./safe-open.js";
 
 const inputSchema = z.object({
   path: z.string().describe("File path, relative to the working directory or absolute inside it."),
@@ -12,7 +12,7 @@ const inputSchema = z.object({
 });
 
 /** `write`: creates or overwrites a file (and its missing parent folders). Mutating. */
-export function writeTool({ roots }: FileToolContext): Tool {
+export function writeTool({ roots, allowHardLinks }: FileToolContext): Tool {
   return tool({
     name: "write",
     description:
@@ -21,12 +21,15 @@ export function writeTool({ roots }: FileToolContext): Tool {
     input: inputSchema,
     readOnly: false,
     execute: async ({ path: input, content }, { signal }) => {
-      const file = await roots.resolve(input);
       try {
-        await mkdir(path.dirname(file), { recursive: true });
-        await writeFile(file, content, { signal });
+        const { handle } = await openInside(roots, input, { mode: "write", allowHardLinks });
+        try {
+          await replaceContent(handle, content, signal);
+        } finally {
+          await handle.close();
+        }
       } catch (cause) {
-        if (signal.aborted) throw cause;
+        if (signal.aborted || cause instanceof ArkyError) throw cause;
         throw fileError(input, cause);
       }
       return `Wrote ${Buffer.byteLength(content)} bytes to ${input}.`;
