@@ -98,4 +98,26 @@ describe("Agent: a store failing at each append of a turn in turn", () => {
       }
     });
   }
+
+  it("a failed commit of a session-start hook's events (before the turn starts) still ends the turn", async () => {
+    for (const code of ["store", "session-conflict"] as const) {
+      const store = new FailingAtStore(1, code);
+      const agent = new Agent({
+        runtime: native(scriptedProvider({ script: script() })),
+        tools: [addTool],
+        permissions: { mode: "bypass" },
+        store,
+        // A slow hook: its event is committed with session-start (the batch is 100 ms old).
+        hooks: [{ sessionStart: () => new Promise((resolve) => setTimeout(() => resolve({}), 150)) }],
+      });
+      const { events, thrown } = await drain(agent.stream("add"));
+      expect(thrown, code).toBeUndefined();
+      expect(events[0]?.type).toBe("session-start");
+      expect(
+        events.filter((e) => e.type === "turn-end"),
+        code,
+      ).toHaveLength(1);
+      expect(events.at(-1), code).toMatchObject({ type: "turn-end", error: { code } });
+    }
+  });
 });
