@@ -95,4 +95,30 @@ describe("native loop: text streamed before a failed stream is kept as an incomp
     ]);
     expect(events.some((e) => e.type === "message-end" && e.incomplete)).toBe(false);
   });
+
+  it("a turn cancelled mid-stream keeps the text streamed so far (stop reason cancelled)", async () => {
+    const store = new InMemorySessionStore();
+    const { agent } = await agentOn(
+      [textReply("one two three four five six seven eight nine ten", { chunkDelayMs: 30 })],
+      store,
+    );
+    const controller = new AbortController();
+    const events: AgentEvent[] = [];
+    for await (const event of agent.stream("count", { signal: controller.signal })) {
+      events.push(event);
+      if (event.type === "message-delta") controller.abort();
+    }
+    const streamed = events
+      .map((e) => (e.type === "message-delta" && e.delta.kind === "text" ? e.delta.text : ""))
+      .join("");
+    expect(streamed.length).toBeGreaterThan(0);
+    const end = events.find((e) => e.type === "message-end");
+    expect(end).toMatchObject({
+      incomplete: true,
+      stopReason: { unified: "cancelled" },
+      message: { content: [{ type: "text", text: streamed }] },
+    });
+    expect(events.at(-1)).toMatchObject({ type: "turn-end", stopReason: { unified: "cancelled" } });
+    expect(agent.messages.at(-1)).toEqual({ role: "assistant", content: [{ type: "text", text: streamed }] });
+  });
 });
