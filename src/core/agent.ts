@@ -183,7 +183,7 @@ export class Agent {
     else outer?.addEventListener("abort", onAbort, { once: true });
     const state: TurnState = { turnId: undefined, ended: true };
     try {
-      yield* this.#prepare(signal);
+      const unstored = yield* this.#prepare(signal);
       const turnId = newId("turn");
       state.turnId = turnId;
       state.ended = false;
@@ -193,6 +193,7 @@ export class Agent {
         state.ended = begun.blocked;
         if (begun.events.length > 0) yield begun.events;
         if (begun.blocked) return;
+        if (unstored) throw unstored;
         // A blocked stop runs the runtime again in the same turn: one turn-end with the sums.
         let { input: next, history } = begun;
         let total: TurnEnd | undefined;
@@ -354,8 +355,9 @@ export class Agent {
     if (this.#events.failure) this.#events.restore(await loadSession(this.store, this.sessionId, false));
   }
 
-  /** Before the first turn: restore the runtime's state, create the session, run session-start hooks. */
-  async *#prepare(signal: AbortSignal): AsyncGenerator<AgentEvent[]> {
+  /** Before the first turn: restore the runtime's state, create the session, run session-start hooks.
+   * Returns a failed commit of the hooks' events (after session-start streamed: it ends the turn). */
+  async *#prepare(signal: AbortSignal): AsyncGenerator<AgentEvent[], ArkyError | undefined> {
     await this.#resync();
     const restore = this.#pendingRestore;
     this.#pendingRestore = undefined;
@@ -383,8 +385,13 @@ export class Agent {
     }
     if (source && this.#hooks?.has("sessionStart")) {
       const started = await this.#hooks.sessionStart({ sessionId: this.sessionId, signal, source, cwd });
-      for (const event of started.events) yield [await this.#events.emit(event, undefined)];
       this.#sessionContext = started.additionalContext || undefined;
+      for (const event of started.events) {
+        const emitted = await this.#events.tryEmit(event, undefined);
+        if (emitted instanceof ArkyError) return emitted;
+        yield [emitted];
+      }
     }
+    return undefined;
   }
 }

@@ -4,9 +4,11 @@ import {
   type AssistantMessage,
   cancelledError,
   computeCost,
+  emptyUsage,
   type ModelPrice,
   type StopReason,
   serializeError,
+  stopReason,
   toArkyError,
   type Usage,
 } from "../protocol/index.js";
@@ -50,6 +52,8 @@ export async function callModel(options: CallModelOptions): Promise<ModelCallOut
     let failure: ArkyError | undefined;
     let partial: { usage: Usage; model: string } | undefined;
     let streamed = false;
+    // The text streamed so far, per content block: kept as an incomplete message if the call fails.
+    const texts = new Map<number, string>();
     try {
       stream: for await (const batch of batches(provider, request, signal))
         for (const part of batch) {
@@ -66,6 +70,8 @@ export async function callModel(options: CallModelOptions): Promise<ModelCallOut
                 pendingStart = undefined;
               }
               streamed = true;
+              if (part.type === "text-delta")
+                texts.set(part.index, (texts.get(part.index) ?? "") + part.text);
               emit({
                 type: "message-delta",
                 messageId,
@@ -111,6 +117,8 @@ export async function callModel(options: CallModelOptions): Promise<ModelCallOut
     }
     // What a call that ends here had reported is counted (a retried attempt is not: its usage is unknown).
     const failed = (error: ArkyError): ModelCallOutcome => {
+      const kept = incompleteMessage(messageId, texts, partial, signal.aborted);
+      if (kept) emit(kept);
       if (!partial) return { ok: false, error };
       const { usage, model } = partial;
       emit({ type: "usage", model, usage, costUsd: computeCost(model, usage, options.prices) });
@@ -134,6 +142,34 @@ export async function callModel(options: CallModelOptions): Promise<ModelCallOut
       return { ok: false, error: cancelledError(signal.reason) };
     }
   }
+}
+
+/**
+ * The `message-end` (marked `incomplete`) of a call that failed or was cancelled after text
+ * was streamed: the user saw that text, so the conversation keeps it, and a later turn
+ * sends it to the model as the assistant's (cut) answer. Only text is kept: a thinking block
+ * is unusable without its signature and a tool call without its whole input.
+ */
+function incompleteMessage(
+  messageId: string,
+  texts: ReadonlyMap<number, string>,
+  partial: { usage: Usage; model: string } | undefined,
+  cancelled: boolean,
+): AgentEventBody | undefined {
+  const content = [...texts]
+    .filter(([, text]) => text.trim() !== "")
+    .sort(([a], [b]) => a - b)
+    .map(([, text]) => ({ type: "text" as const, text }));
+  if (content.length === 0) return undefined;
+  return {
+    type: "message-end",
+    messageId,
+    message: { role: "assistant", content },
+    stopReason: stopReason(cancelled ? "cancelled" : "error"),
+    usage: partial?.usage ?? emptyUsage(),
+    model: partial?.model,
+    incomplete: true,
+  };
 }
 
 /** The provider's events in groups: its batch fast path when it has one, else one by one. */

@@ -5,6 +5,7 @@ import {
   type ArkyError,
   addUsage,
   emptyUsage,
+  toArkyError,
   type Usage,
 } from "../protocol/index.js";
 import { ConversationBuilder, type SessionStore } from "../session/index.js";
@@ -51,6 +52,11 @@ export class SessionEvents {
     if (committing) await committing;
     this.notify(event);
     return event;
+  }
+
+  /** As {@link emit}, resolving with the failed commit's error instead of rejecting. */
+  tryEmit(body: AgentEventBody, turnId: string | undefined): Promise<AgentEvent | ArkyError> {
+    return this.emit(body, turnId).catch((error: unknown) => toArkyError(error, "store"));
   }
 
   /** The failed commit after which nothing is stored, until {@link restore}. */

@@ -139,6 +139,7 @@ export const storedEventSchemas = {
     stopReason: stopReasonSchema,
     usage: usageSchema,
     model: z.string().optional(),
+    incomplete: z.literal(true).optional(),
   }),
   "tool-execution-start": event("tool-execution-start", {
     toolCallId: z.string(),

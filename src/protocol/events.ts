@@ -85,7 +85,11 @@ export type AgentEventBody =
   | { type: "message-start"; messageId: string; role: "assistant"; model?: string }
   /** A piece of the assistant message in flight. */
   | { type: "message-delta"; messageId: string; delta: MessageDelta }
-  /** The assistant message is complete. */
+  /**
+   * The assistant message is complete; or, with `incomplete`, its stream failed or was
+   * cancelled and `message` holds the text streamed until then (stop reason `error` or
+   * `cancelled`). An incomplete message stays in the conversation: a later turn sends it.
+   */
   | {
       type: "message-end";
       messageId: string;
@@ -93,6 +97,8 @@ export type AgentEventBody =
       stopReason: StopReason;
       usage: Usage;
       model?: string;
+      /** Set when the message was cut short (see above). */
+      incomplete?: true;
     }
   /**
    * A tool call passed its permission check and hooks, its `input` is valid, and it begins

@@ -20,6 +20,7 @@ import {
   type TailOptions,
   totalsFromColumns,
 } from "../../session/index.js";
+import { SeqContinuity } from "../../session/seq-gaps.js";
 import { inTransaction, withClient } from "./postgres-client.js";
 import { toPostgresStoreError } from "./postgres-errors.js";
 import { PostgresListener } from "./postgres-listener.js";
@@ -180,6 +181,7 @@ export class PostgresSessionStore implements SessionStore {
     if (!(await this.get(sessionId))) throw sessionNotFound(sessionId);
     const sql = options.excludeDeltas ? this.#sql.pageWithoutDeltas : this.#sql.page;
     let after = options.afterSeq ?? 0;
+    const continuity = new SeqContinuity(sessionId, after);
     if (after > 0 && !options.excludeDeltas) {
       // A run row that starts at or before `after` may hold events after it.
       const [row] = await this.#query<EventRowColumns>("Reading", sessionId, this.#sql.rowAtOrBefore, [
@@ -187,6 +189,7 @@ export class PostgresSessionStore implements SessionStore {
         after,
       ]);
       if (row && typeof row.end_seq === "number" && row.end_seq > after) {
+        continuity.from(row.end_seq);
         for (const event of decode(sessionId, row)) if (event.seq > after) yield event;
       }
     }
@@ -197,7 +200,9 @@ export class PostgresSessionStore implements SessionStore {
         this.#pageSize,
       ]);
       for (const row of rows) {
-        yield* decode(sessionId, row);
+        continuity.row(row.seq, row.end_seq);
+        // Without deltas, a delta row comes with null data: read for the seq check only.
+        if (row.data !== null) yield* decode(sessionId, row);
         after = row.seq;
       }
       if (rows.length < this.#pageSize) return;

@@ -38,8 +38,9 @@ export function postgresSql(s: string) {
       SELECT pg_notify($20, $21) FROM updated`,
     page: `SELECT seq, end_seq, schema_version, data FROM ${s}.events
       WHERE session_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
-    pageWithoutDeltas: `SELECT seq, end_seq, schema_version, data FROM ${s}.events
-      WHERE session_id = $1 AND seq > $2 AND NOT is_delta ORDER BY seq LIMIT $3`,
+    /** As `page`, with `data` null on delta rows: they are still read, so a gap shows (see SeqContinuity). */
+    pageWithoutDeltas: `SELECT seq, end_seq, schema_version, CASE WHEN is_delta THEN NULL ELSE data END AS data
+      FROM ${s}.events WHERE session_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
     /** The row holding `seq` or the last one before it: a run row there may reach past `seq`. */
     rowAtOrBefore: `SELECT seq, end_seq, schema_version, data FROM ${s}.events
       WHERE session_id = $1 AND seq <= $2 ORDER BY seq DESC LIMIT 1`,

@@ -1,10 +1,32 @@
-import { chmodSync, existsSync, mkdirSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { ArkyError } from "../../protocol/index.js";
 import { sleepSync } from "./sleep.js";
 import { toSqliteStoreError } from "./sqlite-errors.js";
 import { migrateSqlite } from "./sqlite-migrations.js";
+
+/**
+ * Refuses an existing zero-length file: SQLite would open it as a new, empty database, and
+ * the sessions it should hold would be silently gone (a truncated copy, a failed restore).
+ * Another process creating the store leaves the file empty for a moment, so an empty file
+ * is given a little time (at most the busy timeout, up to a second) to gain its header.
+ */
+function assertNotEmptyFile(path: string, busyTimeoutMs: number): void {
+  const deadline = Date.now() + Math.min(busyTimeoutMs, 1000);
+  for (let attempt = 1; statSync(path).size === 0; attempt++) {
+    if (Date.now() >= deadline) {
+      throw new ArkyError({
+        code: "store",
+        message: `The session store ${path} is an empty (zero-length) file, not a SQLite database.`,
+        correction:
+          "Its sessions are not there: restore the file from a backup, or delete it to start a new, empty store.",
+        details: { path },
+      });
+    }
+    sleepSync(Math.min(5 * attempt, 50));
+  }
+}
 
 /**
  * Opens (creating when missing, private to the user) a session database in WAL mode with
@@ -18,6 +40,7 @@ export function openSqliteDatabase(path: string, busyTimeoutMs: number): Databas
     // Sessions hold prompts and tool output: new directories and files are private to the user.
     if (onDisk) mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     const isNew = onDisk && !existsSync(path);
+    if (onDisk && !isNew) assertNotEmptyFile(path, busyTimeoutMs);
     db = new DatabaseSync(path, { enableForeignKeyConstraints: true });
     db.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
     if (isNew) chmodSync(path, 0o600);

@@ -22,6 +22,7 @@ import {
   type TailOptions,
   totalsFromColumns,
 } from "../../session/index.js";
+import { SeqContinuity } from "../../session/seq-gaps.js";
 import { defaultSqlitePath } from "./default-path.js";
 import { sleep } from "./sleep.js";
 import { toSqliteStoreError } from "./sqlite-errors.js";
@@ -144,6 +145,7 @@ export class SqliteSessionStore implements SessionStore {
     const sid = this.#run("Reading", sessionId, () => this.#sid(sessionId));
     const page = this.#stmt(options.excludeDeltas ? SQL.pageWithoutDeltas : SQL.page, { arrays: true });
     let after = options.afterSeq ?? 0;
+    const continuity = new SeqContinuity(sessionId, after);
     if (after > 0 && !options.excludeDeltas) {
       // A run row that starts at or before `after` may hold events after it.
       const row = this.#run("Reading", sessionId, () =>
@@ -151,6 +153,7 @@ export class SqliteSessionStore implements SessionStore {
       );
       const tuple = row ? rowTuple(row) : undefined;
       if (tuple && typeof tuple[1] === "number" && tuple[1] > after) {
+        continuity.from(tuple[1]);
         for (const event of decodeEventRow(sessionId, ...tuple)) if (event.seq > after) yield event;
       }
     }
@@ -160,7 +163,9 @@ export class SqliteSessionStore implements SessionStore {
       ) as unknown[];
       for (const row of rows) {
         const tuple = rowTuple(row);
-        yield* decodeEventRow(sessionId, ...tuple);
+        continuity.row(tuple[0], tuple[1]);
+        // Without deltas, a delta row comes with null data: read for the seq check only.
+        if (tuple[3] !== null) yield* decodeEventRow(sessionId, ...tuple);
         after = tuple[0];
       }
       if (rows.length < this.#pageSize) return;

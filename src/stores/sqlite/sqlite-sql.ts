@@ -41,8 +41,9 @@ export const SQL = {
     WHERE sid = ?`,
   /** Params: sid, after seq, sid, limit. */
   page: "SELECT seq, end_seq, schema_version, data FROM events WHERE id > (? << 32) + ? AND id < ((? + 1) << 32) ORDER BY id LIMIT ?",
+  /** As `page`, with `data` null on delta rows: they are still read, so a gap shows (see SeqContinuity). */
   pageWithoutDeltas:
-    "SELECT seq, end_seq, schema_version, data FROM events WHERE id > (? << 32) + ? AND id < ((? + 1) << 32) AND is_delta = 0 ORDER BY id LIMIT ?",
+    "SELECT seq, end_seq, schema_version, CASE WHEN is_delta = 0 THEN data END FROM events WHERE id > (? << 32) + ? AND id < ((? + 1) << 32) ORDER BY id LIMIT ?",
   /**
    * The row holding `seq` or the last one before it: a run row there may reach past `seq`.
    * Params: sid, seq, sid.
