@@ -48,3 +48,50 @@ describe("SseParser", () => {
     expect(parse(['data: {"a":"b:c"}\n\n'])).toEqual([{ event: undefined, data: '{"a":"b:c"}' }]);
   });
 });
+
+describe("long lines", () => {
+  it("parses a 15 MiB line that arrives in 64 KiB chunks, once, with its data intact", () => {
+    const chunk = "x".repeat(64 * 1024);
+    const chunks = ["event: big\ndata: ", ...Array.from({ length: 240 }, () => chunk), "\r", "\n\n"];
+    const events = parse(chunks);
+    expect(events).toHaveLength(1);
+    expect(events[0]?.event).toBe("big");
+    expect(events[0]?.data.length).toBe(240 * chunk.length);
+  });
+
+  it("ends with malformed-response when a line grows past the cap, split or whole", () => {
+    for (const chunks of [["data: ", "y".repeat(600), "y".repeat(600)], [`data: ${"y".repeat(2000)}`]]) {
+      const parser = new SseParser(() => undefined, { maxLineLength: 1000 });
+      let thrown: unknown;
+      try {
+        for (const chunk of chunks) parser.feed(chunk);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toMatchObject({ code: "malformed-response" });
+      expect(String((thrown as Error).message)).toContain("longer than 1000 characters");
+    }
+  });
+
+  it("the default cap is 16 MiB: a line just under it parses", () => {
+    const events = parse([`data: ${"z".repeat(16 * 1024 * 1024 - 10)}`, "\n\n"]);
+    expect(events[0]?.data.length).toBe(16 * 1024 * 1024 - 10);
+  });
+});
+
+describe("readAnthropicSse with an endless line", () => {
+  it("throws malformed-response instead of buffering without bound", async () => {
+    const { readAnthropicSse } = await import("../../src/providers/anthropic/anthropic-sse.js");
+    const piece = new TextEncoder().encode("a".repeat(1024 * 1024));
+    async function* body() {
+      yield new TextEncoder().encode("event: content_block_delta\ndata: ");
+      for (let i = 0; i < 20; i++) yield piece;
+    }
+    const read = async () => {
+      for await (const _ of readAnthropicSse(body())) {
+        /* drain */
+      }
+    };
+    await expect(read()).rejects.toMatchObject({ code: "malformed-response" });
+  });
+});

@@ -1,3 +1,8 @@
+import { malformedResponse } from "./anthropic-error.js";
+
+/** The longest line {@link SseParser} keeps by default: 16 MiB of characters. */
+export const DEFAULT_MAX_SSE_LINE = 16 * 1024 * 1024;
+
 /** One server-sent event: its `event` name (undefined for the default) and its data. */
 export interface SseEvent {
   event: string | undefined;
@@ -10,7 +15,9 @@ export interface SseEvent {
  * with LF; one optional space after the colon is dropped; a blank line dispatches (an
  * event without data is dropped); `id` and `retry` are ignored, as a one-shot POST stream
  * has no reconnection. Written for the hot path: a model stream is thousands of small
- * events, and a line scan with `indexOf` is most of what this costs.
+ * events, and a line scan with `indexOf` is most of what this costs. A line that arrives in
+ * many chunks is scanned once, when its end arrives (linear in its length); a line longer
+ * than `maxLineLength` throws `malformed-response`.
  */
 export class SseParser {
   readonly #onEvent: (event: SseEvent) => void;
@@ -18,13 +25,21 @@ export class SseParser {
   #event: string | undefined;
   #data: string | undefined;
   #skipLf = false;
+  readonly #maxLine: number;
 
-  constructor(onEvent: (event: SseEvent) => void) {
+  constructor(onEvent: (event: SseEvent) => void, options: { maxLineLength?: number } = {}) {
     this.#onEvent = onEvent;
+    this.#maxLine = options.maxLineLength ?? DEFAULT_MAX_SSE_LINE;
   }
 
   /** Parses the next piece of the stream; complete events are dispatched at once. */
   feed(chunk: string): void {
+    // Mid-line and still no line end: append without rescanning what is already buffered.
+    if (this.#buffer !== "" && chunk.indexOf("\n") === -1 && chunk.indexOf("\r") === -1) {
+      this.#buffer += chunk;
+      this.#checkLength();
+      return;
+    }
     let text = this.#buffer === "" ? chunk : this.#buffer + chunk;
     if (this.#skipLf && text.charCodeAt(0) === 10) text = text.slice(1);
     this.#skipLf = false;
@@ -45,6 +60,13 @@ export class SseParser {
       start = end + 1;
     }
     this.#buffer = start >= length ? "" : text.slice(start);
+    this.#checkLength();
+  }
+
+  #checkLength(): void {
+    if (this.#buffer.length <= this.#maxLine) return;
+    this.#buffer = "";
+    throw malformedResponse(`a line of the event stream is longer than ${this.#maxLine} characters`);
   }
 
   /** The stream ended: an event left without its blank line is dropped, as the spec says. */
