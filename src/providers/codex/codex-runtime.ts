@@ -126,14 +126,11 @@ export class CodexRuntime implements AgentRuntime {
         const started = await connection.request("turn/start", params, { schema: turnStartResultSchema });
         session.cwd = cwd;
         turn.networkWaitLimit = this.#options.retry?.requestMaxRetries ?? CODEX_REQUEST_RETRIES;
+        const live = connection;
         turn.onNetworkGiveUp = () => {
-          const stop = { threadId, turnId: started.turn.id };
-          giveUp = connection
-            ?.request("turn/interrupt", stop, { schema: emptyResult })
-            .catch(() => undefined);
+          giveUp = this.#requestInterrupt(live, session, started.turn.id);
         };
         const idleMs = this.#options.idleTimeoutMs ?? DEFAULT_CODEX_IDLE_TIMEOUT_MS;
-        const live = connection;
         turn.idle = new IdleTimer(idleMs, () => {
           // Ended first, so the interrupt's own outcome cannot turn the timeout into a cancel.
           turn.abort("error", idleTimeoutError("the Codex app server", idleMs));
